@@ -1,0 +1,1 @@
+"""Pure domain code: models, scoring, recommendations. Never imports Textual."""
