@@ -6,16 +6,19 @@ session's update rule, so a screen never has to think about anonymity:
 
 - ``UpdateRule.PARTICIPANT`` (default): the visible report counts only
   participants who have finished, so nobody can read one person's answer off
-  a moving bar;
+  a moving bar; once the session is ended, everyone counts (nothing is dropped);
 - ``UpdateRule.ANSWER``: every recorded answer counts at once.
 
 ``full_report`` counts everything (the facilitator's exports, ``report``).
 
-CONTRACT STUB - implemented with the scoring engine (issue 2). Keep the API.
+Own writes update the tallies incrementally (O(1) per answer); a write by
+another process, noticed by ``poll()`` through a stat-only check, rebuilds them
+from the file (a few milliseconds at 10,000 answers).
 """
 
 from __future__ import annotations
 
+from coherence_tui.domain import pin
 from coherence_tui.domain.model import (
     Answer,
     Level,
@@ -23,8 +26,10 @@ from coherence_tui.domain.model import (
     Questionnaire,
     SessionSettings,
     SessionState,
+    UpdateRule,
 )
 from coherence_tui.domain.report import Report
+from coherence_tui.domain.scoring import Tally
 from coherence_tui.store import SessionSnapshot, SessionStore
 
 
@@ -32,68 +37,175 @@ class LiveSession:
     """One open session with an incrementally updated tally."""
 
     def __init__(self, store: SessionStore) -> None:
-        raise NotImplementedError
+        self.store = store
+        self._load(store.snapshot())
+
+    # -- state ---------------------------------------------------------------
+
+    def _load(self, snapshot: SessionSnapshot) -> None:
+        self._snapshot = snapshot
+        self._settings = snapshot.settings
+        self._state = snapshot.state
+        self._participants: dict[str, Participant] = {p.code: p for p in snapshot.participants}
+        self._answers: dict[tuple[str, str], Answer] = {
+            (a.participant, a.item): a for a in snapshot.answers
+        }
+        self._rebuild()
+
+    def _new_tally(self) -> Tally:
+        return Tally(
+            self._snapshot.questionnaire,
+            k=self._settings.k,
+            departments=self._settings.departments,
+            session=self._snapshot.name,
+            language=self.language,
+        )
+
+    def _counts_now(self, participant: Participant) -> bool:
+        """Whether this participant's answers are visible to the room yet."""
+        return (
+            self._settings.update_rule is UpdateRule.ANSWER
+            or self._state.ended
+            or participant.finished
+        )
+
+    def _rebuild(self) -> None:
+        self._full = self._new_tally()
+        self._visible = self._new_tally()
+        for participant in self._participants.values():
+            self._full.add_participant(participant)
+            self._visible.add_participant(participant)
+        for answer in self._answers.values():
+            self._full.record(answer.participant, answer.item, answer.value)
+            if self._counts_now(self._participants[answer.participant]):
+                self._visible.record(answer.participant, answer.item, answer.value)
+        self._visible_report: Report | None = None
+        self._full_report: Report | None = None
+
+    def _signature(self) -> tuple[object, ...]:
+        """What the room can see: changes to it make ``poll()`` return True."""
+        visible = tuple(
+            sorted(
+                (a.participant, a.item, a.value)
+                for a in self._answers.values()
+                if self._counts_now(self._participants[a.participant])
+            )
+        )
+        return (self._settings, self._state, visible, len(self._participants))
 
     @property
     def snapshot(self) -> SessionSnapshot:
-        raise NotImplementedError
+        """The session file as it is now (the store re-reads only if it changed)."""
+        return self.store.snapshot()
+
+    @property
+    def name(self) -> str:
+        return self._snapshot.name
 
     @property
     def questionnaire(self) -> Questionnaire:
-        raise NotImplementedError
+        return self._snapshot.questionnaire
 
     @property
     def settings(self) -> SessionSettings:
-        raise NotImplementedError
+        return self._settings
 
     @property
     def state(self) -> SessionState:
-        raise NotImplementedError
+        return self._state
 
     @property
     def language(self) -> str:
         """Interface language: the settings' override, else the questionnaire's."""
-        raise NotImplementedError
+        return self._settings.language or self._snapshot.questionnaire.language
+
+    @property
+    def participants(self) -> tuple[Participant, ...]:
+        return tuple(self._participants.values())
 
     @property
     def report(self) -> Report:
         """What the room may see now (update rule applied). A new object after each change."""
-        raise NotImplementedError
+        if self._visible_report is None:
+            self._visible_report = self._visible.report()
+        return self._visible_report
 
     @property
     def full_report(self) -> Report:
         """Every answer counted, finished or not."""
-        raise NotImplementedError
+        if self._full_report is None:
+            self._full_report = self._full.report()
+        return self._full_report
+
+    # -- following other processes ---------------------------------------------
 
     def poll(self) -> bool:
         """Pick up other processes' writes (cheap stat when nothing changed).
 
         Returns True when ``report``, ``state`` or ``settings`` changed since the last call.
         """
-        raise NotImplementedError
+        if not self.store.changed():
+            return False
+        before = self._signature()
+        self._load(self.store.snapshot())
+        return self._signature() != before
+
+    # -- writing -------------------------------------------------------------
 
     def start_participant(self, level: Level, department: str | None) -> Participant:
         """A new anonymous participant, durable on return."""
-        raise NotImplementedError
+        participant = self.store.add_participant(level, department)
+        self._participants[participant.code] = participant
+        self._full.add_participant(participant)
+        self._visible.add_participant(participant)
+        return participant
 
     def record_answer(self, participant: str, item: str, value: int | None) -> Answer:
         """Durable on return; ``report`` reflects it at once under ``UpdateRule.ANSWER``."""
-        raise NotImplementedError
+        answer = self.store.record_answer(participant, item, value)
+        self._answers[(participant, item)] = answer
+        self._full.record(participant, item, value)
+        self._full_report = None
+        who = self._participants.get(participant)
+        if who is not None and self._counts_now(who):
+            self._visible.record(participant, item, value)
+            self._visible_report = None
+        return answer
 
     def answers_of(self, participant: str) -> dict[str, int | None]:
         """One participant's own answers so far (for Backspace at the kiosk)."""
-        raise NotImplementedError
+        return {
+            item: answer.value
+            for (code, item), answer in self._answers.items()
+            if code == participant
+        }
 
     def finish_participant(self, participant: str) -> None:
         """Mark done (thank-you screen, or closed by the facilitator); durable."""
-        raise NotImplementedError
+        who = self._participants.get(participant)
+        if who is None or who.finished:
+            return
+        self.store.finish_participant(participant)
+        done = Participant(who.code, who.level, who.department, finished=True)
+        self._participants[participant] = done
+        if not self._counts_now(who):
+            for (code, item), answer in self._answers.items():
+                if code == participant:
+                    self._visible.record(code, item, answer.value)
+            self._visible_report = None
 
     def update_state(self, state: SessionState) -> None:
-        raise NotImplementedError
+        self.store.update_state(state)
+        rebuild = state.ended != self._state.ended
+        self._state = state
+        if rebuild:
+            self._rebuild()
 
     def update_settings(self, settings: SessionSettings) -> None:
-        raise NotImplementedError
+        self.store.update_settings(settings)
+        self._settings = settings
+        self._rebuild()
 
-    def check_pin(self, pin: str) -> bool:
-        """Whether ``pin`` is this session's facilitator PIN."""
-        raise NotImplementedError
+    def check_pin(self, candidate: str) -> bool:
+        """Whether ``candidate`` is this session's facilitator PIN."""
+        return pin.check_pin(candidate, self._settings.pin_salt, self._settings.pin_hash)
