@@ -1,7 +1,272 @@
-"""Command line (stub, issue 2)."""
+"""The command line: argument parsing only; the work is in the domain and the app.
+
+Exit codes: 0 ok, 1 a user error (one line on stderr, never a traceback),
+2 usage. Screens (and so Textual) are imported only by the commands that open
+one, so ``report`` and ``export`` start fast.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 
-def main(argv: list[str] | None = None) -> int:
-    raise NotImplementedError
+import orjson
+
+from coherence_tui import __version__
+
+DEFAULT_SESSIONS_DIR = "sessions"
+
+
+class UserError(Exception):
+    """Anything the user can fix; printed as one line, exit 1."""
+
+
+def _sessions_dir(args: argparse.Namespace) -> Path:
+    return Path(args.sessions_dir or os.environ.get("COHERENCE_SESSIONS_DIR") or DEFAULT_SESSIONS_DIR)
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from coherence_tui.store import SessionStore, resolve_session_path
+
+    return SessionStore.open(resolve_session_path(args.session, _sessions_dir(args)))
+
+
+def _csv_list(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from coherence_tui.domain.model import SessionSettings, SessionState, UpdateRule
+    from coherence_tui.domain.pin import hash_pin, random_pin, validate_pin
+    from coherence_tui.questionnaires import load
+    from coherence_tui.store import SessionStore, resolve_session_path
+
+    questionnaire = load(args.questionnaire)
+    generated = args.pin is None
+    pin = random_pin() if generated else args.pin
+    try:
+        validate_pin(pin)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    salt, digest = hash_pin(pin)
+    try:
+        settings = SessionSettings(
+            k=args.k,
+            departments=_csv_list(args.departments),
+            update_rule=UpdateRule(args.update_rule),
+            start_hidden=not args.revealed,
+            language=args.lang,
+            pin_salt=salt,
+            pin_hash=digest,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise UserError(f"{field}: {first['msg']}") from None
+    path = resolve_session_path(args.name, _sessions_dir(args))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    SessionStore.create(
+        path,
+        name=path.stem,
+        questionnaire=questionnaire,
+        settings=settings,
+        state=SessionState(revealed=args.revealed),
+    )
+    if generated:
+        print(f"Facilitator PIN: {pin} (write it down: it is stored only as a hash)")
+    print(path)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from coherence_tui.export import snapshot_report
+
+    snapshot = _open(args).snapshot()
+    report = snapshot_report(snapshot, lang=args.lang)
+    if args.json:
+        sys.stdout.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    from coherence_tui.richreport import print_report
+
+    print_report(snapshot, report, lang=args.lang)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coherence_tui.export import render
+
+    snapshot = _open(args).snapshot()
+    text = render(snapshot, args.format, timestamps=args.timestamps, lang=args.lang)
+    if args.output:
+        out = Path(args.output)
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
+        print(out, file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from coherence_tui.answerfile import read_answer_csv
+
+    store = _open(args)
+    snapshot = store.snapshot()
+    rows = read_answer_csv(Path(args.file), snapshot.questionnaire, snapshot.settings)
+    added = store.import_answers(rows)
+    people = len({row.participant for row in rows})
+    print(f"imported {added} answers from {people} participants into {store.path}")
+    return 0
+
+
+def cmd_questionnaires(args: argparse.Namespace) -> int:
+    from coherence_tui.questionnaires import list_shipped, load_file
+
+    if args.action == "validate":
+        if not args.file:
+            raise UserError("questionnaires validate: give the FILE to validate")
+        q = load_file(Path(args.file))
+        print(f"ok: {args.file}: {q.id} v{q.version} ({q.language}, {len(q.items)} items)")
+        return 0
+    if args.action:
+        raise UserError(f"questionnaires: unknown action {args.action!r} (expected validate)")
+    for q in list_shipped():
+        print(f"{q.id:<24} {q.language}  {len(q.items):>3} items  {q.title}")
+    return 0
+
+
+def _run_app(start: str, args: argparse.Namespace, session: Path | None) -> int:
+    from coherence_tui.app import CoherenceApp
+
+    app = CoherenceApp(start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang)  # type: ignore[arg-type]
+    result = app.run()
+    return int(result or 0)
+
+
+def _app_with_session(start: str):  # type: ignore[no-untyped-def]
+    def command(args: argparse.Namespace) -> int:
+        store = _open(args)  # refuse a bad session before the screen opens
+        return _run_app(start, args, store.path)
+
+    return command
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from coherence_tui.demo import ensure_demo
+
+    path = ensure_demo(_sessions_dir(args))
+    if args.report:
+        args.session = str(path)
+        args.json = False
+        return cmd_report(args)
+    return _run_app("demo", args, path)
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    return _run_app("home", args, None)
+
+
+# -- parser --------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--sessions-dir",
+        metavar="DIR",
+        help="where session files live (default: $COHERENCE_SESSIONS_DIR or ./sessions)",
+    )
+    common.add_argument("--lang", choices=("en", "pl"), help="interface language")
+
+    parser = argparse.ArgumentParser(
+        prog="coherence-tui",
+        parents=[common],
+        description="Live workshops that diagnose how coherent customer service is.",
+    )
+    parser.add_argument("--version", action="version", version=f"coherence-tui {__version__}")
+    parser.set_defaults(func=cmd_home)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="open a ready demo session")
+    demo.add_argument("--report", action="store_true", help="print the demo report instead")
+    demo.set_defaults(func=cmd_demo)
+
+    new = sub.add_parser("new", parents=[common], help="create a session, print its path")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--questionnaire", required=True, metavar="ID")
+    new.add_argument("--departments", metavar="A,B", help="comma-separated department names")
+    new.add_argument("--k", type=int, default=3, help="anonymity threshold (default 3)")
+    new.add_argument("--pin", help="facilitator PIN, 4-12 digits (default: a random one, printed)")
+    new.add_argument(
+        "--update-rule",
+        choices=("participant", "answer"),
+        default="participant",
+        help="dashboard moves after each finished participant (default) or each answer",
+    )
+    new.add_argument("--revealed", action="store_true", help="show results from the start")
+    new.set_defaults(func=cmd_new)
+
+    for name, start, text in (
+        ("run", "run", "facilitated workshop: kiosk, dashboard behind the PIN"),
+        ("kiosk", "kiosk", "participant-only locked kiosk"),
+        ("dashboard", "dashboard", "read-only live dashboard for a projector"),
+    ):
+        command = sub.add_parser(name, parents=[common], help=text)
+        command.add_argument("session", metavar="SESSION")
+        command.set_defaults(func=_app_with_session(start))
+
+    report = sub.add_parser("report", parents=[common], help="scores, stool, gaps, recommendations")
+    report.add_argument("session", metavar="SESSION")
+    report.add_argument("--json", action="store_true", help="the report as JSON")
+    report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser("export", parents=[common], help="export as JSON, CSV or Markdown")
+    export.add_argument("session", metavar="SESSION")
+    export.add_argument("--format", required=True, choices=("json", "csv", "md"))
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--timestamps", action="store_true", help="add answer times (facilitator's audit only)"
+    )
+    export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser("import", parents=[common], help="add answers from a CSV file")
+    imp.add_argument("session", metavar="SESSION")
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.set_defaults(func=cmd_import)
+
+    qs = sub.add_parser("questionnaires", parents=[common], help="list or validate questionnaires")
+    qs.add_argument("action", nargs="?", metavar="validate")
+    qs.add_argument("file", nargs="?", metavar="FILE")
+    qs.set_defaults(func=cmd_questionnaires)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from coherence_tui.answerfile import AnswerFileError
+    from coherence_tui.questionnaires import QuestionnaireError
+    from coherence_tui.store import SessionError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UserError, SessionError, QuestionnaireError, AnswerFileError) as error:
+        message = " ".join(str(error).split())
+        print(f"coherence-tui: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,24 +1,264 @@
 """JSON, CSV and Markdown exports of a session.
 
-CONTRACT STUB - implemented with the command line (issue 2). Keep the API.
+- JSON: the whole session for an analyst: settings (never the PIN hash), the
+  frozen questionnaire, every participant by anonymous code, every answer,
+  and the report. Participants and answers are ordered by code and item, never
+  by time; answer times only with ``timestamps=True``.
+- CSV: one row per recorded answer, ``participant,level,department,item,value``
+  (``value`` empty for don't know), ordered by participant code then item id.
+- Markdown: a readable workshop report to paste into a client e-mail.
+
+Exports count every answer (finished participants or not) and apply the
+anonymity rule exactly like ``report``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import orjson
+
+from coherence_tui.domain.model import FACTORS, LEVELS
+from coherence_tui.domain.recommend import LEVEL_NAMES
+from coherence_tui.domain.report import ALL, Report
+from coherence_tui.domain.scoring import Tally
 from coherence_tui.store import SessionSnapshot
+from coherence_tui.textreport import FACTOR_LABELS, STATE_LABELS, signed, stool_lines
 
 ExportFormat = Literal["json", "csv", "md"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "md")
+CSV_HEADER = ("participant", "level", "department", "item", "value")
 
 
-def render(snapshot: SessionSnapshot, fmt: ExportFormat, *, timestamps: bool = False, lang: str | None = None) -> str:
+def snapshot_report(snapshot: SessionSnapshot, *, lang: str | None = None) -> Report:
+    """The report of every answer in a snapshot (what ``report`` prints)."""
+    return Tally.from_answers(
+        snapshot.questionnaire,
+        snapshot.participants,
+        snapshot.answers,
+        k=snapshot.settings.k,
+        departments=snapshot.settings.departments,
+        session=snapshot.name,
+        language=lang or snapshot.settings.language or snapshot.questionnaire.language,
+    ).report()
+
+
+def render(
+    snapshot: SessionSnapshot,
+    fmt: ExportFormat,
+    *,
+    timestamps: bool = False,
+    lang: str | None = None,
+) -> str:
     """The export as text: full JSON, answer CSV, or a Markdown workshop report."""
-    raise NotImplementedError
+    if fmt == "json":
+        return to_json(snapshot, timestamps=timestamps, lang=lang)
+    if fmt == "csv":
+        return to_csv(snapshot, timestamps=timestamps)
+    if fmt == "md":
+        return to_markdown(snapshot, lang=lang)
+    raise ValueError(f"unknown export format {fmt!r}")
 
 
 def default_export_path(snapshot: SessionSnapshot, fmt: ExportFormat | Literal["svg"]) -> Path:
     """Where the facilitator menu saves an export: next to the session file, timestamped."""
-    raise NotImplementedError
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return snapshot.path.with_name(f"{snapshot.path.stem}-{stamp}.{fmt}")
+
+
+def _answers_sorted(snapshot: SessionSnapshot) -> list[Any]:
+    return sorted(snapshot.answers, key=lambda a: (a.participant, a.item))
+
+
+def to_json(snapshot: SessionSnapshot, *, timestamps: bool = False, lang: str | None = None) -> str:
+    settings = snapshot.settings
+    questionnaire = snapshot.questionnaire.model_dump(mode="json")
+    answers = []
+    for a in _answers_sorted(snapshot):
+        row: dict[str, Any] = {"participant": a.participant, "item": a.item, "value": a.value}
+        if timestamps:
+            row["answered_at"] = a.answered_at
+        answers.append(row)
+    document = {
+        "format": "coherence-tui-export",
+        "format_version": 1,
+        "session": {
+            "name": snapshot.name,
+            "created_at": snapshot.created_at,
+            "k": settings.k,
+            "departments": list(settings.departments),
+            "update_rule": settings.update_rule.value,
+            "ended": snapshot.state.ended,
+        },
+        "questionnaire": questionnaire,
+        "participants": [
+            {"code": p.code, "level": p.level.value, "department": p.department}
+            for p in sorted(snapshot.participants, key=lambda p: p.code)
+        ],
+        "answers": answers,
+        "report": snapshot_report(snapshot, lang=lang).to_json(),
+    }
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def to_csv(snapshot: SessionSnapshot, *, timestamps: bool = False) -> str:
+    people = {p.code: p for p in snapshot.participants}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER + (("answered_at",) if timestamps else ()))
+    for a in _answers_sorted(snapshot):
+        who = people[a.participant]
+        row = [
+            a.participant,
+            who.level.value,
+            who.department or "",
+            a.item,
+            "" if a.value is None else str(a.value),
+        ]
+        if timestamps:
+            row.append(a.answered_at)
+        writer.writerow(row)
+    return out.getvalue()
+
+
+_MD = {
+    "en": {
+        "title": "Customer-service coherence workshop",
+        "session": "Session",
+        "questionnaire": "Questionnaire",
+        "participants": "Participants",
+        "answers": "answers",
+        "k_note": "Groups with fewer than {k} participants are hidden (anonymity).",
+        "stool": "The stool (whole organisation)",
+        "hidden": "hidden: fewer than {k} participants",
+        "groups": "Scores by group",
+        "group": "Group",
+        "overall": "Overall",
+        "imbalance": "Imbalance",
+        "state": "Stool",
+        "gaps": "Gaps between levels",
+        "gap": "Gap",
+        "recommendations": "Recommendations",
+        "none": "No recommendation yet: not enough answers.",
+        "items": "Statements by level",
+        "item": "Statement",
+        "all": "Organisation",
+        "department": "Department",
+        "footer": "Scores run from -200 (strongly disagree) to +200 (strongly agree).",
+    },
+    "pl": {
+        "title": "Warsztat spójności obsługi klienta",
+        "session": "Sesja",
+        "questionnaire": "Kwestionariusz",
+        "participants": "Uczestnicy",
+        "answers": "odpowiedzi",
+        "k_note": "Grupy liczące mniej niż {k} osoby są ukryte (anonimowość).",
+        "stool": "Stołek (cała organizacja)",
+        "hidden": "ukryte: mniej niż {k} uczestników",
+        "groups": "Wyniki według grup",
+        "group": "Grupa",
+        "overall": "Ogółem",
+        "imbalance": "Nierównowaga",
+        "state": "Stołek",
+        "gaps": "Różnice między poziomami",
+        "gap": "Różnica",
+        "recommendations": "Rekomendacje",
+        "none": "Brak rekomendacji: za mało odpowiedzi.",
+        "items": "Stwierdzenia według poziomów",
+        "item": "Stwierdzenie",
+        "all": "Organizacja",
+        "department": "Dział",
+        "footer": "Wyniki od -200 (zdecydowanie się nie zgadzam) do +200 (zdecydowanie się zgadzam).",
+    },
+}
+
+
+def group_label(key: str, lang: str) -> str:
+    """A human name for a report group key."""
+    words = _MD.get(lang, _MD["en"])
+    names = LEVEL_NAMES.get(lang, LEVEL_NAMES["en"])
+    if key == ALL:
+        return words["all"]
+    if key.startswith("department:"):
+        return f"{words['department']}: {key.split(':', 1)[1]}"
+    for level in LEVELS:
+        if level.value == key:
+            return names[level].capitalize()
+    return key
+
+
+def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
+    lang = lang or snapshot.settings.language or snapshot.questionnaire.language
+    words = _MD.get(lang, _MD["en"])
+    factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    states = STATE_LABELS.get(lang, STATE_LABELS["en"])
+    report = snapshot_report(snapshot, lang=lang)
+    k = report.k
+    q = snapshot.questionnaire
+    counts = " · ".join(
+        f"{LEVEL_NAMES[lang][lv].capitalize()} {report.groups[lv.value].n}" for lv in LEVELS
+    )
+    out = [
+        f"# {words['title']}: {snapshot.name}",
+        "",
+        f"- {words['session']}: {snapshot.name} ({snapshot.created_at[:10]})",
+        f"- {words['questionnaire']}: {q.title} ({q.id} v{q.version})",
+        f"- {words['participants']}: {counts} ({report.answers} {words['answers']})",
+        f"- {words['k_note'].format(k=k)}",
+        "",
+        f"## {words['stool']}",
+        "",
+    ]
+    whole = report.groups[ALL]
+    if whole.has_scores:
+        out += ["```", *stool_lines(whole, lang), "```"]
+    else:
+        out.append(f"_{words['hidden'].format(k=k)}_")
+    head = [words["group"], "n", *(factors[f] for f in FACTORS)]
+    head += [words["overall"], words["imbalance"], words["state"]]
+    out += ["", f"## {words['groups']}", "", _row(head), _row(["---"] * len(head))]
+    for key, group in report.groups.items():
+        if group.suppressed:
+            cells = [group_label(key, lang), str(group.n), words["hidden"].format(k=k)]
+            cells += [""] * (len(head) - 3)
+        else:
+            cells = [group_label(key, lang), str(group.n)]
+            cells += [signed(group.factors.get(f)) for f in FACTORS]
+            cells += [signed(group.overall), signed(group.imbalance)]
+            cells.append(states[group.stool] if group.stool else "–")
+        out.append(_row(cells))
+    out += ["", f"## {words['gaps']}", ""]
+    gap_head = [words["gap"], *(factors[f] for f in FACTORS), words["overall"]]
+    out += [_row(gap_head), _row(["---"] * len(gap_head))]
+    for key, gap in report.gaps.items():
+        label = f"{LEVEL_NAMES[lang][gap.a].capitalize()} − {LEVEL_NAMES[lang][gap.b]}"
+        if gap.suppressed:
+            out.append(_row([label, words["hidden"].format(k=k), "", "", ""]))
+        else:
+            figures = [signed(gap.factors.get(f)) for f in FACTORS]
+            out.append(_row([label, *figures, signed(gap.overall)]))
+    out += ["", f"## {words['recommendations']}", ""]
+    if report.recommendations:
+        out += [f"{n}. {r.text}" for n, r in enumerate(report.recommendations, 1)]
+    else:
+        out.append(words["none"])
+    level_names = [LEVEL_NAMES[lang][lv].capitalize() for lv in LEVELS]
+    item_head = ["ID", words["item"], *level_names, words["all"]]
+    out += ["", f"## {words['items']}", "", _row(item_head), _row(["---"] * len(item_head))]
+    for item_id, item in report.items.items():
+        cells = [item_id, item.text.replace("|", "/")]
+        for lv in LEVELS:
+            figures = item.levels[lv]
+            cells.append("–" if figures.suppressed else signed(figures.mean))
+        cells.append("–" if item.all.suppressed else signed(item.all.mean))
+        out.append(_row(cells))
+    out += ["", f"_{words['footer']}_", ""]
+    return "\n".join(out)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"

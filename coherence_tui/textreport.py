@@ -1,0 +1,81 @@
+"""Plain-text pictures of a report: the ASCII stool and signed gap bars.
+
+Shared by ``report`` (through Rich), the Markdown export and anything else
+that prints rather than draws. Pure functions of a ``Report``.
+"""
+
+from __future__ import annotations
+
+from coherence_tui.domain.model import FACTORS, Factor, StoolState
+from coherence_tui.domain.report import GroupScores
+
+LEG_ROWS = 8
+"""Rows of the longest leg (a score of +200)."""
+
+FACTOR_LABELS = {
+    "en": {
+        Factor.DECLARATIONS: "Declarations",
+        Factor.RESOURCES: "Resources",
+        Factor.BEHAVIOURS: "Behaviours",
+    },
+    "pl": {
+        Factor.DECLARATIONS: "Deklaracje",
+        Factor.RESOURCES: "Zasoby",
+        Factor.BEHAVIOURS: "Zachowania",
+    },
+}
+
+STATE_LABELS = {
+    "en": {StoolState.STABLE: "stable", StoolState.WOBBLY: "wobbly", StoolState.TIPPING: "tipping"},
+    "pl": {
+        StoolState.STABLE: "stabilny",
+        StoolState.WOBBLY: "chwiejny",
+        StoolState.TIPPING: "przewraca się",
+    },
+}
+
+
+def signed(value: float | None) -> str:
+    """A score as a signed whole number (``+42``, ``-7``, ``0``), or an en dash if missing."""
+    if value is None:
+        return "–"
+    whole = round(value)
+    return f"{whole:+d}" if whole else "0"
+
+
+def leg_rows(score: float | None, rows: int = LEG_ROWS) -> int:
+    """Leg length in rows, proportional to the score on -200..+200 (at least 1)."""
+    if score is None:
+        return 0
+    return max(1, round((max(-200.0, min(200.0, score)) + 200) / 400 * rows))
+
+
+def stool_lines(group: GroupScores, lang: str = "en", rows: int = LEG_ROWS) -> list[str]:
+    """The stool as text: seat with the overall score and state, three legs, labels."""
+    labels = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    if not group.has_scores:
+        return []
+    lengths = [leg_rows(group.factors.get(f), rows) for f in FACTORS]
+    width = 13
+    state = STATE_LABELS.get(lang, STATE_LABELS["en"])[group.stool] if group.stool else ""
+    seat = f" {signed(group.overall)} "
+    shortest = min(range(3), key=lambda i: lengths[i])
+    tilt = {0: "\\", 1: "=", 2: "/"}[shortest] if group.stool is not StoolState.STABLE else "="
+    top = (tilt * 2 + seat.center(width * 3 - 4, "=") + tilt * 2).center(width * 3)
+    lines = [f"{top}  {state.upper()}"]
+    for row in range(rows):
+        cells = [("|" if row < length else " ").center(width) for length in lengths]
+        lines.append("".join(cells).rstrip())
+    lines.append("".join(labels[f].center(width) for f in FACTORS).rstrip())
+    lines.append("".join(signed(group.factors.get(f)).center(width) for f in FACTORS).rstrip())
+    return lines
+
+
+def gap_bar(value: float | None, half_width: int = 20, scale: float = 200.0) -> str:
+    """A signed bar centred on ``|``: left for negative, right for positive."""
+    if value is None:
+        return " " * half_width + "|" + " " * half_width
+    cells = min(half_width, round(abs(value) / scale * half_width))
+    if value < 0:
+        return " " * (half_width - cells) + "█" * cells + "|" + " " * half_width
+    return " " * half_width + "|" + "█" * cells + " " * (half_width - cells)
