@@ -1,7 +1,7 @@
 """Session files: TinyDB on a durable, locked, checksummed storage of our own.
 
-CONTRACT STUB - implemented by the session-store work (issue 3). Signatures
-and docstrings here are the agreed API; keep them.
+The API below is the contract the screens, the live session and the command
+line are built against; keep its names and signatures.
 
 File layout (one JSON document, written atomically)::
 
@@ -14,13 +14,53 @@ TinyDB tables:
 - ``participants``: one document per participant
   {"code", "level", "department", "created_at", "finished_at": str|null, "answers": {ITEM_ID: [value|null, answered_at]}}
   (latest answer per item wins, so the table stays small: one document per person).
+
+How the file is kept trustworthy:
+
+- **Atomic, durable writes.** Every write serialises the tables once with
+  orjson, writes ``.NAME.json.<random>.tmp`` in the same directory, fsyncs it,
+  ``os.replace``-s it over the session file and fsyncs the directory. At no
+  instant does the session path hold a partial file. A failed write leaves the
+  previous file intact, drops the in-memory copy and raises ``SessionError``;
+  a failed fsync is never retried.
+- **Checksummed.** The header keys are written before ``"tables"``, so a reader
+  can take the exact bytes of the tables and check their CRC-32 without
+  re-serialising. A truncated, damaged or hand-edited file is refused
+  (``SessionCorrupt``), one from a newer coherence-tui too (``SessionTooNew``);
+  a refused file is never written to.
+- **Several processes.** Every change takes a ``filelock`` lock on the sidecar
+  ``NAME.json.lock`` (the data file's inode changes at every replace), re-reads
+  the file if another process wrote since our last read, applies the change and
+  writes. Readers never take the lock: they see either the old or the new file.
+  ``generation`` grows by one at every write.
+- **Anonymous by construction.** Participant codes are random; document ids are
+  random too and the file is written with sorted keys, so neither the codes nor
+  the layout of the file tell who arrived first. ``snapshot`` orders everything
+  by participant code and item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import errno
+import glob
+import os
+import re
+import secrets
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
 
 from coherence_tui.domain.model import (
     Answer,
@@ -29,11 +69,41 @@ from coherence_tui.domain.model import (
     Questionnaire,
     SessionSettings,
     SessionState,
+    validate_department,
 )
 
 FORMAT = "coherence-tui-session"
 FORMAT_VERSION = 1
 SUFFIX = ".json"
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""Participant codes: no 0/O, 1/I/L, so a code read aloud or from paper survives."""
+CODE_LENGTH = 6
+
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another process's write before giving up (a write takes milliseconds)."""
+
+SESSION_NAME = re.compile(r"^\w(?:[\w .-]{0,62}[\w-])?$")
+"""A session name that is also a safe file name: letters (any language), digits, ``_ .-`` and
+spaces inside, at most 64 characters, no path separators."""
+
+PARTICIPANT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+"""Codes accepted from imports (paper forms may have their own); ours are ``CODE_LENGTH`` random."""
+
+_SESSION_TABLE = "session"
+_PARTICIPANTS_TABLE = "participants"
+_SESSION_DOC_ID = 1
+_SESSION_KEYS = frozenset({"name", "created_at", "questionnaire", "settings", "state"})
+_PARTICIPANT_KEYS = frozenset(
+    {"code", "level", "department", "created_at", "finished_at", "answers"}
+)
+_LEVELS = {level.value: level for level in Level}
+_HEADER = re.compile(
+    rb'\A\{"format":"coherence-tui-session","format_version":([0-9]{1,9}),'
+    rb'"generation":([0-9]{1,18}),"checksum":"crc32:([0-9a-f]{8})","tables":'
+)
+_HEADER_PROBE = 160
+"""Bytes enough to hold the header (its longest form is about 130)."""
 
 
 class SessionError(Exception):
@@ -88,13 +158,457 @@ class ImportRow:
 
 def resolve_session_path(session: str, sessions_dir: Path) -> Path:
     """A path as given if it exists or looks like a path, else ``sessions_dir/NAME.json``."""
-    raise NotImplementedError
+    separators = {os.sep} | ({os.altsep} if os.altsep else set())
+    if any(sep in session for sep in separators) or session.endswith(SUFFIX):
+        return Path(session)
+    if Path(session).exists():
+        return Path(session)
+    return Path(sessions_dir) / f"{session}{SUFFIX}"
+
+
+def validate_session_name(name: str) -> str:
+    """The name if it can also be a file name (``SESSION_NAME``); ``SessionError`` otherwise."""
+    if not SESSION_NAME.match(name):
+        raise SessionError(
+            f"session name {name!r} must be 1-64 letters, digits, spaces, '_', '-' or '.', "
+            "starting with a letter or digit and not ending in a space or '.'"
+        )
+    return name
+
+
+def session_path_for_name(name: str, sessions_dir: Path) -> Path:
+    """Where ``new NAME`` puts its file: ``sessions_dir/NAME.json`` (name validated)."""
+    return Path(sessions_dir) / f"{validate_session_name(name)}{SUFFIX}"
+
+
+def utc_now() -> str:
+    """Now as ISO 8601 UTC to the second, e.g. ``2026-11-24T09:15:02Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@dataclass(frozen=True, slots=True)
+class _SessionHead:
+    """The parsed ``session`` document."""
+
+    name: str
+    created_at: str
+    questionnaire: Questionnaire
+    item_ids: frozenset[str]
+    settings: SessionSettings
+    state: SessionState
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What a store needs on every change, derived once per load from disk."""
+
+    head: _SessionHead
+    codes: dict[str, str]
+    """participant code -> TinyDB document id (as stored: a decimal string)."""
+
+
+class _Invalid(Exception):
+    """A schema problem; the message says where and what, without the path."""
+
+
+def _pydantic_problem(where: str, error: ValidationError) -> _Invalid:
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"])
+    return _Invalid(f"{where}{'.' + location if location else ''}: {first['msg']}")
+
+
+def _parse_head(doc: Any) -> _SessionHead:
+    if not isinstance(doc, dict) or set(doc) != _SESSION_KEYS:
+        raise _Invalid(f"the session document must have exactly the keys {sorted(_SESSION_KEYS)}")
+    name, created_at = doc["name"], doc["created_at"]
+    if not isinstance(name, str) or not name:
+        raise _Invalid("the session name is missing")
+    if not isinstance(created_at, str):
+        raise _Invalid("the session's created_at is not a timestamp")
+    try:
+        questionnaire = Questionnaire.model_validate(doc["questionnaire"])
+    except ValidationError as error:
+        raise _pydantic_problem("questionnaire", error) from None
+    try:
+        settings = SessionSettings.model_validate(doc["settings"])
+    except ValidationError as error:
+        raise _pydantic_problem("settings", error) from None
+    try:
+        state = SessionState.model_validate(doc["state"])
+    except ValidationError as error:
+        raise _pydantic_problem("state", error) from None
+    return _SessionHead(
+        name=name,
+        created_at=created_at,
+        questionnaire=questionnaire,
+        item_ids=frozenset(questionnaire.item_ids),
+        settings=settings,
+        state=state,
+    )
+
+
+def _check_participant(doc_id: Any, doc: Any, item_ids: frozenset[str]) -> str:
+    """The participant's code if the document is sound; ``_Invalid`` otherwise."""
+    if not isinstance(doc_id, str) or not doc_id.isdigit():
+        raise _Invalid(f"participant document id {doc_id!r} is not a number")
+    if not isinstance(doc, dict) or set(doc) != _PARTICIPANT_KEYS:
+        raise _Invalid(f"participant document {doc_id} does not have the participant keys")
+    code = doc["code"]
+    if not isinstance(code, str) or not PARTICIPANT_CODE.match(code):
+        raise _Invalid(f"participant document {doc_id} has an invalid code {code!r}")
+    who = f"participant {code!r}"
+    if doc["level"] not in _LEVELS:
+        raise _Invalid(f"{who} has an unknown level {doc['level']!r}")
+    department = doc["department"]
+    if department is not None:
+        if not isinstance(department, str):
+            raise _Invalid(f"{who} has an invalid department {department!r}")
+        try:
+            validate_department(department)
+        except ValueError:
+            raise _Invalid(f"{who} has an invalid department {department!r}") from None
+    if not isinstance(doc["created_at"], str):
+        raise _Invalid(f"{who} has no created_at timestamp")
+    if doc["finished_at"] is not None and not isinstance(doc["finished_at"], str):
+        raise _Invalid(f"{who} has an invalid finished_at {doc['finished_at']!r}")
+    answers = doc["answers"]
+    if not isinstance(answers, dict):
+        raise _Invalid(f"{who} has no answers table")
+    for item, entry in answers.items():
+        if item not in item_ids:
+            raise _Invalid(f"{who} answered {item!r}, which is not in the questionnaire")
+        if type(entry) is not list or len(entry) != 2 or type(entry[1]) is not str:
+            raise _Invalid(f"{who}'s answer to {item!r} is not [value, answered_at]")
+        value = entry[0]
+        if value is not None and (type(value) is not int or not -2 <= value <= 2):
+            raise _Invalid(f"{who}'s answer to {item!r} is {value!r}, not -2..2 or null")
+    return code
+
+
+def _parse_tables(tables: Any) -> _Meta:
+    """Check every table against the layout in the module docstring."""
+    if not isinstance(tables, dict):
+        raise _Invalid("'tables' is not an object")
+    unknown = set(tables) - {_SESSION_TABLE, _PARTICIPANTS_TABLE}
+    if unknown:
+        raise _Invalid(f"unknown table(s) {sorted(unknown)}")
+    session = tables.get(_SESSION_TABLE)
+    if not isinstance(session, dict) or len(session) != 1:
+        raise _Invalid("the session table must hold exactly one document")
+    ((_, head_doc),) = session.items()
+    head = _parse_head(head_doc)
+    participants = tables.get(_PARTICIPANTS_TABLE, {})
+    if not isinstance(participants, dict):
+        raise _Invalid("the participants table is not an object")
+    codes: dict[str, str] = {}
+    for doc_id, doc in participants.items():
+        code = _check_participant(doc_id, doc, head.item_ids)
+        if code in codes:
+            raise _Invalid(f"participant code {code!r} appears twice")
+        codes[code] = doc_id
+    return _Meta(head=head, codes=codes)
+
+
+# --------------------------------------------------------------------------- storage
+
+StatKey = tuple[int, int, int, int, int]
+
+
+def _stat_key(st: os.stat_result) -> StatKey:
+    """What changes whenever the session file is replaced (a new inode) or rewritten."""
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class DurableStorage(Storage):
+    """A TinyDB storage that never leaves a partial file and never reads a bad one as empty.
+
+    ``read()`` re-reads the file by path whenever its stat key changed (a
+    cached copy is returned otherwise) and raises ``SessionNotFound``,
+    ``SessionCorrupt`` or ``SessionTooNew``; it never returns ``None``, which
+    TinyDB would take for an empty database and overwrite. ``write()`` is
+    atomic and durable and may only run while the owner holds the session lock
+    (``writable``), after ``refresh_for_write()``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.writable = False
+        self.meta: _Meta | None = None
+        """The parsed view of the cached tables; owners keep it in step with their writes."""
+        self.loads = 0
+        """How many times the file was (re)loaded from disk: a new value means new tables."""
+        self._tables: dict[str, dict[str, Any]] | None = None
+        self._key: StatKey | None = None
+        self._generation = 0
+        self._checksum = 0
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def key(self) -> StatKey | None:
+        """The stat key of the file as we last read or wrote it."""
+        return self._key
+
+    def forget(self) -> None:
+        """Drop the cached tables: the next read loads the file again."""
+        self._tables = None
+        self._key = None
+        self.meta = None
+
+    def _error(self, cls: type[SessionError], reason: str) -> SessionError:
+        return cls(f"{self.path}: {_one_line(reason)}")
+
+    def _stat(self) -> os.stat_result:
+        try:
+            return os.stat(self.path)
+        except FileNotFoundError:
+            self.forget()
+            raise self._error(SessionNotFound, "no such session file") from None
+        except OSError as error:
+            self.forget()
+            raise self._error(SessionError, f"cannot read: {error.strerror}") from None
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        key = _stat_key(self._stat())
+        if self._tables is not None and key == self._key:
+            return self._tables
+        return self._load()
+
+    def refresh_for_write(self) -> None:
+        """Under the lock: make sure the cache holds exactly what is on disk now.
+
+        Besides the stat key, the header's generation and checksum are compared,
+        so even a replacement that happened to reuse our inode, size and
+        timestamp is noticed before we base a write on stale tables.
+        """
+        key = _stat_key(self._stat())
+        if self._tables is not None and key == self._key and self._header_matches():
+            return
+        self._load()
+
+    def _header_matches(self) -> bool:
+        try:
+            with open(self.path, "rb") as handle:
+                probe = handle.read(_HEADER_PROBE)
+        except OSError:
+            return False
+        match = _HEADER.match(probe)
+        return (
+            match is not None
+            and int(match[2]) == self._generation
+            and int(match[3], 16) == self._checksum
+        )
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        self.forget()
+        try:
+            with open(self.path, "rb") as handle:
+                key = _stat_key(os.fstat(handle.fileno()))
+                raw = handle.read()
+        except FileNotFoundError:
+            raise self._error(SessionNotFound, "no such session file") from None
+        except IsADirectoryError:
+            raise self._error(SessionError, "is a directory, not a session file") from None
+        except OSError as error:
+            raise self._error(SessionError, f"cannot read: {error.strerror}") from None
+        generation, checksum, tables, meta = self._verify(raw)
+        self._tables, self._key = tables, key
+        self._generation, self._checksum, self.meta = generation, checksum, meta
+        self.loads += 1
+        return tables
+
+    def _verify(self, raw: bytes) -> tuple[int, int, dict[str, dict[str, Any]], _Meta]:
+        corrupt = SessionCorrupt
+        if not raw.strip():
+            raise self._error(corrupt, "the file is empty (an interrupted copy?); refused")
+        try:
+            document = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise self._error(
+                corrupt, f"not valid JSON, the file is truncated or damaged ({error}); refused"
+            ) from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise self._error(corrupt, "not a coherence-tui session file; refused")
+        version = document.get("format_version")
+        if type(version) is not int or version < 1:
+            raise self._error(corrupt, f"unknown format_version {version!r}; refused")
+        if version > FORMAT_VERSION:
+            raise self._error(
+                SessionTooNew,
+                f"written by a newer coherence-tui (format version {version}, this one reads "
+                f"up to {FORMAT_VERSION}); upgrade coherence-tui to open it",
+            )
+        match = _HEADER.match(raw)
+        end = len(raw.rstrip()) - 1
+        if match is None or raw[end : end + 1] != b"}" or set(document) != {
+            "format",
+            "format_version",
+            "generation",
+            "checksum",
+            "tables",
+        }:
+            raise self._error(
+                corrupt,
+                "the header was rewritten outside coherence-tui, so its checksum cannot be "
+                "verified; refused",
+            )
+        generation, checksum = int(match[2]), int(match[3], 16)
+        if zlib.crc32(raw[match.end() : end]) != checksum:
+            raise self._error(
+                corrupt,
+                "checksum mismatch: the file was edited outside coherence-tui or is damaged; "
+                "refused",
+            )
+        tables = document["tables"]
+        try:
+            meta = _parse_tables(tables)
+        except _Invalid as problem:
+            raise self._error(corrupt, f"invalid session data: {problem}; refused") from None
+        return generation, checksum, tables, meta
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if not self.writable:
+            raise RuntimeError("DurableStorage.write outside the session lock")
+        self._commit(data, self._generation + 1, exclusive=False)
+
+    def create(self, tables: dict[str, dict[str, Any]]) -> None:
+        """Write generation 1 of a new file; ``SessionError`` if the path exists."""
+        self._commit(tables, 1, exclusive=True)
+
+    def _encode(self, tables: dict[str, dict[str, Any]], generation: int) -> tuple[bytes, int]:
+        body = orjson.dumps(tables, option=orjson.OPT_SORT_KEYS)
+        checksum = zlib.crc32(body)
+        header = (
+            b'{"format":"%s","format_version":%d,"generation":%d,"checksum":"crc32:%08x","tables":'
+            % (FORMAT.encode(), FORMAT_VERSION, generation, checksum)
+        )
+        return b"".join((header, body, b"}\n")), checksum
+
+    def _write_file(self, fd: int, payload: bytes) -> None:
+        """Write all of ``payload`` to ``fd`` (``os.write`` may write less than asked)."""
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+    def _commit(
+        self, tables: dict[str, dict[str, Any]], generation: int, *, exclusive: bool
+    ) -> None:
+        try:
+            payload, checksum = self._encode(tables, generation)
+        except (TypeError, orjson.JSONEncodeError) as error:
+            self.forget()
+            raise self._error(SessionError, f"cannot save: {error}") from None
+        directory = self.path.parent
+        temp = directory / f".{self.path.name}.{secrets.token_hex(6)}.tmp"
+        fd: int | None = None
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            self._write_file(fd, payload)
+            os.fsync(fd)
+            if exclusive:
+                self._link_new(temp)
+            else:
+                os.replace(temp, self.path)
+            # After the rename: a rename changes the inode's ctime, part of the stat key.
+            key = _stat_key(os.fstat(fd))
+            os.close(fd)
+            fd = None
+        except BaseException as error:
+            self.forget()
+            if fd is not None:
+                os.close(fd)
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            if isinstance(error, SessionError):
+                raise
+            if isinstance(error, OSError):
+                raise self._error(
+                    SessionError,
+                    f"could not save ({error.strerror or error}); the previous version of the "
+                    "file is intact",
+                ) from error
+            raise
+        try:
+            _fsync_directory(directory)
+        except OSError as error:
+            self.forget()
+            raise self._error(
+                SessionError,
+                f"saved, but the directory could not be synced ({error.strerror}); the last "
+                "change may not survive a power cut",
+            ) from error
+        self._tables, self._key = tables, key
+        self._generation, self._checksum = generation, checksum
+
+    def _link_new(self, temp: Path) -> None:
+        """Give the new file its name only if nothing has that name yet."""
+        exists = self._error(SessionError, "a session file with this name already exists")
+        try:
+            os.link(temp, self.path)
+        except FileExistsError:
+            raise exists from None
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            # A file system without hard links: we hold the lock, so check then rename.
+            if self.path.exists():
+                raise exists from None
+            os.replace(temp, self.path)
+            return
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass  # a leftover temporary file; the next writer sweeps it
+
+
+# --------------------------------------------------------------------------- store
 
 
 class SessionStore:
     """One open session file. Safe to use from several processes at once."""
 
     path: Path
+
+    def __init__(self, path: Path) -> None:
+        """Attach to ``path`` without reading it; use ``open`` or ``create``."""
+        self.path = Path(path)
+        self._storage = DurableStorage(self.path)
+        self._db = TinyDB(storage=_Given(self._storage))
+        self._session_table: Table = self._db.table(_SESSION_TABLE, cache_size=0)
+        self._participants: Table = self._db.table(_PARTICIPANTS_TABLE, cache_size=0)
+        self._lock = FileLock(
+            str(self.path.with_name(self.path.name + ".lock")),
+            timeout=LOCK_TIMEOUT,
+            poll_interval=0.001,
+        )
+        self._mutex = threading.RLock()
+        self._swept = False
+        self._snapshot: SessionSnapshot | None = None
+        self._snapshot_token: tuple[int, int] | None = None
+        self._writes = 0
+
+    # ------------------------------------------------------------------ opening
 
     @classmethod
     def create(
@@ -107,44 +621,373 @@ class SessionStore:
         state: SessionState | None = None,
     ) -> SessionStore:
         """Create a new session file; ``SessionError`` if it already exists."""
-        raise NotImplementedError
+        validate_session_name(name)
+        store = cls(path)
+        state = state or SessionState()
+        tables: dict[str, dict[str, Any]] = {
+            _SESSION_TABLE: {
+                str(_SESSION_DOC_ID): {
+                    "name": name,
+                    "created_at": utc_now(),
+                    "questionnaire": questionnaire.model_dump(mode="json"),
+                    "settings": settings.model_dump(mode="json"),
+                    "state": state.model_dump(mode="json"),
+                }
+            },
+            _PARTICIPANTS_TABLE: {},
+        }
+        meta = _parse_tables(tables)
+        try:
+            store.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SessionError(f"{store.path}: cannot create its directory ({error.strerror})")
+        with store._mutex, store._locked():
+            if store.path.exists():
+                raise SessionError(f"{store.path}: a session file with this name already exists")
+            store._storage.create(tables)
+            store._storage.meta = meta
+        return store
 
     @classmethod
     def open(cls, path: Path) -> SessionStore:
         """Open and verify an existing session; raises ``SessionNotFound``/``SessionCorrupt``/``SessionTooNew``."""
-        raise NotImplementedError
+        store = cls(path)
+        store._storage.read()
+        return store
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def generation(self) -> int:
+        """The generation of the file as this store last read or wrote it."""
+        return self._storage.generation
 
     def snapshot(self) -> SessionSnapshot:
         """The session as it is on disk now (re-read only if the file changed)."""
-        raise NotImplementedError
+        with self._mutex:
+            tables = self._storage.read()
+            token = (self._storage.loads, self._writes)
+            if self._snapshot is not None and token == self._snapshot_token:
+                return self._snapshot
+            meta = self._meta()
+            participants: list[Participant] = []
+            answers: list[Answer] = []
+            for doc in tables.get(_PARTICIPANTS_TABLE, {}).values():
+                code = doc["code"]
+                participants.append(
+                    Participant(
+                        code=code,
+                        level=_LEVELS[doc["level"]],
+                        department=doc["department"],
+                        finished=doc["finished_at"] is not None,
+                    )
+                )
+                answers.extend(
+                    Answer(code, item, entry[0], entry[1])
+                    for item, entry in doc["answers"].items()
+                )
+            participants.sort(key=lambda p: p.code)
+            answers.sort(key=lambda a: (a.participant, a.item))
+            head = meta.head
+            self._snapshot = SessionSnapshot(
+                path=self.path,
+                generation=self._storage.generation,
+                name=head.name,
+                created_at=head.created_at,
+                questionnaire=head.questionnaire,
+                settings=head.settings,
+                state=head.state,
+                participants=tuple(participants),
+                answers=tuple(answers),
+            )
+            self._snapshot_token = token
+            return self._snapshot
 
     def changed(self) -> bool:
         """Cheap: has another process written since our last read? (stat only)."""
-        raise NotImplementedError
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return True
+        return _stat_key(st) != self._storage.key
+
+    def _meta(self) -> _Meta:
+        meta = self._storage.meta
+        if meta is None:
+            self._storage.read()
+            meta = self._storage.meta
+        assert meta is not None
+        return meta
+
+    # ------------------------------------------------------------------ writing
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise SessionError(
+                f"{self.path}: another process has been writing this session for over "
+                f"{LOCK_TIMEOUT:g} s; try again"
+            ) from None
+        except OSError as error:
+            raise SessionError(f"{self.path}: cannot lock the session ({error.strerror})") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def _writing(self) -> Iterator[_Meta]:
+        """Hold the lock, bring the cache up to date with the disk, allow writes."""
+        with self._mutex, self._locked():
+            self._storage.refresh_for_write()
+            if not self._swept:
+                self._sweep_leftovers()
+            self._storage.writable = True
+            try:
+                yield self._meta()
+            finally:
+                self._storage.writable = False
+                self._writes += 1
+
+    def _sweep_leftovers(self) -> None:
+        """Remove temporary files of writes that never finished (we hold the lock: none is live)."""
+        pattern = os.path.join(glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp")
+        for leftover in glob.glob(pattern):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+        self._swept = True
+
+    def _reject(self, reason: str) -> AnswerRejected:
+        return AnswerRejected(f"{self.path}: {_one_line(reason)}")
+
+    def _check_open(self, meta: _Meta) -> None:
+        if meta.head.state.ended:
+            raise SessionEnded(f"{self.path}: the session has ended and takes no more answers")
+
+    def _participant_id(self, meta: _Meta, participant: str) -> int:
+        doc_id = meta.codes.get(participant)
+        if doc_id is None:
+            raise self._reject(f"unknown participant {participant!r}")
+        return int(doc_id)
+
+    @staticmethod
+    def _valid_value(value: object) -> bool:
+        return value is None or (type(value) is int and -2 <= value <= 2)
 
     def add_participant(self, level: Level, department: str | None = None) -> Participant:
         """A new participant with a random anonymous code; durable on return."""
-        raise NotImplementedError
+        if level not in _LEVELS:
+            raise self._reject(f"unknown level {level!r} (board, management or front_line)")
+        level = _LEVELS[level]
+        with self._writing() as meta:
+            self._check_open(meta)
+            department = self._department(meta, department)
+            code = self._new_code(meta)
+            doc_id = self._new_doc_id()
+            now = utc_now()
+            doc = {
+                "code": code,
+                "level": level.value,
+                "department": department,
+                "created_at": now,
+                "finished_at": None,
+                "answers": {},
+            }
+            self._participants.insert(Document(doc, doc_id=doc_id))
+            meta.codes[code] = str(doc_id)
+        return Participant(code=code, level=level, department=department, finished=False)
+
+    def _department(self, meta: _Meta, department: str | None) -> str | None:
+        """The session's spelling of a department; ``AnswerRejected`` if it has no such one."""
+        if department is None:
+            return None
+        try:
+            cleaned = validate_department(department)
+        except ValueError as error:
+            raise self._reject(str(error)) from None
+        listed = meta.head.settings.departments
+        if not listed:
+            return cleaned
+        for name in listed:
+            if name.casefold() == cleaned.casefold():
+                return name
+        raise self._reject(f"unknown department {department!r} (the session has {', '.join(listed)})")
+
+    def _new_code(self, meta: _Meta) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in meta.codes:
+                return code
+
+    def _new_doc_id(self) -> int:
+        taken = self._storage.read().get(_PARTICIPANTS_TABLE, {})
+        while True:
+            doc_id = 1 + secrets.randbelow(2**31 - 1)
+            if str(doc_id) not in taken:
+                return doc_id
 
     def record_answer(self, participant: str, item: str, value: int | None) -> Answer:
         """Record (or overwrite) one answer; on disk (fsync'ed) when this returns."""
-        raise NotImplementedError
+        if not self._valid_value(value):
+            raise self._reject(f"answer {value!r} is not -2..2 or don't know")
+        with self._writing() as meta:
+            self._check_open(meta)
+            if item not in meta.head.item_ids:
+                raise self._reject(f"unknown item {item!r}")
+            doc_id = self._participant_id(meta, participant)
+            answered_at = utc_now()
+
+            def put(doc: dict[str, Any]) -> None:
+                doc["answers"][item] = [value, answered_at]
+
+            self._participants.update(put, doc_ids=[doc_id])  # type: ignore[arg-type]
+        return Answer(participant, item, value, answered_at)
 
     def finish_participant(self, participant: str) -> None:
         """Set the participant's ``finished_at`` (idempotent); durable on return."""
-        raise NotImplementedError
+        with self._writing() as meta:
+            doc_id = self._participant_id(meta, participant)
+            if self._storage.read()[_PARTICIPANTS_TABLE][str(doc_id)]["finished_at"] is not None:
+                return
+            finished_at = utc_now()
+
+            def finish(doc: dict[str, Any]) -> None:
+                doc["finished_at"] = finished_at
+
+            self._participants.update(finish, doc_ids=[doc_id])  # type: ignore[arg-type]
 
     def import_answers(self, rows: Sequence[ImportRow]) -> int:
-        """All-or-nothing: add participants/answers in one durable write; returns answers added."""
-        raise NotImplementedError
+        """All-or-nothing: add participants/answers in one durable write; returns answers added.
+
+        Rows for a participant code already in the session must agree with its
+        level and department; new codes become finished participants. Within the
+        import, a later row for the same participant and item wins. The returned
+        count is the number of distinct (participant, item) answers written.
+        Imports are accepted after the session ended: they bring in answers
+        gathered outside the room.
+        """
+        if not rows:
+            return 0
+        with self._writing() as meta:
+            people: dict[str, tuple[Level, str | None]] = {}
+            planned: dict[str, dict[str, int | None]] = {}
+            participants = self._storage.read().get(_PARTICIPANTS_TABLE, {})
+            for number, row in enumerate(rows, 1):
+                where = f"import row {number}"
+                code = row.participant
+                if not isinstance(code, str) or not PARTICIPANT_CODE.match(code):
+                    raise self._reject(f"{where}: invalid participant code {code!r}")
+                if row.level not in _LEVELS:
+                    raise self._reject(f"{where}: unknown level {row.level!r}")
+                level = _LEVELS[row.level]
+                department = row.department or None
+                if department is not None:
+                    try:
+                        department = validate_department(department)
+                    except ValueError as error:
+                        raise self._reject(f"{where}: {error}") from None
+                if row.item not in meta.head.item_ids:
+                    raise self._reject(f"{where}: unknown item {row.item!r}")
+                if not self._valid_value(row.value):
+                    raise self._reject(f"{where}: answer {row.value!r} is not -2..2 or empty")
+                if code in meta.codes:
+                    doc = participants[meta.codes[code]]
+                    known = (_LEVELS[doc["level"]], doc["department"])
+                else:
+                    known = people.setdefault(code, (level, department))
+                if known != (level, department):
+                    raise self._reject(
+                        f"{where}: participant {code!r} is {known[0].value}"
+                        f"{' / ' + known[1] if known[1] else ''} but this row says {level.value}"
+                        f"{' / ' + department if department else ''}"
+                    )
+                planned.setdefault(code, {})[row.item] = row.value
+            now = utc_now()
+            new_ids: dict[str, int] = {}
+            for code in people:
+                doc_id = self._new_doc_id()
+                while doc_id in new_ids.values():
+                    doc_id = self._new_doc_id()
+                new_ids[code] = doc_id
+
+            def apply(table: dict[int, dict[str, Any]]) -> None:
+                for code, answers in planned.items():
+                    if code in new_ids:
+                        level, department = people[code]
+                        table[new_ids[code]] = {
+                            "code": code,
+                            "level": level.value,
+                            "department": department,
+                            "created_at": now,
+                            "finished_at": now,
+                            "answers": {},
+                        }
+                        doc = table[new_ids[code]]
+                    else:
+                        doc = table[int(meta.codes[code])]
+                    for item, value in answers.items():
+                        doc["answers"][item] = [value, now]
+
+            # One read-modify-write of the table, so the whole import is one durable write.
+            self._participants._update_table(apply)  # type: ignore[arg-type]
+            for code, doc_id in new_ids.items():
+                meta.codes[code] = str(doc_id)
+        return sum(len(answers) for answers in planned.values())
 
     def update_settings(self, settings: SessionSettings) -> None:
-        raise NotImplementedError
+        """Replace the session's settings; durable on return."""
+        self._update_head("settings", SessionSettings.model_validate(settings))
 
     def update_state(self, state: SessionState) -> None:
-        raise NotImplementedError
+        """Replace the session's state (reveal, pause, end); durable on return."""
+        self._update_head("state", SessionState.model_validate(state))
+
+    def _update_head(self, key: str, value: SessionSettings | SessionState) -> None:
+        with self._writing() as meta:
+            self._session_table.update(
+                {key: value.model_dump(mode="json")}, doc_ids=[_SESSION_DOC_ID]
+            )
+            head = meta.head
+            meta.head = _SessionHead(
+                name=head.name,
+                created_at=head.created_at,
+                questionnaire=head.questionnaire,
+                item_ids=head.item_ids,
+                settings=value if isinstance(value, SessionSettings) else head.settings,
+                state=value if isinstance(value, SessionState) else head.state,
+            )
+
+
+class _Given:
+    """Hands TinyDB an already built storage (TinyDB wants a class to instantiate)."""
+
+    def __init__(self, storage: DurableStorage) -> None:
+        self._storage = storage
+
+    def __call__(self) -> DurableStorage:
+        return self._storage
 
 
 def list_sessions(sessions_dir: Path) -> Iterable[Path]:
     """Session files in a directory, newest first (temporary/lock files ignored)."""
-    raise NotImplementedError
+    found: list[tuple[int, str, Path]] = []
+    try:
+        entries = list(os.scandir(sessions_dir))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith(SUFFIX):
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            mtime = entry.stat().st_mtime_ns
+        except OSError:
+            continue
+        found.append((mtime, entry.name, Path(sessions_dir) / entry.name))
+    found.sort(key=lambda found_entry: (-found_entry[0], found_entry[1]))
+    return [path for _, _, path in found]
