@@ -172,7 +172,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Questionnaire:
     try:
         return Questionnaire.model_validate(fields)
     except ValidationError as exc:
-        raise _translate(path, exc, fields["items"]) from None
+        raise _translate(path, exc, fields["items"], inherited=len(base_items)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -282,8 +282,14 @@ def _inherit(path: Path, table: str, base: Questionnaire, own: Any) -> Any:
     return {**inherited, **own}
 
 
-def _translate(path: Path, exc: ValidationError, items: Sequence[Any]) -> QuestionnaireError:
-    """One :class:`QuestionnaireError` from pydantic's first error, naming the item."""
+def _translate(
+    path: Path, exc: ValidationError, items: Sequence[Any], *, inherited: int
+) -> QuestionnaireError:
+    """One :class:`QuestionnaireError` from pydantic's first error, naming the item.
+
+    ``items`` are the merged items, of which the first ``inherited`` come from
+    the base; an item without an id is named by its position in this file.
+    """
     errors = exc.errors(include_url=False)
     first = errors[0]
     loc: tuple[int | str, ...] = tuple(first["loc"])
@@ -292,7 +298,7 @@ def _translate(path: Path, exc: ValidationError, items: Sequence[Any]) -> Questi
     if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
         index = loc[1]
         entry = items[index] if index < len(items) else None
-        item = _item_label(entry, index)
+        item = _item_label(entry, index - inherited if index >= inherited else index)
         field_path = loc[2:]
     reason = _reason(first["type"], field_path, first["msg"], first.get("input"))
     if len(errors) > 1:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,6 +215,14 @@ def test_item_without_id_is_named_by_its_position(tmp_path: Path) -> None:
     assert error_of(write(tmp_path, "noid", body)).endswith("noid.toml: item #4: missing 'id'")
 
 
+def test_item_without_id_in_a_variant_is_numbered_within_the_variant(tmp_path: Path) -> None:
+    write(tmp_path, "base")
+    body = item("V-D01", "declarations") + '\n[[items]]\nfactor = "resources"\n'
+    body += 'area = "people"\ntext = "Long enough."\n'
+    path = write(tmp_path, "variant", body, extends="base", scale="")
+    assert error_of(path).endswith("variant.toml: item #2: missing 'id'")
+
+
 def test_bad_toml_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "syntax.toml"
     path.write_text('id = "syntax"\nversion = "1.0"\n\ntitle = = "oops"\n', encoding="utf-8")
@@ -319,3 +329,22 @@ def test_several_problems_are_counted_on_the_same_line(tmp_path: Path) -> None:
     body = THREE_ITEMS + item("D02", "nonsense") + item("D03", "nonsense")
     message = error_of(write(tmp_path, "many", body))
     assert message.endswith("(and 1 more problem)")
+
+
+def test_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "latin")
+    path.write_bytes(path.read_bytes() + "# zażółć\n".encode("iso8859-2"))
+    assert error_of(path).endswith("latin.toml: not UTF-8 text")
+
+
+def test_loader_never_imports_textual() -> None:
+    code = (
+        "import sys\n"
+        "from coherence_tui.questionnaires import list_shipped\n"
+        "list_shipped()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'plotext'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
