@@ -1,0 +1,30 @@
+"""The domain, the store and the exports never import Textual (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+PURE = [
+    "coherence_tui.domain.model",
+    "coherence_tui.domain.scoring",
+    "coherence_tui.domain.recommend",
+    "coherence_tui.domain.report",
+    "coherence_tui.store",
+    "coherence_tui.questionnaires",
+    "coherence_tui.live",
+    "coherence_tui.export",
+    "coherence_tui.answerfile",
+    "coherence_tui.cli",
+]
+
+
+def test_pure_modules_never_import_textual_or_plotext() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in PURE)
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'plotext', 'textual_plotext'))\n"
+        + "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
