@@ -1,7 +1,104 @@
-"""Interface strings (dashboard part). Same keys in EN and PL."""
+"""Interface strings (dashboard part). Same keys in EN and PL.
+
+Keys start with ``dash.`` so they never collide with the kiosk's.
+"""
 
 from __future__ import annotations
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    "dash.title": "Customer-service coherence",
+    "dash.factor.declarations": "Declarations",
+    "dash.factor.resources": "Resources",
+    "dash.factor.behaviours": "Behaviours",
+    "dash.level.board": "Board",
+    "dash.level.management": "Management",
+    "dash.level.front_line": "Front line",
+    "dash.group.all": "Whole organisation",
+    "dash.group.department": "Department {name}",
+    "dash.state.stable": "stable",
+    "dash.state.wobbly": "wobbly",
+    "dash.state.tipping": "tipping",
+    "dash.leans": "leans towards {factor}",
+    "dash.level_stool": "The stool · {group}",
+    "dash.hidden_group": "hidden: fewer than {k} participants",
+    "dash.hidden_bar": "hidden: fewer than {k}",
+    "dash.no_answers": "No answers yet",
+    "dash.no_answers_short": "–",
+    "dash.metric.score": "score",
+    "dash.metric.agree": "agree %",
+    "dash.showing": "Group: {group}   Metric: {metric}",
+    "dash.participants": "Participants",
+    "dash.departments": "Departments",
+    "dash.answers": "{n} answers",
+    "dash.results_hidden_title": "Results are hidden",
+    "dash.results_hidden_body": (
+        "The room sees results when the facilitator reveals them, so that early "
+        "answers don't steer later ones. Until then, only participation is shown."
+    ),
+    "dash.chart.levels.score": "Score by level (-200..+200)",
+    "dash.chart.levels.agree": "Agree % by level",
+    "dash.chart.gap": "Board − front line gap (points)",
+    "dash.recommendations": "Where to act first",
+    "dash.no_recommendations": "No recommendations yet.",
+    "dash.figures": "Key figures",
+    "dash.fig.overall": "Overall",
+    "dash.fig.imbalance": "Imbalance",
+    "dash.fig.state": "Stool",
+    "dash.fig.weakest": "Weakest leg",
+    "dash.fig.gap_bf": "Board − front line",
+    "dash.fig.agree": "Agree",
+    "dash.key.group": "Group",
+    "dash.key.group_back": "Previous group",
+    "dash.key.metric": "Metric",
+    "dash.key.quit": "Quit",
+    "dash.key.back": "Back",
+}
 
-PL: dict[str, str] = {}
+PL: dict[str, str] = {
+    "dash.title": "Spójność obsługi klienta",
+    "dash.factor.declarations": "Deklaracje",
+    "dash.factor.resources": "Zasoby",
+    "dash.factor.behaviours": "Zachowania",
+    "dash.level.board": "Zarząd",
+    "dash.level.management": "Kierownictwo",
+    "dash.level.front_line": "Pierwsza linia",
+    "dash.group.all": "Cała organizacja",
+    "dash.group.department": "Dział {name}",
+    "dash.state.stable": "stabilny",
+    "dash.state.wobbly": "chwiejny",
+    "dash.state.tipping": "przewraca się",
+    "dash.leans": "przechyla się w stronę: {factor}",
+    "dash.level_stool": "Stołek · {group}",
+    "dash.hidden_group": "ukryte: mniej niż {k} uczestników",
+    "dash.hidden_bar": "ukryte: mniej niż {k}",
+    "dash.no_answers": "Nie ma jeszcze odpowiedzi",
+    "dash.no_answers_short": "–",
+    "dash.metric.score": "wynik",
+    "dash.metric.agree": "% zgody",
+    "dash.showing": "Grupa: {group}   Miara: {metric}",
+    "dash.participants": "Uczestnicy",
+    "dash.departments": "Działy",
+    "dash.answers": "odpowiedzi: {n}",
+    "dash.results_hidden_title": "Wyniki są ukryte",
+    "dash.results_hidden_body": (
+        "Sala zobaczy wyniki, gdy prowadzący je odsłoni, aby pierwsze odpowiedzi "
+        "nie wpływały na kolejne. Do tego czasu widać tylko frekwencję."
+    ),
+    "dash.chart.levels.score": "Wynik według poziomów (-200..+200)",
+    "dash.chart.levels.agree": "% zgody według poziomów",
+    "dash.chart.gap": "Luka zarząd − pierwsza linia (pkt)",
+    "dash.recommendations": "Od czego zacząć",
+    "dash.no_recommendations": "Na razie brak rekomendacji.",
+    "dash.figures": "Kluczowe liczby",
+    "dash.fig.overall": "Ogółem",
+    "dash.fig.imbalance": "Nierównowaga",
+    "dash.fig.state": "Stołek",
+    "dash.fig.weakest": "Najsłabsza noga",
+    "dash.fig.gap_bf": "Zarząd − pierwsza linia",
+    "dash.fig.agree": "Zgoda",
+    "dash.key.group": "Grupa",
+    "dash.key.group_back": "Poprzednia grupa",
+    "dash.key.metric": "Miara",
+    "dash.key.quit": "Zakończ",
+    "dash.key.back": "Wróć",
+}

@@ -1,0 +1,223 @@
+"""The live dashboard: the stool, the gaps, participation and recommendations.
+
+Shown on a projector (``coherence-tui dashboard SESSION``, read-only, q quits)
+and behind the facilitator PIN in ``run`` (Escape goes back). The screen owns
+the flow: it polls the ``LiveSession`` every quarter second, keeps the latest
+frozen ``Report`` in the ``report`` reactive and hands each widget the part it
+draws. Widgets never see the session.
+
+While ``live.state.revealed`` is False the screen shows participation only and
+gives no result widget any figure (not just hidden from view: absent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
+from coherence_tui.i18n import t
+from coherence_tui.live import LiveSession
+from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
+from coherence_tui.widgets.participation import Participation
+from coherence_tui.widgets.recommendations import Recommendations
+from coherence_tui.widgets.stool import Stool, StoolFigures
+
+POLL_SECONDS = 0.25
+"""How often the screen asks the session for other processes' writes."""
+
+BOARD_FRONT = gap_key(*GAP_PAIRS[0])
+
+
+def group_label(key: str, lang: str) -> str:
+    """A group key (``all``, a level, ``department:NAME``) in words."""
+    if key == ALL:
+        return t("dash.group.all", lang)
+    if key.startswith("department:"):
+        return t("dash.group.department", lang, name=key.removeprefix("department:"))
+    return t(f"dash.level.{key}", lang)
+
+
+class DashboardScreen(Screen[None]):
+    """The live dashboard of one session."""
+
+    CSS_PATH = "../dashboard.tcss"
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+        (170, "-xwide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-short"),
+        (32, "-tall"),
+    ]
+
+    # Descriptions are i18n keys, translated per instance in __init__.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "next_group", "dash.key.group"),
+        Binding("shift+g", "previous_group", "dash.key.group_back", show=False),
+        Binding("m", "toggle_metric", "dash.key.metric"),
+        Binding("q", "quit_dashboard", "dash.key.quit"),
+        Binding("escape", "back", "dash.key.back"),
+    ]
+
+    report: reactive[Report | None] = reactive(None, always_update=True)
+    """The latest visible report; a new frozen object after each change."""
+    revealed: reactive[bool] = reactive(False, bindings=True)
+    group_key: reactive[str] = reactive(ALL)
+    metric: reactive[Metric] = reactive("score")
+
+    def __init__(self, live: LiveSession, *, readonly: bool) -> None:
+        super().__init__()
+        self.live = live
+        self.readonly = readonly
+        self.lang = live.language
+        self._ready = False
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=t(b.description, self.lang)) for b in bindings
+            ]
+
+    # -- composition -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="dash-header"):
+            yield Static(t("dash.title", self.lang), id="dash-title")
+            yield Static(id="dash-showing")
+        yield Participation(id="participation")
+        with Vertical(id="hidden-card"):
+            yield Static(t("dash.results_hidden_title", self.lang), id="hidden-title")
+            yield Static(t("dash.results_hidden_body", self.lang), id="hidden-body")
+        with Horizontal(id="results"):
+            yield Stool(id="stool")
+            with Vertical(id="side"):
+                with Horizontal(id="top-row"):
+                    yield StoolFigures(id="figures")
+                    yield GapChart(id="gap-chart")
+                yield LevelChart(id="level-chart")
+        yield Recommendations(id="recommendations")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.live.name
+        self._ready = True
+        self.refresh_report()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    # -- data --------------------------------------------------------------------
+
+    def refresh_report(self) -> None:
+        """Take the session's current report and state (call after an in-process answer)."""
+        self.revealed = self.live.state.revealed
+        self.report = self.live.report
+
+    def _poll(self) -> None:
+        if self.live.poll():
+            self.refresh_report()
+
+    def watch_report(self) -> None:
+        self._push()
+
+    def watch_revealed(self, revealed: bool) -> None:
+        self.set_class(not revealed, "-results-hidden")
+        self._push()
+
+    def watch_group_key(self) -> None:
+        self._push()
+
+    def watch_metric(self) -> None:
+        self._push()
+
+    def _group_keys(self) -> list[str]:
+        report = self.report
+        return list(report.groups) if report is not None else [ALL]
+
+    def _push(self) -> None:
+        """Hand each widget its part of the report (nothing of the results while hidden)."""
+        if not self._ready:
+            return
+        report = self.report
+        lang = self.lang
+        showing = t(
+            "dash.showing",
+            lang,
+            group=group_label(self.group_key, lang),
+            metric=t(f"dash.metric.{self.metric}", lang),
+        )
+        self.query_one("#dash-showing", Static).update(showing)
+        participation = self.query_one(Participation)
+        participation.lang = lang
+        participation.report = report
+
+        results = report if (report is not None and self.revealed) else None
+        k = report.k if report is not None else self.live.settings.k
+        group = None
+        if results is not None:
+            group = results.groups.get(self.group_key) or results.group(ALL)
+        stool = self.query_one(Stool)
+        stool.lang = lang
+        stool.k = k
+        stool.title = group_label(self.group_key, lang)
+        stool.group = group
+
+        gap = results.gaps.get(BOARD_FRONT) if results is not None else None
+        figures = self.query_one(StoolFigures)
+        figures.lang = lang
+        figures.k = k
+        figures.metric = self.metric
+        figures.gap_suppressed = gap is not None and gap.suppressed
+        figures.gap_overall = None if gap is None or gap.suppressed else gap.overall
+        figures.group = group
+
+        level_chart = self.query_one(LevelChart)
+        level_chart.lang = lang
+        level_chart.k = k
+        level_chart.metric = self.metric
+        level_chart.report = results
+        gap_chart = self.query_one(GapChart)
+        gap_chart.lang = lang
+        gap_chart.k = k
+        gap_chart.gap = gap
+
+        recommendations = self.query_one(Recommendations)
+        recommendations.lang = lang
+        recommendations.recommendations = results.recommendations if results is not None else ()
+
+    # -- actions -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit_dashboard":
+            return self.readonly
+        if action == "back":
+            return not self.readonly
+        if action in ("next_group", "previous_group", "toggle_metric"):
+            return True if self.revealed else None
+        return True
+
+    def action_next_group(self) -> None:
+        self._step_group(+1)
+
+    def action_previous_group(self) -> None:
+        self._step_group(-1)
+
+    def _step_group(self, step: int) -> None:
+        keys = self._group_keys()
+        index = keys.index(self.group_key) if self.group_key in keys else 0
+        self.group_key = keys[(index + step) % len(keys)]
+
+    def action_toggle_metric(self) -> None:
+        self.metric = "agree" if self.metric == "score" else "score"
+
+    def action_quit_dashboard(self) -> None:
+        self.app.exit()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,70 @@
+"""Who has answered so far: participants per level and the number of answers.
+
+Counts are never suppressed (DESIGN.md: a suppressed group's count is shown),
+so this widget is the one thing the room sees while results are hidden.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import RenderResult
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from coherence_tui.domain.model import LEVELS
+from coherence_tui.domain.report import Report
+from coherence_tui.i18n import t
+
+
+def participation_line(report: Report, lang: str) -> str:
+    """``Board 3 · Management 5 · Front line 12 · 245 answers`` in ``lang``."""
+    counts = report.level_counts()
+    parts = [f"{t(f'dash.level.{lv.value}', lang)} {counts[lv]}" for lv in LEVELS]
+    parts.append(t("dash.answers", lang, n=report.answers))
+    return " · ".join(parts)
+
+
+class Participation(Widget):
+    """One line of participation counts; departments on a second line when they fit."""
+
+    DEFAULT_CSS = """
+    Participation {
+        height: auto;
+        padding: 0 1;
+        color: $foreground;
+    }
+    Participation > .participation--label { color: $text-muted; }
+    Participation > .participation--count { color: $accent; text-style: bold; }
+    """
+
+    COMPONENT_CLASSES = {"participation--label", "participation--count"}
+
+    report: reactive[Report | None] = reactive(None, layout=True)
+    lang: reactive[str] = reactive("en")
+    show_departments: reactive[bool] = reactive(True, layout=True)
+
+    def render(self) -> RenderResult:
+        report = self.report
+        if report is None:
+            return Text("")
+        label = self.get_component_rich_style("participation--label")
+        count = self.get_component_rich_style("participation--count")
+        counts = report.level_counts()
+        text = Text.assemble((t("dash.participants", self.lang) + "  ", label))
+        for i, lv in enumerate(LEVELS):
+            if i:
+                text.append(" · ", label)
+            text.append(t(f"dash.level.{lv.value}", self.lang) + " ")
+            text.append(str(counts[lv]), count)
+        text.append("   ")
+        text.append(t("dash.answers", self.lang, n=report.answers), label)
+        departments = [g for key, g in report.groups.items() if key.startswith("department:")]
+        if self.show_departments and departments:
+            text.append("\n")
+            text.append(t("dash.departments", self.lang) + "  ", label)
+            for i, g in enumerate(departments):
+                if i:
+                    text.append(" · ", label)
+                text.append(g.key.removeprefix("department:") + " ")
+                text.append(str(g.n), count)
+        return text

@@ -1,0 +1,389 @@
+"""The three-legged stool: one group's factor scores drawn in ASCII.
+
+Geometry (documented here because tests and the room both rely on it):
+
+- Legs stand on a common floor and grow upwards. A leg's length in rows is
+  ``leg_length(score, max_len) = max(1, round((score + 200) / 400 * max_len))``:
+  -200 is a one-row stub, 0 is half height, +200 is ``max_len``. A factor
+  without answers has no leg (length 0, drawn as a dotted outline).
+- The seat rests on the tops of the legs: a line through the three tops, so
+  it slopes down towards the shortest leg ("tilts toward the shortest leg").
+- Above the seat: the overall score as a signed whole number and the stool
+  state in words; the seat and the card border take the state's colour
+  (``$success`` stable, ``$warning`` wobbly, ``$error`` tipping).
+- Under each leg: the factor's name and its score as a signed whole number.
+
+The widget draws only what it is given (a ``GroupScores``); a suppressed
+group shows "hidden: fewer than k participants" and no figure at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from coherence_tui.domain.model import FACTORS, Factor, StoolState
+from coherence_tui.domain.report import GroupScores
+from coherence_tui.i18n import t
+
+MIN_LEG = 3
+MAX_LEG = 24
+ROWS_AROUND_LEGS = 7
+"""Rows besides the legs: figure line, gap, seat, floor, two label rows, tilt line."""
+
+
+def signed(value: float) -> str:
+    """A figure as a signed whole number: ``+42``, ``-7``, ``+0``."""
+    return f"{round(value):+d}"
+
+
+def leg_length(score: float | None, max_len: int) -> int:
+    """Rows of a leg for a factor score on -200..+200 (0 when there is no score)."""
+    if score is None:
+        return 0
+    clamped = min(200.0, max(-200.0, score))
+    return max(1, round((clamped + 200.0) / 400.0 * max_len))
+
+
+def shortest_leg(factors: dict[Factor, float | None]) -> Factor | None:
+    """The factor with the lowest score (first in stool order on a tie)."""
+    scored = [(score, i, f) for i, (f, score) in enumerate(factors.items()) if score is not None]
+    if not scored:
+        return None
+    return min(scored)[2]
+
+
+@dataclass(frozen=True, slots=True)
+class StoolDrawing:
+    """The stool as text lines plus the figures it shows, for the widget and for tests."""
+
+    lines: tuple[Text, ...]
+    legs: dict[Factor, int]
+    shortest: Factor | None
+    seat_rows: tuple[int, ...]
+    """Row of the seat in each column it spans (lower row number = higher on screen)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoolStyles:
+    seat: Style
+    leg: Style
+    missing: Style
+    label: Style
+    figure: Style
+    state: Style
+    floor: Style
+
+
+_PLAIN = StoolStyles(*(Style() for _ in range(7)))
+
+
+def draw_stool(
+    group: GroupScores,
+    lang: str,
+    *,
+    width: int,
+    max_len: int,
+    styles: StoolStyles = _PLAIN,
+) -> StoolDrawing:
+    """Lay the stool out in ``width`` columns with legs of at most ``max_len`` rows.
+
+    ``group`` must have scores (not suppressed, ``overall`` not ``None``).
+    """
+    factors = {f: group.factors.get(f) for f in FACTORS}
+    legs = {f: leg_length(score, max_len) for f, score in factors.items()}
+    short = shortest_leg(factors)
+    width = max(width, 24)
+    third = width // 3
+    leg_w = 3 if third >= 11 else 1
+    left_pad = (width - 3 * third) // 2
+    centres = [left_pad + third * i + third // 2 for i in range(3)]
+
+    # Rows: figure line and seat above the legs (max_len rows), floor, name, score, tilt.
+    floor = max_len + 3
+    height = floor + 4
+    grid: list[list[tuple[str, Style]]] = [[(" ", Style())] * width for _ in range(height)]
+
+    def put(row: int, col: int, char: str, style: Style) -> None:
+        if 0 <= row < height and 0 <= col < width:
+            grid[row][col] = (char, style)
+
+    # Legs grow upward from the row above the floor.
+    tops: list[int] = []
+    for centre, f in zip(centres, FACTORS, strict=True):
+        length = legs[f]
+        x0 = centre - leg_w // 2
+        if length == 0:
+            for row in range(floor - 1, floor - 1 - max_len // 2, -1):
+                for x in range(x0, x0 + leg_w):
+                    put(row, x, "┊", styles.missing)
+            tops.append(floor - 1 - max_len // 2)
+            continue
+        for row in range(floor - length, floor):
+            for x in range(x0, x0 + leg_w):
+                put(row, x, "█", styles.leg)
+        tops.append(floor - length)
+
+    # The seat rests on the legs' tops and is drawn in half rows (two per cell, with
+    # "▀" and "▄"), so a slope between legs reads as a line rather than a staircase.
+    seat_left = centres[0] - leg_w // 2 - 2
+    seat_right = centres[2] + leg_w // 2 + 2
+    seat_rows: list[int] = []
+    for col in range(seat_left, seat_right + 1):
+        if col <= centres[0]:
+            half = 2.0 * tops[0]
+        elif col >= centres[2]:
+            half = 2.0 * tops[2]
+        else:
+            i = 0 if col <= centres[1] else 1
+            span = centres[i + 1] - centres[i]
+            frac = (col - centres[i]) / span if span else 0.0
+            half = 2.0 * tops[i] + 2.0 * (tops[i + 1] - tops[i]) * frac
+        # The seat is two half rows thick and ends on the half row above the top.
+        lower = round(half) - 1
+        upper = lower - 1
+        row_upper, row_lower = upper // 2, lower // 2
+        if row_upper == row_lower:
+            put(row_upper, col, "█", styles.seat)
+        else:
+            put(row_upper, col, "▄", styles.seat)
+            put(row_lower, col, "▀", styles.seat)
+        seat_rows.append(row_upper)
+
+    for col in range(width):
+        put(floor, col, "─", styles.floor)
+
+    # Figure line: overall score and the state in words, centred.
+    state = group.stool
+    overall = group.overall if group.overall is not None else 0.0
+    state_word = t(f"dash.state.{state.value}", lang) if state is not None else ""
+    head = Text.assemble((signed(overall), styles.figure), "  ", (state_word.upper(), styles.state))
+    head_line = Text(" " * max(0, (width - head.cell_len) // 2)) + head
+
+    for centre, f in zip(centres, FACTORS, strict=True):
+        name = t(f"dash.factor.{f.value}", lang)
+        score = factors[f]
+        figure = signed(score) if score is not None else t("dash.no_answers_short", lang)
+        for row, text, style in (
+            (floor + 1, name, styles.label),
+            (floor + 2, figure, styles.figure),
+        ):
+            text = text[:third]
+            start = centre - len(text) // 2
+            for j, ch in enumerate(text):
+                put(row, start + j, ch, style)
+
+    tilt = t("dash.leans", lang, factor=t(f"dash.factor.{short.value}", lang)) if short else ""
+    tilt_line = Text(" " * max(0, (width - len(tilt)) // 2)) + Text(tilt, styles.label)
+
+    head_row = max(0, min(seat_rows) - 2)
+    lines: list[Text] = []
+    for row in range(0, floor + 3):
+        if row == head_row:
+            lines.append(head_line)
+            continue
+        line = Text()
+        for ch, style in grid[row]:
+            line.append(ch, style)
+        line.rstrip()
+        lines.append(line)
+    lines.append(tilt_line)
+    return StoolDrawing(tuple(lines), legs, short, tuple(seat_rows))
+
+
+class Stool(Widget):
+    """The stool of one group; set ``group`` (and ``k``, ``lang``) to redraw."""
+
+    DEFAULT_CSS = """
+    Stool {
+        height: 1fr;
+        min-height: 10;
+        border: round $panel-lighten-2;
+        border-title-align: left;
+        padding: 0 1;
+        content-align: center middle;
+    }
+    Stool.-stable { border: round $success; }
+    Stool.-wobbly { border: round $warning; }
+    Stool.-tipping { border: round $error; }
+    Stool.-hidden, Stool.-empty { border: round $panel-lighten-2; }
+    Stool > .stool--stable { color: $success; text-style: bold; }
+    Stool > .stool--wobbly { color: $warning; text-style: bold; }
+    Stool > .stool--tipping { color: $error; text-style: bold; }
+    Stool > .stool--leg { color: $foreground 70%; }
+    Stool > .stool--missing { color: $foreground 40%; }
+    Stool > .stool--label { color: $foreground 80%; }
+    Stool > .stool--figure { color: $foreground; text-style: bold; }
+    Stool > .stool--floor { color: $foreground 30%; }
+    Stool > .stool--notice { color: $text-muted; text-style: italic; }
+    """
+
+    COMPONENT_CLASSES = {
+        "stool--stable",
+        "stool--wobbly",
+        "stool--tipping",
+        "stool--leg",
+        "stool--missing",
+        "stool--label",
+        "stool--figure",
+        "stool--floor",
+        "stool--notice",
+    }
+
+    group: reactive[GroupScores | None] = reactive(None)
+    k: reactive[int] = reactive(3)
+    lang: reactive[str] = reactive("en")
+    title: reactive[str] = reactive("")
+
+    def watch_group(self, group: GroupScores | None) -> None:
+        state = group.stool if group is not None and group.has_scores else None
+        for s in StoolState:
+            self.set_class(state is s, f"-{s.value}")
+        self.set_class(group is not None and group.suppressed, "-hidden")
+        self.set_class(
+            group is not None and not group.suppressed and not group.has_scores, "-empty"
+        )
+
+    def watch_title(self, title: str) -> None:
+        self.border_title = title
+
+    def max_leg(self) -> int:
+        """Leg length for the current height, between ``MIN_LEG`` and ``MAX_LEG`` rows."""
+        return max(MIN_LEG, min(MAX_LEG, self.content_size.height - ROWS_AROUND_LEGS))
+
+    def drawing(self) -> StoolDrawing | None:
+        group = self.group
+        if group is None or not group.has_scores:
+            return None
+        state = group.stool or StoolState.STABLE
+        seat = self.get_component_rich_style(f"stool--{state.value}")
+        styles = StoolStyles(
+            seat=seat,
+            leg=self.get_component_rich_style("stool--leg"),
+            missing=self.get_component_rich_style("stool--missing"),
+            label=self.get_component_rich_style("stool--label"),
+            figure=self.get_component_rich_style("stool--figure"),
+            state=seat,
+            floor=self.get_component_rich_style("stool--floor"),
+        )
+        width = self.content_size.width or 40
+        return draw_stool(group, self.lang, width=width, max_len=self.max_leg(), styles=styles)
+
+    def render(self) -> RenderResult:
+        group = self.group
+        notice = self.get_component_rich_style("stool--notice")
+        if group is None:
+            return Text("")
+        if group.suppressed:
+            return Text(
+                t("dash.hidden_group", self.lang, k=self.k, n=group.n),
+                style=notice,
+                justify="center",
+            )
+        drawing = self.drawing()
+        if drawing is None:
+            return Text(t("dash.no_answers", self.lang), style=notice, justify="center")
+        return Text("\n").join(drawing.lines)
+
+
+class StoolFigures(Widget):
+    """The stool's group in figures: each leg's score and agree %, overall, imbalance.
+
+    ``metric`` ("score" or "agree") picks the column in bold; ``gap_overall`` is the
+    board minus front line overall gap (``None`` when suppressed or unknown).
+    """
+
+    DEFAULT_CSS = """
+    StoolFigures {
+        height: auto;
+        border: round $panel-lighten-2;
+        border-title-color: $foreground;
+        padding: 0 1;
+    }
+    StoolFigures > .figures--label { color: $foreground 80%; }
+    StoolFigures > .figures--strong { color: $foreground; text-style: bold; }
+    StoolFigures > .figures--weak { color: $text-muted; }
+    StoolFigures > .figures--notice { color: $text-muted; text-style: italic; }
+    StoolFigures > .stool--stable { color: $success; text-style: bold; }
+    StoolFigures > .stool--wobbly { color: $warning; text-style: bold; }
+    StoolFigures > .stool--tipping { color: $error; text-style: bold; }
+    """
+
+    COMPONENT_CLASSES = {
+        "figures--label",
+        "figures--strong",
+        "figures--weak",
+        "figures--notice",
+        "stool--stable",
+        "stool--wobbly",
+        "stool--tipping",
+    }
+
+    group: reactive[GroupScores | None] = reactive(None, layout=True)
+    gap_overall: reactive[float | None] = reactive(None)
+    gap_suppressed: reactive[bool] = reactive(False)
+    metric: reactive[str] = reactive("score")
+    k: reactive[int] = reactive(3)
+    lang: reactive[str] = reactive("en")
+
+    def on_mount(self) -> None:
+        self.border_title = t("dash.figures", self.lang)
+
+    def watch_lang(self, lang: str) -> None:
+        self.border_title = t("dash.figures", lang)
+
+    def render(self) -> RenderResult:
+        group = self.group
+        notice = self.get_component_rich_style("figures--notice")
+        if group is None:
+            return Text("")
+        if group.suppressed:
+            return Text(t("dash.hidden_group", self.lang, k=self.k), style=notice)
+        if not group.has_scores:
+            return Text(t("dash.no_answers", self.lang), style=notice)
+        label = self.get_component_rich_style("figures--label")
+        strong = self.get_component_rich_style("figures--strong")
+        weak = self.get_component_rich_style("figures--weak")
+        score_style, agree_style = (strong, weak) if self.metric == "score" else (weak, strong)
+        names = {f: t(f"dash.factor.{f.value}", self.lang) for f in FACTORS}
+        width = max(len(n) for n in names.values())
+        width = max(
+            width, len(t("dash.fig.imbalance", self.lang)), len(t("dash.fig.overall", self.lang))
+        )
+        lines: list[Text] = []
+        head = Text(" " * width)
+        head.append(f"{t('dash.metric.score', self.lang):>7}", score_style)
+        head.append(f"{t('dash.metric.agree', self.lang):>9}", agree_style)
+        lines.append(head)
+        for f in FACTORS:
+            score = group.factors.get(f)
+            agree = group.agree_pct.get(f)
+            line = Text(names[f].ljust(width), label)
+            line.append(f"{signed(score) if score is not None else '–':>7}", score_style)
+            line.append(f"{f'{round(agree)}%' if agree is not None else '–':>9}", agree_style)
+            lines.append(line)
+        overall = group.overall if group.overall is not None else 0.0
+        lines.append(
+            Text(t("dash.fig.overall", self.lang).ljust(width), label)
+            + Text(f"{signed(overall):>7}", strong)
+        )
+        if group.imbalance is not None and group.stool is not None:
+            state_style = self.get_component_rich_style(f"stool--{group.stool.value}")
+            line = Text(t("dash.fig.imbalance", self.lang).ljust(width), label)
+            line.append(f"{round(group.imbalance):>7}", strong)
+            line.append("  " + t(f"dash.state.{group.stool.value}", self.lang), state_style)
+            lines.append(line)
+        gap_label = t("dash.fig.gap_bf", self.lang)
+        if self.gap_suppressed:
+            lines.append(
+                Text(gap_label + "  ", label)
+                + Text(t("dash.hidden_bar", self.lang, k=self.k), notice)
+            )
+        elif self.gap_overall is not None:
+            lines.append(Text(gap_label + "  ", label) + Text(signed(self.gap_overall), strong))
+        return Text("\n").join(lines)
