@@ -1,0 +1,234 @@
+"""CoherenceApp: the modes, the kiosk lock, the facilitator key and the theme.
+
+How the kiosk lock works (checked on Textual 8.2.8)
+----------------------------------------------------
+While participants may be at the keyboard (``run``, ``kiosk`` and ``demo`` until the
+facilitator PIN has been entered, and again after "back to the kiosk"), ``locked`` is
+True and:
+
+- ``check_action`` refuses ``quit`` (the App's priority ``ctrl+q``), ``help_quit``
+  (``ctrl+c``, which would otherwise pop a "press ctrl+q to quit" toast),
+  ``command_palette`` and ``suspend_process``. ``App.run_action`` asks ``check_action``
+  before every action, also actions started by a binding under a modal screen, so a
+  refused action never runs and the key falls through to a widget that ignores it.
+- ``ENABLE_COMMAND_PALETTE`` is False, so ``ctrl+p`` opens nothing and the palette's
+  own "Quit" command (which calls ``action_quit`` directly, past any binding) is
+  unreachable.
+- ``TEXTUAL_ALLOW_SIGNALS`` is never set: Textual keeps the terminal in raw mode with
+  signals off, so ``ctrl+c``, ``ctrl+z`` and ``ctrl+\\`` arrive as plain keys that
+  nothing is bound to, instead of SIGINT / SIGTSTP / SIGQUIT.
+- The kiosk screen shows exactly one focused stage widget; its bindings are the printed
+  key card (Enter, 1-9, 0, arrows, Backspace). Every other key, Escape included, reaches
+  no binding and does nothing visible.
+- The facilitator key (F12 or ctrl+f) is a ``priority`` App binding, so it works over
+  any screen or modal. It opens ``PinScreen``; only the right PIN (checked with
+  ``LiveSession.check_pin``, five wrong PINs lock the prompt for 60 s across prompts)
+  sets ``facilitator`` and opens the facilitator menu, the only way to quit.
+
+``dashboard`` mode is for a projector and is not locked: ``q`` quits.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Static
+
+from coherence_tui.live import LiveSession
+from coherence_tui.messages import LanguageChanged
+from coherence_tui.screens.pin import PinGuard
+from coherence_tui.store import SessionStore
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
+
+LOCKED_ACTIONS = frozenset({"quit", "help_quit", "command_palette", "suspend_process"})
+"""App actions a participant must never reach while the kiosk is locked."""
+
+SESSION_MODES = frozenset({"run", "kiosk", "demo"})
+"""Modes with a kiosk, a facilitator key and a PIN."""
+
+
+def _default_language() -> str:
+    """Polish for a Polish locale, English otherwise (home screen, before any session)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "pl" if value.lower().startswith("pl") else "en"
+    return "en"
+
+
+class UnavailableScreen(Screen[None]):
+    """Stands in for a screen another part of the app has not provided (yet)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.message, id="unavailable")
+
+
+class CoherenceApp(App[int]):
+    """The coherence workshop. ``run()`` returns the process exit code (0 = ok)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "coherence-tui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f12,ctrl+f", "facilitator", "Facilitator", show=False, priority=True),
+        Binding("escape", "leave_dashboard", show=False),
+        Binding("q", "close_projector", "Quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        start: Start,
+        session: Path | None = None,
+        sessions_dir: Path = Path("sessions"),
+        lang: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.start = start
+        self.mode_name: Start = start
+        """The current mode: ``home`` becomes ``run`` once a workshop is opened."""
+        self.sessions_dir = sessions_dir
+        self._lang_override = lang
+        self.live: LiveSession | None = None
+        self.facilitator = start == "demo"
+        """The facilitator PIN was entered (or the demo was opened): the lock is off."""
+        self.pin_guard = PinGuard()
+        if start != "home":
+            if session is None:
+                raise ValueError(f"start={start!r} needs a session")
+            self.live = LiveSession(SessionStore.open(session))
+        self.lang = lang or (self.live.language if self.live else _default_language())
+
+    # -- the lock ------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        """Participants may be at the keyboard: quitting, suspending, the palette are off."""
+        return self.mode_name in SESSION_MODES and not self.facilitator
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LOCKED_ACTIONS and self.locked:
+            return False
+        if action == "facilitator":
+            return self.mode_name in SESSION_MODES and self.live is not None
+        if action == "close_projector":
+            return self.mode_name == "dashboard"
+        if action == "leave_dashboard":
+            return self.mode_name in SESSION_MODES and self.facilitator and self._on_dashboard()
+        return True
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    def action_close_projector(self) -> None:
+        self.exit(0)
+
+    # -- modes -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.mode_name == "home":
+            from coherence_tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(self.sessions_dir))
+        elif self.mode_name == "dashboard":
+            self.push_screen(self.make_dashboard(readonly=True))
+        else:
+            self._open_kiosk()
+
+    def _open_kiosk(self) -> None:
+        from coherence_tui.screens.kiosk import KioskScreen
+
+        assert self.live is not None
+        self.push_screen(KioskScreen(self.live))
+        if self.mode_name == "demo":
+            state = self.live.state
+            if not state.revealed:
+                self.live.update_state(state.model_copy(update={"revealed": True}))
+            self.open_menu()
+            self.open_dashboard()
+
+    def open_session(self, path: Path, start: Literal["run", "demo"] = "run") -> None:
+        """Leave the home screen for a workshop (``SessionError`` if it cannot be opened)."""
+        live = LiveSession(SessionStore.open(path))
+        self.live = live
+        self.mode_name = start
+        self.facilitator = start == "demo"
+        self.lang = self._lang_override or live.language
+        self.pop_screen()
+        self._open_kiosk()
+
+    def set_language(self, lang: str) -> None:
+        """Switch the interface language; open screens relabel themselves."""
+        self.lang = lang
+        for screen in self.screen_stack:
+            screen.post_message(LanguageChanged(lang))
+
+    # -- facilitator -----------------------------------------------------------------
+
+    def action_facilitator(self) -> None:
+        from coherence_tui.screens.facilitator import FacilitatorScreen
+        from coherence_tui.screens.pin import PinScreen
+
+        assert self.live is not None
+        if self.facilitator:
+            if self._on_dashboard():
+                self.pop_screen()
+            elif not any(isinstance(s, FacilitatorScreen) for s in self.screen_stack):
+                self.open_menu()
+            return
+        if isinstance(self.screen, PinScreen):
+            return
+
+        def unlocked(ok: bool | None) -> None:
+            if ok:
+                self.facilitator = True
+                self.open_menu()
+
+        self.push_screen(PinScreen(self.live.check_pin, self.pin_guard, self.lang), unlocked)
+
+    def open_menu(self) -> None:
+        from coherence_tui.screens.facilitator import FacilitatorScreen
+
+        assert self.live is not None
+        self.push_screen(FacilitatorScreen(self.live, kiosk_only=self.mode_name == "kiosk"))
+
+    def _on_dashboard(self) -> bool:
+        screen = self.screen
+        return isinstance(screen, UnavailableScreen) or type(screen).__name__ == "DashboardScreen"
+
+    def make_dashboard(self, *, readonly: bool) -> Screen[object]:
+        """The dashboard screen, or a placeholder while it is not part of the build."""
+        from coherence_tui.i18n import t
+
+        if importlib.util.find_spec("coherence_tui.screens.dashboard") is None:
+            return UnavailableScreen(t("menu.no_dashboard", self.lang))
+        from coherence_tui.screens.dashboard import DashboardScreen  # type: ignore[import-not-found,unused-ignore]
+
+        assert self.live is not None
+        screen: Screen[object] = DashboardScreen(self.live, readonly=readonly)
+        return screen
+
+    def open_dashboard(self) -> None:
+        self.push_screen(self.make_dashboard(readonly=False))
+
+    async def back_to_kiosk(self) -> None:
+        """Close every facilitator screen and lock the kiosk again."""
+        from coherence_tui.screens.kiosk import KioskScreen
+
+        self.facilitator = False
+        while not isinstance(self.screen, KioskScreen) and len(self.screen_stack) > 1:
+            await self.pop_screen()

@@ -1,0 +1,332 @@
+"""The facilitator menu (behind the PIN): dashboard, reveal, pause, end, exports, settings.
+
+In ``kiosk`` mode (participant-only terminal) the menu offers only pause, end, back
+to the kiosk and quit.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from coherence_tui import export
+from coherence_tui.app import CoherenceApp
+from coherence_tui.domain.model import Level, SessionSettings, UpdateRule
+from coherence_tui.i18n import t
+from coherence_tui.live import LiveSession
+from coherence_tui.messages import ExportFinished, LanguageChanged
+from coherence_tui.store import SessionError, SessionSnapshot
+
+SCREENSHOT_DELAY = 0.6
+"""Seconds the dashboard gets to draw (charts included) before its SVG is saved."""
+
+MENU_KEYS: dict[str, str] = {
+    "dashboard": "d",
+    "reveal": "r",
+    "kiosk": "k",
+    "pause": "p",
+    "end": "e",
+    "export_json": "j",
+    "export_csv": "c",
+    "export_md": "m",
+    "screenshot": "s",
+    "settings": "t",
+    "quit": "q",
+}
+KIOSK_ONLY = ("kiosk", "pause", "end", "quit")
+EXPORTS: dict[str, export.ExportFormat] = {"export_json": "json", "export_csv": "csv", "export_md": "md"}
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y/Enter on Yes confirms, n/Escape declines."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", show=False),
+        Binding("n,escape", "answer(False)", show=False),
+    ]
+
+    def __init__(self, question: str, lang: str) -> None:
+        super().__init__(classes="confirm")
+        self.question = question
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("menu.yes", self.lang), variant="error", id="yes")
+                yield Button(t("menu.no", self.lang), variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class SettingsScreen(ModalScreen[SessionSettings | None]):
+    """k, update rule and language; dismisses with the new settings or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, settings: SessionSettings, lang: str) -> None:
+        super().__init__(classes="settings")
+        self.settings = settings
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        rule = self.settings.update_rule
+        language = self.settings.language
+        with Vertical(classes="dialog"):
+            yield Static(t("settings.title", lang), classes="dialog-title")
+            yield Label(t("settings.k", lang))
+            yield Input(str(self.settings.k), type="integer", max_length=3, id="settings-k")
+            yield Static("", id="settings-k-error", classes="field-error")
+            yield Label(t("settings.update_rule", lang))
+            with RadioSet(id="settings-rule"):
+                yield RadioButton(
+                    t("settings.update_rule.participant", lang),
+                    value=rule is UpdateRule.PARTICIPANT,
+                    id="rule-participant",
+                )
+                yield RadioButton(
+                    t("settings.update_rule.answer", lang), value=rule is UpdateRule.ANSWER, id="rule-answer"
+                )
+            yield Label(t("settings.language", lang))
+            with RadioSet(id="settings-language"):
+                yield RadioButton(t("settings.language.auto", lang), value=language is None, id="lang-auto")
+                yield RadioButton("English", value=language == "en", id="lang-en")
+                yield RadioButton("Polski", value=language == "pl", id="lang-pl")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("settings.save", lang), variant="primary", id="save")
+                yield Button(t("settings.cancel", lang), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#settings-k", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted, "#settings-k")
+    def save(self) -> None:
+        raw = self.query_one("#settings-k", Input).value.strip()
+        error = self.query_one("#settings-k-error", Static)
+        if not raw.isdigit() or not 1 <= int(raw) <= 100:
+            error.update(t("home.err.k", self.lang))
+            return
+        rule_button = self.query_one("#settings-rule", RadioSet).pressed_button
+        rule = UpdateRule.ANSWER if rule_button and rule_button.id == "rule-answer" else UpdateRule.PARTICIPANT
+        lang_button = self.query_one("#settings-language", RadioSet).pressed_button
+        language = {"lang-en": "en", "lang-pl": "pl"}.get(lang_button.id or "" if lang_button else "")
+        self.dismiss(self.settings.model_copy(update={"k": int(raw), "update_rule": rule, "language": language}))
+
+
+def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> Path:
+    """Render and write one export atomically next to the session file; returns its path."""
+    text = export.render(snapshot, fmt, lang=lang)
+    path = export.default_export_path(snapshot, fmt)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+class FacilitatorScreen(Screen[None]):
+    """The facilitator's controls; every action goes through ``LiveSession``."""
+
+    app = getters.app(CoherenceApp)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "run('dashboard')", "Dashboard"),
+        Binding("r", "run('reveal')", "Reveal/hide"),
+        Binding("k,escape", "run('kiosk')", "Kiosk"),
+        Binding("p", "run('pause')", "Pause"),
+        Binding("e", "run('end')", "End"),
+        Binding("j", "run('export_json')", "JSON", show=False),
+        Binding("c", "run('export_csv')", "CSV", show=False),
+        Binding("m", "run('export_md')", "Markdown", show=False),
+        Binding("s", "run('screenshot')", "SVG", show=False),
+        Binding("t", "run('settings')", "Settings"),
+        Binding("q", "run('quit')", "Quit"),
+    ]
+
+    def __init__(self, live: LiveSession, *, kiosk_only: bool = False) -> None:
+        super().__init__(id="facilitator")
+        self.live = live
+        self.kiosk_only = kiosk_only
+        self.lang = self.app.lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="menu-panel"):
+            yield Static(t("menu.title", self.lang), id="menu-title")
+            yield Static("", id="menu-status")
+            yield OptionList(id="menu-options")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._refresh_menu()
+        self.query_one(OptionList).focus()
+        self.set_interval(1.0, self._poll)
+
+    def on_screen_resume(self) -> None:
+        self._refresh_menu()
+
+    def _poll(self) -> None:
+        if self.is_current and self.live.poll():
+            self._refresh_menu()
+
+    def entries(self) -> list[str]:
+        if self.kiosk_only:
+            return list(KIOSK_ONLY)
+        return list(MENU_KEYS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run" and parameters and parameters[0] not in self.entries():
+            return False
+        return True
+
+    def _label(self, entry: str) -> str:
+        state = self.live.state
+        if entry == "reveal":
+            key = "menu.hide" if state.revealed else "menu.reveal"
+        elif entry == "pause":
+            key = "menu.resume" if state.paused else "menu.pause"
+        else:
+            key = f"menu.{entry}"
+        return f"[b]{MENU_KEYS[entry]}[/b]  {t(key, self.lang)}"
+
+    def _refresh_menu(self) -> None:
+        lang = self.lang
+        state = self.live.state
+        counts = self.live.full_report.level_counts()
+        if state.ended:
+            running = t("menu.state.ended", lang)
+        elif state.paused:
+            running = t("menu.state.paused", lang)
+        else:
+            running = t("menu.state.running", lang)
+        shown = t("menu.state.revealed" if state.revealed else "menu.state.hidden", lang)
+        lines = [
+            t("menu.status", lang, name=self.live.name, questionnaire=self.live.questionnaire.title),
+            t(
+                "menu.participation",
+                lang,
+                board=counts.get(Level.BOARD, 0),
+                management=counts.get(Level.MANAGEMENT, 0),
+                front_line=counts.get(Level.FRONT_LINE, 0),
+                answers=self.live.full_report.answers,
+            ),
+            f"{running} · {shown}",
+        ]
+        self.query_one("#menu-status", Static).update("\n".join(lines))
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options([Option(self._label(entry), id=entry) for entry in self.entries()])
+        options.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected)
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            await self.action_run(event.option.id)
+
+    async def action_run(self, entry: str) -> None:
+        """Do one menu entry (also the target of its key)."""
+        live = self.live
+        state = live.state
+        if entry == "dashboard":
+            self.app.open_dashboard()
+        elif entry == "reveal":
+            live.update_state(state.model_copy(update={"revealed": not state.revealed}))
+        elif entry == "kiosk":
+            await self.app.back_to_kiosk()
+            return
+        elif entry == "pause":
+            live.update_state(state.model_copy(update={"paused": not state.paused}))
+        elif entry == "end":
+            if not state.ended:
+                self.app.push_screen(ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end)
+        elif entry in EXPORTS:
+            self._export(live.snapshot, EXPORTS[entry], self.lang)
+        elif entry == "screenshot":
+            self._screenshot()
+        elif entry == "settings":
+            self.app.push_screen(SettingsScreen(live.settings, self.lang), self._save_settings)
+        elif entry == "quit":
+            self.app.push_screen(ConfirmScreen(t("menu.quit.confirm", self.lang), self.lang), self._quit)
+        self._refresh_menu()
+
+    def _end(self, yes: bool | None) -> None:
+        if yes:
+            self.live.update_state(self.live.state.model_copy(update={"ended": True, "paused": False}))
+            self._refresh_menu()
+
+    def _quit(self, yes: bool | None) -> None:
+        if yes:
+            self.app.exit(0)
+
+    def _save_settings(self, new: SessionSettings | None) -> None:
+        live = self.live
+        if new is None or new == live.settings:
+            return
+        language_changed = new.language != live.settings.language
+        live.update_settings(new)
+        if language_changed:
+            self.app.set_language(live.language)
+        self.notify(t("settings.saved", self.app.lang))
+        self._refresh_menu()
+
+    @work(thread=True, group="export")
+    def _export(self, snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> None:
+        try:
+            path = write_export(snapshot, fmt, lang)
+        except (OSError, ValueError, SessionError) as error:
+            self.post_message(ExportFinished(None, str(error)))
+        else:
+            self.post_message(ExportFinished(path))
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        if message.path is not None:
+            self.notify(t("menu.exported", self.lang, path=message.path), timeout=8)
+        else:
+            self.notify(t("menu.export_failed", self.lang, error=message.error), severity="error", timeout=10)
+
+    def _screenshot(self) -> None:
+        """Show the dashboard, save its SVG next to the exports, come back to the menu."""
+        app = self.app
+        path = export.default_export_path(self.live.snapshot, "svg")
+        dashboard = app.make_dashboard(readonly=False)
+        app.push_screen(dashboard)
+
+        def save() -> None:
+            try:
+                app.save_screenshot(filename=path.name, path=str(path.parent))
+            except OSError as error:
+                result = ExportFinished(None, str(error))
+            else:
+                result = ExportFinished(path)
+            if app.screen is dashboard:
+                app.pop_screen()
+            self.post_message(result)
+
+        app.set_timer(SCREENSHOT_DELAY, save)
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        self.lang = message.lang
+        self.query_one("#menu-title", Static).update(t("menu.title", self.lang))
+        self._refresh_menu()
+

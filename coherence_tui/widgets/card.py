@@ -1,0 +1,51 @@
+"""A centred message card: welcome, thank-you, pause, closed."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+
+class Card(Widget, can_focus=True):
+    """A title, a sentence and a hint; Enter posts ``Confirmed`` when ``confirmable``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "confirm", show=False)]
+
+    class Confirmed(Message):
+        """Enter was pressed on a confirmable card."""
+
+        def __init__(self, card: Card) -> None:
+            super().__init__()
+            self.card = card
+
+        @property
+        def control(self) -> Card:
+            return self.card
+
+    def __init__(
+        self, title: str, body: str, hint: str = "", *, confirmable: bool = False, id: str | None = None  # noqa: A002
+    ) -> None:
+        super().__init__(id=id, classes="card")
+        self.title = title
+        self.body = body
+        self.hint = hint
+        self.confirmable = confirmable
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title, classes="card-title")
+        yield Static(self.body, classes="card-body")
+        if self.hint:
+            yield Static(self.hint, classes="card-hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            return self.confirmable
+        return True
+
+    def action_confirm(self) -> None:
+        self.post_message(self.Confirmed(self))

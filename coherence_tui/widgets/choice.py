@@ -1,0 +1,85 @@
+"""A numbered list the participant picks from with one key (level, department)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+
+class ChoiceOption(Static):
+    """One numbered option."""
+
+
+class ChoiceList(Widget, can_focus=True):
+    """Keys 1..9 pick an option at once; arrows move the highlight, Enter picks it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)),
+        Binding("up,left", "move(-1)", show=False),
+        Binding("down,right", "move(1)", show=False),
+        Binding("enter", "confirm", show=False),
+    ]
+
+    class Chosen(Message):
+        """The participant picked option ``index`` (0-based)."""
+
+        def __init__(self, choice_list: ChoiceList, index: int) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+            self.index = index
+
+        @property
+        def control(self) -> ChoiceList:
+            return self.choice_list
+
+    cursor: reactive[int | None] = reactive(None, init=False)
+
+    def __init__(self, title: str, options: list[tuple[str, str]], hint: str, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.title = title
+        self.options = options[:9]
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title, classes="choice-title")
+        for n, (label, detail) in enumerate(self.options):
+            text = f"[b]{n + 1}[/b]   {label}"
+            if detail:
+                text += f"  [dim]{detail}[/dim]"
+            yield ChoiceOption(text, id=f"choice-{n}", classes="choice")
+        yield Static(self.hint, classes="choice-hint")
+
+    def reset(self) -> None:
+        self.cursor = None
+
+    def watch_cursor(self, cursor: int | None) -> None:
+        for n in range(len(self.options)):
+            self.query_one(f"#choice-{n}", ChoiceOption).set_class(n == cursor, "-cursor")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            index = parameters[0]
+            return isinstance(index, int) and index < len(self.options)
+        return True
+
+    def action_choose(self, index: int) -> None:
+        self.cursor = index
+        self.post_message(self.Chosen(self, index))
+
+    def action_move(self, step: int) -> None:
+        if not self.options:
+            return
+        if self.cursor is None:
+            self.cursor = 0 if step > 0 else len(self.options) - 1
+        else:
+            self.cursor = (self.cursor + step) % len(self.options)
+
+    def action_confirm(self) -> None:
+        if self.cursor is not None:
+            self.action_choose(self.cursor)
