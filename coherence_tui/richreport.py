@@ -7,6 +7,7 @@ recommendations and the participation per level.
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -28,7 +29,6 @@ _WORDS = {
         "hidden": "hidden: fewer than {k} participants",
         "group": "Group",
         "overall": "Overall",
-        "imbalance": "Imbalance",
         "stool": "Stool",
         "gaps": "Gaps between levels (left: second level higher, right: first level higher)",
         "recommendations": "Recommendations",
@@ -40,7 +40,6 @@ _WORDS = {
         "hidden": "ukryte: mniej niż {k} uczestników",
         "group": "Grupa",
         "overall": "Ogółem",
-        "imbalance": "Nierównowaga",
         "stool": "Stołek",
         "gaps": "Różnice między poziomami (w lewo: wyżej drugi poziom, w prawo: pierwszy)",
         "recommendations": "Rekomendacje",
@@ -76,32 +75,37 @@ def print_report(
     else:
         console.print(Panel(Text(hidden, style="dim"), expand=False))
 
-    table = Table(show_edge=False, header_style="bold")
-    table.add_column(words["group"])
-    table.add_column("n", justify="right")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
+    table.add_column(words["group"], no_wrap=True, max_width=22, overflow="ellipsis")
     for f in FACTORS:
-        table.add_column(factors[f], justify="right")
-    table.add_column(words["overall"], justify="right")
-    table.add_column(words["imbalance"], justify="right")
-    table.add_column(words["stool"])
+        table.add_column(factors[f], justify="right", no_wrap=True)
+    table.add_column(words["overall"], justify="right", no_wrap=True)
+    table.add_column(words["stool"], no_wrap=True)
     for key, group in report.groups.items():
+        if key.startswith("department:") and not any(
+            k.startswith("department:") for k in list(report.groups)[: list(report.groups).index(key)]
+        ):
+            table.add_section()
+        label = key.split(":", 1)[1] if key.startswith("department:") else group_label(key, lang)
         if group.suppressed:
-            table.add_row(group_label(key, lang), str(group.n), Text(hidden, style="dim"))
+            table.add_row(f"{label} ({group.n})", Text(hidden, style="dim"))
             continue
-        state = Text(states[group.stool], style=STATE_STYLE[group.stool]) if group.stool else Text("–")
+        state = Text("–")
+        if group.stool:
+            state = Text(f"{states[group.stool]} ({group.imbalance:.0f})", style=STATE_STYLE[group.stool])
         table.add_row(
-            group_label(key, lang),
-            str(group.n),
+            f"{label} ({group.n})",
             *(signed(group.factors.get(f)) for f in FACTORS),
             signed(group.overall),
-            signed(group.imbalance),
             state,
         )
     console.print(table)
 
-    bars = Table(show_edge=False, show_header=False, title=words["gaps"], title_justify="left")
-    bars.add_column()
-    bars.add_column()
+    bars = Table(
+        box=None, show_header=False, title=words["gaps"], title_justify="left", pad_edge=False
+    )
+    bars.add_column(no_wrap=True)
+    bars.add_column(no_wrap=True)
     bars.add_column(no_wrap=True)
     bars.add_column(justify="right")
     for gap in report.gaps.values():
@@ -111,7 +115,7 @@ def print_report(
             continue
         for f in FACTORS:
             value = gap.factors.get(f)
-            bars.add_row(label, factors[f], gap_bar(value), signed(value))
+            bars.add_row(label, factors[f], gap_bar(value, half_width=12), signed(value))
             label = ""
     console.print(bars)
 

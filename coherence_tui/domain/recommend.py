@@ -46,26 +46,26 @@ LEVEL_NAMES: dict[str, dict[Level, str]] = {
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "executive_disconnect": (
-            "Executive disconnect: the board and the front line differ by {gap:+.0f} on "
+            "Executive disconnect: the board and the front line differ by {gap} on "
             "{factor}. Put both in one room with the evidence before any new initiative."
         ),
         "promise_gap": (
-            "Promise gap: declarations ({declarations:+.0f}) outrun resources "
-            "({resources:+.0f}) by {gap:.0f}. Fund and equip what has been promised, or "
+            "Promise gap: declarations ({declarations}) outrun resources "
+            "({resources}) by {gap}. Fund and equip what has been promised, or "
             "promise less."
         ),
         "execution_gap": (
-            "Execution gap: resources ({resources:+.0f}) are not turning into behaviours "
-            "({behaviours:+.0f}), a gap of {gap:.0f}. Look at habits, coaching and "
+            "Execution gap: resources ({resources}) are not turning into behaviours "
+            "({behaviours}), a gap of {gap}. Look at habits, coaching and "
             "recognition rather than more tools."
         ),
         "weakest_leg": (
-            "Weakest leg: {factor} ({score:+.0f}). Intervene here first: the stool is only "
+            "Weakest leg: {factor} ({score}). Intervene here first: the stool is only "
             "as steady as its shortest leg."
         ),
         "divided_level": (
             "Divided level: {level} disagrees widely among themselves on {factor} "
-            "(spread {sd:.0f}). Find out which teams see it differently before acting."
+            "(spread {sd}). Find out which teams see it differently before acting."
         ),
         "largest_item_gaps": (
             "Largest board - front line gaps: {items}. Discuss these statements with both "
@@ -75,27 +75,27 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "pl": {
         "executive_disconnect": (
-            "Rozdźwięk na szczycie: zarząd i pierwsza linia różnią się o {gap:+.0f} w obszarze "
+            "Rozdźwięk na szczycie: zarząd i pierwsza linia różnią się o {gap} w obszarze "
             "„{factor}”. Zanim ruszy nowa inicjatywa, posadźcie obie strony przy jednym stole "
             "z tymi danymi."
         ),
         "promise_gap": (
-            "Luka obietnic: deklaracje ({declarations:+.0f}) wyprzedzają zasoby "
-            "({resources:+.0f}) o {gap:.0f}. Zapewnijcie środki na to, co obiecano, albo "
+            "Luka obietnic: deklaracje ({declarations}) wyprzedzają zasoby "
+            "({resources}) o {gap}. Zapewnijcie środki na to, co obiecano, albo "
             "obiecujcie mniej."
         ),
         "execution_gap": (
-            "Luka wykonania: zasoby ({resources:+.0f}) nie przekładają się na zachowania "
-            "({behaviours:+.0f}), różnica {gap:.0f}. Szukajcie przyczyn w nawykach, "
+            "Luka wykonania: zasoby ({resources}) nie przekładają się na zachowania "
+            "({behaviours}), różnica {gap}. Szukajcie przyczyn w nawykach, "
             "coachingu i docenianiu, a nie w kolejnych narzędziach."
         ),
         "weakest_leg": (
-            "Najsłabsza noga: {factor} ({score:+.0f}). Tu zacznijcie: stołek jest tak "
+            "Najsłabsza noga: {factor} ({score}). Tu zacznijcie: stołek jest tak "
             "stabilny, jak jego najkrótsza noga."
         ),
         "divided_level": (
             "Podzielony poziom: {level} ma bardzo różne zdania w obszarze „{factor}” "
-            "(rozrzut {sd:.0f}). Sprawdźcie, które zespoły widzą to inaczej, zanim zaczniecie "
+            "(rozrzut {sd}). Sprawdźcie, które zespoły widzą to inaczej, zanim zaczniecie "
             "działać."
         ),
         "largest_item_gaps": (
@@ -109,9 +109,22 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def _signed(value: float) -> str:
+    """A whole number with its sign (``+42``, ``-7``), ``0`` without one."""
+    whole = round(value)
+    return f"{whole:+d}" if whole else "0"
+
+
 def _text(language: str, rule: str, **values: Any) -> str:
+    """The rule's sentence; numbers become signed whole numbers, except spreads and gaps
+    named ``gap``/``sd`` in rules where the sign is implied by the wording."""
     table = _TEXT.get(language, _TEXT["en"])
-    return table[rule].format(**values)
+    unsigned = {"sd"} | ({"gap"} if rule in ("promise_gap", "execution_gap") else set())
+    shown = {
+        key: (str(round(v)) if key in unsigned else _signed(v)) if isinstance(v, float | int) else v
+        for key, v in values.items()
+    }
+    return table[rule].format(**shown)
 
 
 def recommend(
@@ -218,7 +231,7 @@ def recommend(
                     _text(
                         lang,
                         "largest_item_gaps",
-                        items=", ".join(f"{it.item_id} ({gap:+.0f})" for it, _, _, gap in top),
+                        items=", ".join(f"{it.item_id} ({_signed(gap)})" for it, _, _, gap in top),
                     ),
                     {
                         "items": [
@@ -247,7 +260,7 @@ def recommend(
                     _text(
                         lang,
                         "lowest_items",
-                        items=", ".join(f"{it.item_id} ({m:+.0f})" for it, m in lowest),
+                        items=", ".join(f"{it.item_id} ({_signed(m)})" for it, m in lowest),
                     ),
                     {
                         "items": [
