@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.types import NoActiveAppError
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
@@ -25,6 +26,7 @@ from textual.widgets import Footer, Static
 from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
+from coherence_tui.messages import LanguageChanged
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
@@ -79,12 +81,42 @@ class DashboardScreen(Screen[None]):
         super().__init__()
         self.live = live
         self.readonly = readonly
-        self.lang = live.language
         self._ready = False
+        self._binding_keys = {
+            id(b): b.description for bs in self._bindings.key_to_bindings.values() for b in bs
+        }
+        self.lang = self._app_language() or live.language
+        self._label_bindings()
+
+    def _app_language(self) -> str | None:
+        """The app's interface language (``--lang`` or the facilitator's choice), if it has one."""
+        try:
+            lang = getattr(self.app, "lang", None)
+        except NoActiveAppError:
+            return None
+        return lang if isinstance(lang, str) else None
+
+    def _label_bindings(self) -> None:
+        """Footer descriptions in ``self.lang`` (BINDINGS hold i18n keys)."""
+        keys = self._binding_keys
         for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=t(b.description, self.lang)) for b in bindings
-            ]
+            relabelled = []
+            for b in bindings:
+                i18n_key = keys.pop(id(b), b.description)
+                new = replace(b, description=t(i18n_key, self.lang))
+                keys[id(new)] = i18n_key
+                relabelled.append(new)
+            self._bindings.key_to_bindings[key] = relabelled
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        """The facilitator switched language: relabel everything."""
+        self.lang = message.lang
+        self._label_bindings()
+        self.refresh_bindings()
+        self.query_one("#dash-title", Static).update(t("dash.title", self.lang))
+        self.query_one("#hidden-title", Static).update(t("dash.results_hidden_title", self.lang))
+        self.query_one("#hidden-body", Static).update(t("dash.results_hidden_body", self.lang))
+        self._push()
 
     # -- composition -------------------------------------------------------------
 

@@ -1,0 +1,193 @@
+"""The dashboard's widgets draw what they are given: Report parts built by hand."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from coherence_tui.domain.model import FACTORS, Factor, Level, StoolState
+from coherence_tui.domain.report import GAP_PAIRS, Gap, GroupScores, Recommendation, Report
+from coherence_tui.widgets.gap_chart import GapChart, LevelChart, level_values
+from coherence_tui.widgets.participation import Participation, participation_line
+from coherence_tui.widgets.recommendations import Recommendations
+from coherence_tui.widgets.stool import Stool, StoolFigures, draw_stool, leg_length, signed
+
+D, R, B = Factor.DECLARATIONS, Factor.RESOURCES, Factor.BEHAVIOURS
+
+
+def scores(
+    key: str = "all",
+    *,
+    d: float | None = 120.0,
+    r: float | None = -40.0,
+    b: float | None = 60.0,
+    n: int = 12,
+    stool: StoolState | None = StoolState.TIPPING,
+) -> GroupScores:
+    factors = {D: d, R: r, B: b}
+    known = [v for v in factors.values() if v is not None]
+    return GroupScores(
+        key=key,
+        n=n,
+        suppressed=False,
+        factors=factors,
+        agree_pct={D: 81.0, R: 22.5, B: 64.0},
+        overall=sum(known) / len(known) if known else None,
+        imbalance=max(known) - min(known) if known else None,
+        stool=stool,
+    )
+
+
+def hidden(key: str, n: int) -> GroupScores:
+    return GroupScores(key, n, True, {}, {}, None, None, None)
+
+
+def report(*, board_hidden: bool = False) -> Report:
+    groups = {
+        "all": scores(),
+        "board": hidden("board", 2) if board_hidden else scores("board", d=173, r=131, b=157, n=4),
+        "management": scores("management", d=90, r=10, b=40, n=5),
+        "front_line": scores("front_line", d=30, r=-110, b=20, n=12),
+    }
+    gaps = {}
+    for a, bb in GAP_PAIRS:
+        if board_hidden and Level.BOARD in (a, bb):
+            gaps[f"{a.value}-{bb.value}"] = Gap(a, bb, True, {}, None)
+        else:
+            ga, gb = groups[a.value], groups[bb.value]
+            diff = {f: (ga.factors[f] or 0) - (gb.factors[f] or 0) for f in FACTORS}
+            gaps[f"{a.value}-{bb.value}"] = Gap(a, bb, False, diff, sum(diff.values()) / 3)
+    recs = (
+        Recommendation("executive_disconnect", "First: the board and the front line disagree."),
+        Recommendation("weakest_leg", "Second: resources are the weakest leg."),
+    )
+    return Report("s", "q", 3, groups, gaps, {}, recs, participants=21, answers=187)
+
+
+def test_leg_length_maps_minus_200_to_a_stub_and_plus_200_to_full_length() -> None:
+    assert leg_length(-200, 16) == 1
+    assert leg_length(-500, 16) == 1
+    assert leg_length(0, 16) == 8
+    assert leg_length(200, 16) == 16
+    assert leg_length(100, 16) == 12
+    assert leg_length(None, 16) == 0
+
+
+def test_signed_whole_numbers() -> None:
+    assert signed(41.6) == "+42"
+    assert signed(-7.2) == "-7"
+    assert signed(0.2) == "+0"
+
+
+def test_stool_draws_legs_proportional_labels_and_seat_tilting_to_the_shortest() -> None:
+    drawing = draw_stool(scores(), "en", width=48, max_len=16)
+    assert drawing.legs == {D: 13, R: 6, B: 10}
+    assert drawing.shortest is R
+    text = "\n".join(line.plain for line in drawing.lines)
+    assert "+47" in text  # overall (120 - 40 + 60) / 3
+    assert "TIPPING" in text
+    assert "leans towards Resources" in text
+    for label in ("Declarations", "Resources", "Behaviours", "+120", "-40", "+60"):
+        assert label in text
+    # The seat is lowest (largest row number) over the shortest leg, in the middle.
+    rows = drawing.seat_rows
+    middle = rows[len(rows) // 2]
+    assert middle > rows[0] and middle > rows[-1]
+    assert rows[0] < rows[-1]  # declarations is the tallest leg, so the left end is highest
+
+
+def test_stool_legs_column_heights_match_leg_lengths() -> None:
+    drawing = draw_stool(scores(d=200, r=-200, b=0), "en", width=48, max_len=10)
+    grid = [line.plain for line in drawing.lines]
+    floor = next(i for i, line in enumerate(grid) if "─" * 10 in line)
+    third = 48 // 3
+    centres = [third * i + third // 2 for i in range(3)]
+    heights = []
+    for col in centres:
+        h = 0
+        for row in range(floor - 1, -1, -1):
+            line = grid[row]
+            if col < len(line) and line[col] == "█":
+                h += 1
+            else:
+                break
+        heights.append(h)
+    # Legs are 10, 1 and 5 rows; the seat may add a full block right on top.
+    assert heights[0] in (10, 11) and heights[1] in (1, 2) and heights[2] in (5, 6)
+
+
+def test_stool_in_polish_uses_polish_names_and_state() -> None:
+    drawing = draw_stool(scores(stool=StoolState.WOBBLY), "pl", width=48, max_len=8)
+    text = "\n".join(line.plain for line in drawing.lines)
+    assert "Deklaracje" in text and "Zasoby" in text and "Zachowania" in text
+    assert "CHWIEJNY" in text
+    assert "przechyla się w stronę: Zasoby" in text
+
+
+def test_level_values_leave_a_suppressed_level_without_figures() -> None:
+    values = level_values(report(board_hidden=True), "score")
+    assert values[Level.BOARD] is None
+    assert values[Level.FRONT_LINE] == [30.0, -110.0, 20.0]
+    assert level_values(report(), "agree")[Level.MANAGEMENT] == [81.0, 22.5, 64.0]
+
+
+def test_participation_line_counts_each_level_and_answers() -> None:
+    line = participation_line(report(), "en")
+    assert line == "Board 4 · Management 5 · Front line 12 · 187 answers"
+    assert participation_line(report(), "pl").startswith("Zarząd 4 · Kierownictwo 5")
+
+
+class WidgetsApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Stool()
+        yield StoolFigures()
+        yield Participation()
+        yield Recommendations()
+        yield LevelChart()
+        yield GapChart()
+
+
+def visible_text(app: App[None]) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_stool_widget_colours_by_state_and_hides_a_suppressed_group() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        stool = app.query_one(Stool)
+        stool.group = scores(stool=StoolState.STABLE)
+        await pilot.pause()
+        assert stool.has_class("-stable") and not stool.has_class("-tipping")
+        rendered = stool.render()
+        assert isinstance(rendered, Text)
+        seat_spans = [s for s in rendered.spans if "▀" in rendered.plain[s.start : s.end]]
+        success = app.theme_variables["success"].lower()
+        assert any(str(span.style).lower().find(success) >= 0 for span in seat_spans)
+        stool.group = scores(stool=StoolState.TIPPING)
+        await pilot.pause()
+        assert stool.has_class("-tipping") and not stool.has_class("-stable")
+        stool.k = 4
+        stool.group = hidden("board", 2)
+        await pilot.pause()
+        text = visible_text(app)
+        assert "hidden: fewer than 4 participants" in text
+        assert "TIPPING" not in text
+
+
+async def test_charts_and_lists_show_the_report_and_hide_the_suppressed_level() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(120, 70)) as pilot:
+        rep = report(board_hidden=True)
+        app.query_one(Participation).report = rep
+        app.query_one(Recommendations).recommendations = rep.recommendations
+        app.query_one(LevelChart).report = rep
+        app.query_one(GapChart).gap = rep.gaps["board-front_line"]
+        await pilot.pause()
+        text = visible_text(app)
+        assert "Board 2 · Management 5 · Front line 12" in text
+        assert text.index("1. First: the board") < text.index("2. Second: resources")
+        assert "Board hidden: fewer than 3" in text
+        assert "hidden: fewer than 3 participants" in text  # the gap chart
+        app.query_one(GapChart).gap = report().gaps["board-front_line"]
+        await pilot.pause()
+        assert "Declarations +143" in visible_text(app)  # 173 - 30
