@@ -61,12 +61,12 @@ def print_report(
     counts = " · ".join(
         f"{LEVEL_NAMES[lang][lv].capitalize()} {report.groups[lv.value].n}" for lv in LEVELS
     )
+    console.print(Text.assemble((snapshot.name, "bold"), f"  {snapshot.questionnaire.title}"))
     console.print(
-        Text.assemble(
-            (f"{snapshot.name}", "bold"),
-            f"  {snapshot.questionnaire.title}  ",
-            (f"{words['participants']}: {counts} ({report.answers} {words['answers']})", "dim"),
-        )
+        f"{words['participants']}: {counts} ({report.answers} {words['answers']})",
+        style="dim",
+        no_wrap=True,
+        overflow="ellipsis",
     )
     whole = report.groups[ALL]
     if whole.has_scores:
