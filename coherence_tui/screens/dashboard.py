@@ -16,11 +16,11 @@ from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.types import NoActiveAppError
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import Footer, Static
 
 from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
@@ -142,6 +142,7 @@ class DashboardScreen(Screen[None]):
         self.sub_title = self.live.name
         self._ready = True
         self.refresh_report()
+        self.set_class(not self.revealed, "-results-hidden")
         self.set_interval(POLL_SECONDS, self._poll)
 
     # -- data --------------------------------------------------------------------

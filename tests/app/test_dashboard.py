@@ -1,0 +1,297 @@
+"""The dashboard on real session files: suppression, hidden results, switching, other processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from textual.app import App
+
+from coherence_tui.app import CoherenceApp
+from coherence_tui.domain.model import (
+    Factor,
+    Item,
+    Level,
+    Questionnaire,
+    Scale,
+    SessionSettings,
+    SessionState,
+    UpdateRule,
+)
+from coherence_tui.live import LiveSession
+from coherence_tui.screens.dashboard import DashboardScreen
+from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.widgets.gap_chart import LevelChart
+from coherence_tui.widgets.stool import Stool, StoolFigures
+
+ITEMS = ("d1", "d2", "r1", "r2", "b1", "b2")
+
+# Mean answer per level and factor: board values give +173-ish figures nobody else has.
+PROFILE = {
+    Level.BOARD: {"d": 2, "r": 2, "b": 1},
+    Level.MANAGEMENT: {"d": 1, "r": 0, "b": 1},
+    Level.FRONT_LINE: {"d": 1, "r": -2, "b": 0},
+}
+
+
+def questionnaire() -> Questionnaire:
+    def item(item_id: str, factor: Factor) -> Item:
+        return Item(id=item_id, factor=factor, area="service", text=f"Statement {item_id} here.")
+
+    return Questionnaire(
+        id="dash-test",
+        version="1",
+        language="en",
+        title="Dashboard test",
+        company_type="general",
+        scale=Scale(labels=("--", "-", "0", "+", "++"), dont_know="?"),
+        items=(
+            item("d1", Factor.DECLARATIONS),
+            item("d2", Factor.DECLARATIONS),
+            item("r1", Factor.RESOURCES),
+            item("r2", Factor.RESOURCES),
+            item("b1", Factor.BEHAVIOURS),
+            item("b2", Factor.BEHAVIOURS),
+        ),
+    )
+
+
+def workshop(
+    tmp_path: Path,
+    counts: dict[Level, int],
+    *,
+    k: int = 3,
+    revealed: bool = True,
+    departments: tuple[str, ...] = (),
+) -> Path:
+    """A session whose participants have all finished, with answers from ``PROFILE``."""
+    path = tmp_path / "workshop.json"
+    store = SessionStore.create(
+        path,
+        name="workshop",
+        questionnaire=questionnaire(),
+        settings=SessionSettings(k=k, departments=departments, update_rule=UpdateRule.ANSWER),
+        state=SessionState(revealed=revealed),
+    )
+    rows = []
+    for level, count in counts.items():
+        for n in range(count):
+            code = f"{level.value[:2].upper()}{n:04d}"
+            dept = departments[n % len(departments)] if departments else None
+            for item_id in ITEMS:
+                rows.append(ImportRow(code, level, dept, item_id, PROFILE[level][item_id[0]]))
+    store.import_answers(rows)
+    return path
+
+
+class DashApp(App[None]):
+    """Pushes the dashboard for a session, as the facilitator (``readonly=False``) does."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        super().__init__()
+        self.live = LiveSession(SessionStore.open(path))
+        self.readonly = readonly
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen(self.live, readonly=self.readonly))
+
+
+def screen_text(app: App[object]) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_dashboard_shows_stool_figures_and_participation(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 4, Level.FRONT_LINE: 5})
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Board 3 · Management 4 · Front line 5" in text
+        assert "72 answers" in text
+        # all = mean of the three levels: declarations (200+100+100)/3 = +133
+        stool = app.screen.query_one(Stool)
+        assert stool.group is not None
+        assert stool.group.key == "all"
+        assert "+133" in text
+        assert "leans towards Resources" in text
+
+
+async def test_board_below_k_is_hidden_on_dashboard(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 2, Level.MANAGEMENT: 4, Level.FRONT_LINE: 5})
+    app = DashApp(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        # The board's own figures (declarations +200, overall +167) appear nowhere.
+        assert "+200 " not in text.replace("+200┤", "")  # the chart's axis tick is not a figure
+        assert "+167" not in text
+        assert "Board hidden: fewer than 3" in text
+        assert "hidden: fewer than 3" in text
+        assert "Board 2" in text  # its count is shown
+        await pilot.press("g")  # all -> board
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Group: Board" in text
+        assert "hidden: fewer than 3 participants" in text
+        assert app.screen.query_one(Stool).group is not None
+        assert app.screen.query_one(Stool).group.suppressed
+        assert "+167" not in text
+        assert "leans towards" not in text
+
+
+async def test_hidden_results_show_participation_only(tmp_path: Path) -> None:
+    path = workshop(
+        tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3}, revealed=False
+    )
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Results are hidden" in text
+        assert "Board 3 · Management 3 · Front line 3" in text
+        assert "+133" not in text
+        assert "Where to act first" not in text
+        # Not just out of view: the result widgets hold no figures at all.
+        assert app.screen.query_one(Stool).group is None
+        assert app.screen.query_one(StoolFigures).group is None
+        assert app.screen.query_one(LevelChart).report is None
+        # The facilitator reveals from another process: figures appear within a second.
+        SessionStore.open(path).update_state(SessionState(revealed=True))
+        await wait_for(pilot, app, "+133")
+        assert "Results are hidden" not in screen_text(app)
+
+
+async def test_group_and_metric_switch_with_keys(tmp_path: Path) -> None:
+    path = workshop(
+        tmp_path,
+        {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3},
+        departments=("Sales", "Care", "Ops"),
+    )
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert "g Group" in screen_text(app)
+        assert "m Metric" in screen_text(app)
+        seen = []
+        for _ in range(7):
+            seen.append(screen.group_key)
+            await pilot.press("g")
+        assert seen == [
+            "all",
+            "board",
+            "management",
+            "front_line",
+            "department:Sales",
+            "department:Care",
+            "department:Ops",
+        ]
+        assert screen.group_key == "all"  # wrapped round
+        await pilot.press("g", "g", "g")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Group: Front line" in text
+        assert "-200" in text  # front line resources: everyone answered -2
+        await pilot.press("m")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Metric: agree %" in text
+        assert "Agree % by level" in text
+        assert screen.query_one(LevelChart).metric == "agree"
+
+
+async def test_escape_leaves_the_facilitators_dashboard(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3})
+    app = DashApp(path, readonly=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "q Quit" not in screen_text(app)
+        await pilot.press("q")
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DashboardScreen)
+
+
+async def test_projector_dashboard_quits_with_q(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3})
+    app = CoherenceApp(start="dashboard", session=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.readonly
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_refresh_report_after_an_in_process_answer(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3})
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        before = screen.report
+        who = app.live.start_participant(Level.FRONT_LINE, None)
+        app.live.record_answer(who.code, "d1", -2)
+        screen.refresh_report()
+        assert screen.report is not before
+        assert screen.report is not None
+        assert screen.report.answers == before.answers + 1 if before else False
+        await pilot.pause()
+        assert "Front line 4" in screen_text(app)
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from coherence_tui.domain.model import Level
+    from coherence_tui.store import SessionStore
+
+    store = SessionStore.open(Path(sys.argv[1]))
+    for n in range(3):
+        p = store.add_participant(Level.MANAGEMENT, None)
+        for item in ("d1", "d2", "r1", "r2", "b1", "b2"):
+            store.record_answer(p.code, item, -2)
+        store.finish_participant(p.code)
+    print("written", flush=True)
+    """
+)
+
+
+async def wait_for(pilot, app: App[object], needle: str, timeout: float = 2.0) -> float:  # type: ignore[no-untyped-def]
+    """Seconds until ``needle`` is on screen; fails after ``timeout``."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        await pilot.pause(0.02)
+        if needle in screen_text(app):
+            return time.monotonic() - start
+    raise AssertionError(f"{needle!r} not on screen after {timeout} s:\n{screen_text(app)}")
+
+
+async def test_dashboard_follows_answers_written_by_another_process(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 0, Level.FRONT_LINE: 3})
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Management 0" in screen_text(app)
+        writer = subprocess.run(
+            [sys.executable, "-c", WRITER, str(path)], capture_output=True, text=True, timeout=30
+        )
+        assert writer.returncode == 0, writer.stderr
+        written_at = time.monotonic()
+        await wait_for(pilot, app, "Management 3", timeout=1.5)
+        assert time.monotonic() - written_at < 1.0
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.report is not None
+        assert screen.report.group(Level.MANAGEMENT).factors[Factor.DECLARATIONS] == -200
