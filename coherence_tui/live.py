@@ -91,7 +91,7 @@ class LiveSession:
                 if self._counts_now(self._participants[a.participant])
             )
         )
-        return (self._settings, self._state, visible, len(self._participants))
+        return (self._settings, self._state, visible)
 
     @property
     def snapshot(self) -> SessionSnapshot:

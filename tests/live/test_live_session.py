@@ -1,0 +1,125 @@
+"""LiveSession: what the room may see, and following other processes' writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coherence_tui.domain.model import Level, SessionSettings, SessionState, UpdateRule
+from coherence_tui.domain.pin import hash_pin
+from coherence_tui.live import LiveSession
+from coherence_tui.store import SessionStore
+from tests.domain.conftest import make_questionnaire
+
+Q = make_questionnaire(per_factor=1)
+
+
+def open_live(tmp_path: Path, rule: UpdateRule = UpdateRule.PARTICIPANT, k: int = 1) -> LiveSession:
+    salt, digest = hash_pin("2468")
+    store = SessionStore.create(
+        tmp_path / "live.json",
+        name="live",
+        questionnaire=Q,
+        settings=SessionSettings(k=k, update_rule=rule, pin_salt=salt, pin_hash=digest),
+    )
+    return LiveSession(store)
+
+
+def answer_all(live: LiveSession, code: str, value: int) -> None:
+    for item in ("D1", "R1", "B1"):
+        live.record_answer(code, item, value)
+
+
+def test_room_sees_nothing_of_a_participant_until_they_finish(tmp_path: Path) -> None:
+    live = open_live(tmp_path)
+    who = live.start_participant(Level.BOARD, None)
+    answer_all(live, who.code, 2)
+    assert live.report.group(Level.BOARD).n == 0
+    assert live.full_report.group(Level.BOARD).n == 1
+    live.finish_participant(who.code)
+    assert live.report.group(Level.BOARD).factors["declarations"] == 200.0
+
+
+def test_every_answer_counts_at_once_under_the_answer_rule(tmp_path: Path) -> None:
+    live = open_live(tmp_path, UpdateRule.ANSWER)
+    who = live.start_participant(Level.FRONT_LINE, None)
+    before = live.report
+    live.record_answer(who.code, "D1", -1)
+    assert live.report is not before
+    assert live.report.group(Level.FRONT_LINE).factors["declarations"] == -100.0
+
+
+def test_ending_the_session_counts_participants_who_stopped_half_way(tmp_path: Path) -> None:
+    live = open_live(tmp_path)
+    who = live.start_participant(Level.MANAGEMENT, None)
+    live.record_answer(who.code, "D1", 1)
+    assert live.report.group(Level.MANAGEMENT).n == 0
+    live.update_state(SessionState(revealed=True, ended=True))
+    assert live.report.group(Level.MANAGEMENT).n == 1
+
+
+def test_answers_of_returns_only_that_participants_answers(tmp_path: Path) -> None:
+    live = open_live(tmp_path)
+    a = live.start_participant(Level.BOARD, None)
+    b = live.start_participant(Level.BOARD, None)
+    live.record_answer(a.code, "D1", 2)
+    live.record_answer(b.code, "D1", None)
+    live.record_answer(a.code, "D1", -2)
+    assert live.answers_of(a.code) == {"D1": -2}
+    assert live.answers_of(b.code) == {"D1": None}
+
+
+def test_pin_check(tmp_path: Path) -> None:
+    live = open_live(tmp_path)
+    assert live.check_pin("2468")
+    assert not live.check_pin("2469") and not live.check_pin("")
+
+
+def test_poll_picks_up_a_finished_participant_from_another_process(tmp_path: Path) -> None:
+    live = open_live(tmp_path)
+    assert live.poll() is False
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from coherence_tui.domain.model import Level\n"
+        "from coherence_tui.store import SessionStore\n"
+        "s = SessionStore.open(Path(sys.argv[1]))\n"
+        "p = s.add_participant(Level.FRONT_LINE)\n"
+        "for item in ('D1', 'R1', 'B1'): s.record_answer(p.code, item, -2)\n"
+        "s.finish_participant(p.code)\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "live.json")], check=True)
+    assert live.poll() is True
+    assert live.report.group(Level.FRONT_LINE).factors["resources"] == -200.0
+    assert live.poll() is False
+
+
+def test_poll_stays_quiet_for_an_unfinished_participant_elsewhere(tmp_path: Path) -> None:
+    live = open_live(tmp_path)
+    other = SessionStore.open(tmp_path / "live.json")
+    p = other.add_participant(Level.BOARD)
+    other.record_answer(p.code, "D1", 2)
+    assert live.poll() is False  # the room must not see a bar move for one person's answer
+    assert live.report.group(Level.BOARD).n == 0
+
+
+def test_changing_k_rebuilds_the_visible_report(tmp_path: Path) -> None:
+    live = open_live(tmp_path, k=1)
+    who = live.start_participant(Level.BOARD, None)
+    answer_all(live, who.code, 1)
+    live.finish_participant(who.code)
+    assert not live.report.group(Level.BOARD).suppressed
+    live.update_settings(live.settings.model_copy(update={"k": 2}))
+    assert live.report.group(Level.BOARD).suppressed
+    assert SessionStore.open(tmp_path / "live.json").snapshot().settings.k == 2
+
+
+@pytest.mark.parametrize("language", [None, "pl"])
+def test_language_follows_the_questionnaire_unless_overridden(tmp_path: Path, language: str | None) -> None:
+    live = open_live(tmp_path)
+    if language:
+        live.update_settings(live.settings.model_copy(update={"language": language}))
+    assert live.language == (language or "en")
