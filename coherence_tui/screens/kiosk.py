@@ -139,7 +139,7 @@ class KioskScreen(Screen[None]):
             "paused": "#paused-card",
             "closed": "#closed-card",
         }[stage]
-        self.query_one(target).focus()
+        self.set_focus(self.query_one(target))
 
     # -- session state (pause / end, possibly set by another process) --------------
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Center, Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -68,11 +68,13 @@ class Statement(Widget, can_focus=True):
         with Horizontal(id="statement-progress"):
             yield Label("", id="statement-count")
             yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="statement-bar")
-        yield Static("", id="statement-text")
+        with Center():
+            yield Static("", id="statement-text")
         with Horizontal(id="statement-answers"):
             for n in range(5):
                 yield AnswerOption("", id=f"answer-{n}", classes="answer")
-        yield AnswerOption("", id=f"answer-{DONT_KNOW}", classes="answer dont-know")
+        with Center():
+            yield AnswerOption("", id=f"answer-{DONT_KNOW}", classes="answer dont-know")
         yield Static("", id="statement-error")
         yield Static("", id="statement-hint")
 
@@ -89,11 +91,11 @@ class Statement(Widget, can_focus=True):
         hint: str,
         selected: int | None,
     ) -> None:
-        """Display a statement; ``selected`` is the option of an earlier answer, if any."""
+        """Display statement ``index`` (1-based) of ``total``; ``selected`` is the option of an earlier answer."""
         self.item_id = item_id
         self.query_one("#statement-count", Label).update(progress)
         bar = self.query_one("#statement-bar", ProgressBar)
-        bar.update(total=max(total, 1), progress=index)
+        bar.update(total=max(total, 1), progress=index - 1)
         self.query_one("#statement-text", Static).update(text)
         for n, label in enumerate(labels):
             self.query_one(f"#answer-{n}", AnswerOption).update(f"[b]{n + 1}[/b]\n{label}")
