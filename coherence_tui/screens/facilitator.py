@@ -313,6 +313,7 @@ class FacilitatorScreen(Screen[None]):
         app.push_screen(dashboard)
 
         def save() -> None:
+            app.clear_notifications()
             try:
                 app.save_screenshot(filename=path.name, path=str(path.parent))
             except OSError as error:
