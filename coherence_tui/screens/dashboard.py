@@ -135,7 +135,7 @@ class DashboardScreen(Screen[None]):
                     yield StoolFigures(id="figures")
                     yield GapChart(id="gap-chart")
                 yield LevelChart(id="level-chart")
-        yield Recommendations(id="recommendations")
+                yield Recommendations(id="recommendations")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

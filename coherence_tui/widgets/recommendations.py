@@ -12,7 +12,12 @@ from coherence_tui.i18n import t
 
 
 class Recommendations(Widget):
-    """A numbered list; ``limit`` caps how many show (compact layouts)."""
+    """A numbered list, most important first.
+
+    Only whole recommendations are shown: when the box is too short for all of
+    them, the later ones are left out (never one cut off mid-sentence).
+    ``limit`` caps how many show at all.
+    """
 
     DEFAULT_CSS = """
     Recommendations {
@@ -47,5 +52,17 @@ class Recommendations(Widget):
         if self.limit:
             recs = recs[: self.limit]
         number = self.get_component_rich_style("recommendations--number")
-        lines = [Text.assemble((f"{i}. ", number), rec.text) for i, rec in enumerate(recs, 1)]
-        return Text("\n").join(lines)
+        entries = [Text.assemble((f"{i}. ", number), rec.text) for i, rec in enumerate(recs, 1)]
+        width, height = self.content_size
+        if width <= 0 or height <= 0 or self.styles.height is None or self.styles.height.is_auto:
+            # Sized by its content (the widget tests): everything shows.
+            return Text("\n").join(entries)
+        shown: list[Text] = []
+        used = 0
+        for entry in entries:
+            rows = len(entry.wrap(self.app.console, width))
+            if shown and used + rows > height:
+                break
+            shown.append(entry)
+            used += rows
+        return Text("\n").join(shown)

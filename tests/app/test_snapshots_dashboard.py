@@ -1,0 +1,42 @@
+"""Snapshots of the projector dashboard on the deterministic demo session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coherence_tui.app import CoherenceApp
+from coherence_tui.demo import ensure_demo
+from coherence_tui.domain.model import SessionState
+from coherence_tui.store import SessionStore
+
+
+@pytest.fixture
+def demo_session(tmp_path: Path) -> Path:
+    return ensure_demo(tmp_path)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_dashboard_snapshot(snap_compare: Any, demo_session: Path, size: tuple[int, int]) -> None:
+    app = CoherenceApp(start="dashboard", session=demo_session)
+    assert snap_compare(app, terminal_size=size)
+
+
+def test_dashboard_snapshot_agree_metric_for_front_line(
+    snap_compare: Any, demo_session: Path
+) -> None:
+    app = CoherenceApp(start="dashboard", session=demo_session)
+    assert snap_compare(app, press=["g", "g", "g", "m"], terminal_size=(120, 40))
+
+
+def test_dashboard_snapshot_results_hidden(snap_compare: Any, demo_session: Path) -> None:
+    SessionStore.open(demo_session).update_state(SessionState(revealed=False))
+    app = CoherenceApp(start="dashboard", session=demo_session)
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_dashboard_snapshot_in_polish(snap_compare: Any, demo_session: Path) -> None:
+    app = CoherenceApp(start="dashboard", session=demo_session, lang="pl")
+    assert snap_compare(app, terminal_size=(120, 40))
