@@ -27,6 +27,7 @@ _WORDS = {
         "participants": "Participants",
         "answers": "answers",
         "hidden": "hidden: fewer than {k} participants",
+        "hidden_short": "hidden",
         "group": "Group",
         "overall": "Overall",
         "stool": "Stool",
@@ -38,6 +39,7 @@ _WORDS = {
         "participants": "Uczestnicy",
         "answers": "odpowiedzi",
         "hidden": "ukryte: mniej niż {k} uczestników",
+        "hidden_short": "ukryte",
         "group": "Grupa",
         "overall": "Ogółem",
         "stool": "Stołek",
@@ -88,7 +90,8 @@ def print_report(
             table.add_section()
         label = key.split(":", 1)[1] if key.startswith("department:") else group_label(key, lang)
         if group.suppressed:
-            table.add_row(f"{label} ({group.n})", Text(hidden, style="dim"))
+            dots = [Text("·", style="dim")] * (len(FACTORS) + 1)
+            table.add_row(f"{label} ({group.n})", *dots, Text(words["hidden_short"], style="dim"))
             continue
         state = Text("–")
         if group.stool:
@@ -100,6 +103,8 @@ def print_report(
             state,
         )
     console.print(table)
+    if any(group.suppressed for group in report.groups.values()):
+        console.print(hidden, style="dim")
 
     bars = Table(
         box=None, show_header=False, title=words["gaps"], title_justify="left", pad_edge=False
