@@ -84,7 +84,9 @@ def read_answer_csv(
                     path, line, f"department {department!r} is not in this session ({known})"
                 )
         if item not in items:
-            raise AnswerFileError(path, line, f"item {item!r} is not in questionnaire {questionnaire.id}")
+            raise AnswerFileError(
+                path, line, f"item {item!r} is not in questionnaire {questionnaire.id}"
+            )
         number: int | None = None
         if value:
             try:

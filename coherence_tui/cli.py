@@ -10,12 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import orjson
 
 from coherence_tui import __version__
+
+if TYPE_CHECKING:
+    from coherence_tui.store import SessionStore
+
+Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
 
 DEFAULT_SESSIONS_DIR = "sessions"
 
@@ -25,10 +31,12 @@ class UserError(Exception):
 
 
 def _sessions_dir(args: argparse.Namespace) -> Path:
-    return Path(args.sessions_dir or os.environ.get("COHERENCE_SESSIONS_DIR") or DEFAULT_SESSIONS_DIR)
+    return Path(
+        args.sessions_dir or os.environ.get("COHERENCE_SESSIONS_DIR") or DEFAULT_SESSIONS_DIR
+    )
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace) -> SessionStore:
     from coherence_tui.store import SessionStore, resolve_session_path
 
     return SessionStore.open(resolve_session_path(args.session, _sessions_dir(args)))
@@ -147,15 +155,17 @@ def cmd_questionnaires(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_app(start: str, args: argparse.Namespace, session: Path | None) -> int:
+def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> int:
     from coherence_tui.app import CoherenceApp
 
-    app = CoherenceApp(start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang)  # type: ignore[arg-type]
+    app = CoherenceApp(
+        start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
+    )
     result = app.run()
     return int(result or 0)
 
 
-def _app_with_session(start: str):  # type: ignore[no-untyped-def]
+def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
         store = _open(args)  # refuse a bad session before the screen opens
         return _run_app(start, args, store.path)
@@ -218,11 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--revealed", action="store_true", help="show results from the start")
     new.set_defaults(func=cmd_new)
 
-    for name, start, text in (
+    screens: tuple[tuple[str, Start, str], ...] = (
         ("run", "run", "facilitated workshop: kiosk, dashboard behind the PIN"),
         ("kiosk", "kiosk", "participant-only locked kiosk"),
         ("dashboard", "dashboard", "read-only live dashboard for a projector"),
-    ):
+    )
+    for name, start, text in screens:
         command = sub.add_parser(name, parents=[common], help=text)
         command.add_argument("session", metavar="SESSION")
         command.set_defaults(func=_app_with_session(start))

@@ -61,7 +61,9 @@ def demo_rows(item_factors: list[tuple[str, Factor, bool]]) -> list[ImportRow]:
                     continue
                 mean = _PROFILE[level][factor] + (lean if factor is Factor.BEHAVIOURS else 0.0)
                 value = max(-2, min(2, round(rng.gauss(mean, 0.8))))
-                rows.append(ImportRow(code, level, department, item_id, -value if reverse else value))
+                rows.append(
+                    ImportRow(code, level, department, item_id, -value if reverse else value)
+                )
     return rows
 
 

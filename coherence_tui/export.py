@@ -172,7 +172,9 @@ _MD = {
         "item": "Stwierdzenie",
         "all": "Organizacja",
         "department": "Dział",
-        "footer": "Wyniki od -200 (zdecydowanie się nie zgadzam) do +200 (zdecydowanie się zgadzam).",
+        "footer": (
+            "Wyniki od -200 (zdecydowanie się nie zgadzam) do +200 (zdecydowanie się zgadzam)."
+        ),
     },
 }
 
@@ -234,7 +236,7 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     out += ["", f"## {words['gaps']}", ""]
     gap_head = [words["gap"], *(factors[f] for f in FACTORS), words["overall"]]
     out += [_row(gap_head), _row(["---"] * len(gap_head))]
-    for key, gap in report.gaps.items():
+    for gap in report.gaps.values():
         label = f"{LEVEL_NAMES[lang][gap.a].capitalize()} − {LEVEL_NAMES[lang][gap.b]}"
         if gap.suppressed:
             out.append(_row([label, words["hidden"].format(k=k), "", "", ""]))
@@ -252,8 +254,8 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     for item_id, item in report.items.items():
         cells = [item_id, item.text.replace("|", "/")]
         for lv in LEVELS:
-            figures = item.levels[lv]
-            cells.append("–" if figures.suppressed else signed(figures.mean))
+            at_level = item.levels[lv]
+            cells.append("–" if at_level.suppressed else signed(at_level.mean))
         cells.append("–" if item.all.suppressed else signed(item.all.mean))
         out.append(_row(cells))
     out += ["", f"_{words['footer']}_", ""]

@@ -51,7 +51,11 @@ _WORDS = {
 
 
 def print_report(
-    snapshot: SessionSnapshot, report: Report, *, lang: str | None = None, console: Console | None = None
+    snapshot: SessionSnapshot,
+    report: Report,
+    *,
+    lang: str | None = None,
+    console: Console | None = None,
 ) -> None:
     lang = lang or snapshot.settings.language or snapshot.questionnaire.language
     words = _WORDS.get(lang, _WORDS["en"])
@@ -85,7 +89,8 @@ def print_report(
     table.add_column(words["stool"], no_wrap=True)
     for key, group in report.groups.items():
         if key.startswith("department:") and not any(
-            k.startswith("department:") for k in list(report.groups)[: list(report.groups).index(key)]
+            k.startswith("department:")
+            for k in list(report.groups)[: list(report.groups).index(key)]
         ):
             table.add_section()
         label = key.split(":", 1)[1] if key.startswith("department:") else group_label(key, lang)
@@ -95,7 +100,9 @@ def print_report(
             continue
         state = Text("–")
         if group.stool:
-            state = Text(f"{states[group.stool]} ({group.imbalance:.0f})", style=STATE_STYLE[group.stool])
+            state = Text(
+                f"{states[group.stool]} ({group.imbalance:.0f})", style=STATE_STYLE[group.stool]
+            )
         table.add_row(
             f"{label} ({group.n})",
             *(signed(group.factors.get(f)) for f in FACTORS),

@@ -203,13 +203,16 @@ def recommend(
         found.append(
             Recommendation(
                 "divided_level",
-                _text(lang, "divided_level", level=LEVEL_NAMES[lang][level], factor=names[f], sd=sd),
+                _text(
+                    lang, "divided_level", level=LEVEL_NAMES[lang][level], factor=names[f], sd=sd
+                ),
                 {
                     "level": level.value,
                     "factor": f.value,
                     "sd": r2(sd),
                     "levels": [
-                        {"level": lv.value, "factor": fc.value, "sd": r2(s)} for lv, fc, s in divided
+                        {"level": lv.value, "factor": fc.value, "sd": r2(s)}
+                        for lv, fc, s in divided
                     ],
                 },
             )
@@ -264,7 +267,12 @@ def recommend(
                     ),
                     {
                         "items": [
-                            {"item": it.item_id, "factor": it.factor.value, "area": it.area, "mean": r2(m)}
+                            {
+                                "item": it.item_id,
+                                "factor": it.factor.value,
+                                "area": it.area,
+                                "mean": r2(m),
+                            }
                             for it, m in lowest
                         ]
                     },

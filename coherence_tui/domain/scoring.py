@@ -251,9 +251,7 @@ class Tally:
         spread: dict[Factor, float | None] = {}
         members = [c for c, p in self._participants.items() if p.level is level]
         for f in FACTORS:
-            scores = [
-                own[0] * 100 / own[1] for c in members if (own := self._own[c][f])[1] > 0
-            ]
+            scores = [own[0] * 100 / own[1] for c in members if (own := self._own[c][f])[1] > 0]
             if not scores:
                 spread[f] = None
                 continue

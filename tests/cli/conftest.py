@@ -37,11 +37,25 @@ def run(tmp_path: Path) -> Run:
 @pytest.fixture
 def session(run: Run, tmp_path: Path) -> Path:
     """A fresh session 'acme' on general-en with departments Sales and Care, k=2, PIN 4321."""
-    done = run("new", "acme", "--questionnaire", "general-en", "--departments", "Sales,Care", "--k", "2", "--pin", "4321", check=True)
+    done = run(
+        "new",
+        "acme",
+        "--questionnaire",
+        "general-en",
+        "--departments",
+        "Sales,Care",
+        "--k",
+        "2",
+        "--pin",
+        "4321",
+        check=True,
+    )
     path = Path(done.stdout.strip().splitlines()[-1])
     return path if path.is_absolute() else tmp_path / path
 
 
-def write_csv(path: Path, rows: list[str], header: str = "participant,level,department,item,value") -> Path:
+def write_csv(
+    path: Path, rows: list[str], header: str = "participant,level,department,item,value"
+) -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path

@@ -51,24 +51,35 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
     answers = write_csv(
         tmp_path / "paper.csv",
         [
-            "P1,board,,D01,2", "P1,board,,R01,1", "P1,board,,B01,",
-            "P2,board,Sales,D01,1", "P2,board,Sales,R01,0",
-            "P3,front_line,Care,D01,-1", "P3,front_line,Care,R01,-2",
-            "P4,front_line,Care,D01,0", "P4,front_line,Care,B01,1",
+            "P1,board,,D01,2",
+            "P1,board,,R01,1",
+            "P1,board,,B01,",
+            "P2,board,Sales,D01,1",
+            "P2,board,Sales,R01,0",
+            "P3,front_line,Care,D01,-1",
+            "P3,front_line,Care,R01,-2",
+            "P4,front_line,Care,D01,0",
+            "P4,front_line,Care,B01,1",
         ],
     )
     done = run("import", "acme", str(answers), check=True)
     assert "imported 9 answers from 4 participants" in done.stdout
 
     report = json.loads(run("report", "acme", "--json", check=True).stdout)
-    assert report["session"] == "acme" and report["questionnaire"] == "general-en" and report["k"] == 2
+    assert (
+        report["session"] == "acme" and report["questionnaire"] == "general-en" and report["k"] == 2
+    )
     board = report["groups"]["board"]
     assert board["n"] == 2 and board["factors"]["declarations"] == 150.0
     assert board["factors"]["behaviours"] is None  # only a don't know
     assert report["groups"]["management"] == {"n": 0, "suppressed": True}
     assert report["groups"]["department:Sales"] == {"n": 1, "suppressed": True}
     assert report["gaps"]["board-front_line"]["declarations"] == 200.0
-    assert report["items"]["D01"]["levels"]["front_line"] == {"n": 2, "mean": -50.0, "agree_pct": 0.0}
+    assert report["items"]["D01"]["levels"]["front_line"] == {
+        "n": 2,
+        "mean": -50.0,
+        "agree_pct": 0.0,
+    }
 
     exported = run("export", "acme", "--format", "csv", check=True).stdout
     rows = list(csv.reader(io.StringIO(exported)))
@@ -79,7 +90,10 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
 
     with_times = run("export", "acme", "--format", "csv", "--timestamps", check=True).stdout
     assert with_times.splitlines()[0].endswith(",answered_at")
-    assert with_times.splitlines()[1].split(",")[-1].endswith("Z") or "+00:00" in with_times.splitlines()[1]
+    assert (
+        with_times.splitlines()[1].split(",")[-1].endswith("Z")
+        or "+00:00" in with_times.splitlines()[1]
+    )
 
     document = json.loads(run("export", "acme", "--format", "json", check=True).stdout)
     first = document["questionnaire"]["items"][0]
@@ -96,9 +110,19 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
     assert "## Recommendations" in markdown and "hidden: fewer than 2 participants" in markdown
 
 
-def test_text_report_shows_stool_and_recommendations(run: Run, session: Path, tmp_path: Path) -> None:
-    rows = [f"P{n},{lv},,{item},{v}" for n, lv, v in ((1, "board", 2), (2, "board", 2), (3, "front_line", -2), (4, "front_line", -1))
-            for item in ("D01", "R01", "B01")]
+def test_text_report_shows_stool_and_recommendations(
+    run: Run, session: Path, tmp_path: Path
+) -> None:
+    rows = [
+        f"P{n},{lv},,{item},{v}"
+        for n, lv, v in (
+            (1, "board", 2),
+            (2, "board", 2),
+            (3, "front_line", -2),
+            (4, "front_line", -1),
+        )
+        for item in ("D01", "R01", "B01")
+    ]
     run("import", "acme", str(write_csv(tmp_path / "a.csv", rows)), check=True)
     text = run("report", "acme", check=True).stdout
     assert "Declarations" in text and "Recommendations" in text
@@ -131,14 +155,20 @@ def test_bad_import_row_is_refused_in_one_line_and_the_session_is_unchanged(
 
 def test_import_with_a_missing_column_names_it(run: Run, session: Path, tmp_path: Path) -> None:
     before = session.read_bytes()
-    answers = write_csv(tmp_path / "paper.csv", ["P1,board,D01,1"], header="participant,level,item,value")
+    answers = write_csv(
+        tmp_path / "paper.csv", ["P1,board,D01,1"], header="participant,level,item,value"
+    )
     done = run("import", "acme", str(answers))
     assert done.returncode == 1 and "paper.csv:1: missing column(s) department" in done.stderr
     assert session.read_bytes() == before
 
 
 def test_unknown_session_is_one_line_exit_one(run: Run) -> None:
-    for args in (("report", "ghost"), ("export", "ghost", "--format", "csv"), ("import", "ghost", "x.csv")):
+    for args in (
+        ("report", "ghost"),
+        ("export", "ghost", "--format", "csv"),
+        ("import", "ghost", "x.csv"),
+    ):
         done = run(*args)
         assert done.returncode == 1, args
         assert "ghost" in done.stderr and done.stderr.count("\n") == 1
@@ -161,25 +191,46 @@ def test_questionnaires_lists_the_shipped_ones(run: Run) -> None:
 
 def test_questionnaires_validate_refuses_a_broken_file(run: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('id = "bad"\nversion = "1"\nlanguage = "en"\ntitle = "x"\ncompany_type = "general"\n'
-                   '[scale]\nlabels = ["a","b","c","d","e"]\ndont_know = "dk"\n'
-                   '[[items]]\nid = "D1"\nfactor = "declaration"\narea = "feedback"\ntext = "Some statement"\n')
+    bad.write_text(
+        'id = "bad"\nversion = "1"\nlanguage = "en"\ntitle = "x"\ncompany_type = "general"\n'
+        '[scale]\nlabels = ["a","b","c","d","e"]\ndont_know = "dk"\n'
+        '[[items]]\nid = "D1"\nfactor = "declaration"\narea = "feedback"\ntext = "Some statement"\n'
+    )
     done = run("questionnaires", "validate", str(bad))
     assert done.returncode == 1 and "bad.toml" in done.stderr and "D1" in done.stderr
-    good = run("questionnaires", "validate", str(Path(__file__).resolve().parents[2] / "questionnaires" / "general-en.toml"))
+    good = run(
+        "questionnaires",
+        "validate",
+        str(Path(__file__).resolve().parents[2] / "questionnaires" / "general-en.toml"),
+    )
     assert good.returncode == 0 and "general-en" in good.stdout
 
 
 def test_two_imports_started_together_both_land(run: Run, session: Path, tmp_path: Path) -> None:
     files = []
     for n in range(2):
-        rows = [f"X{n}{p},front_line,,{item},1" for p in range(5) for item in ("D01", "D02", "R01", "B01")]
+        rows = [
+            f"X{n}{p},front_line,,{item},1"
+            for p in range(5)
+            for item in ("D01", "D02", "R01", "B01")
+        ]
         files.append(write_csv(tmp_path / f"kiosk{n}.csv", rows))
     env_dir = tmp_path / "sessions"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "coherence_tui", "import", str(session), str(f), "--sessions-dir", str(env_dir)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "coherence_tui",
+                "import",
+                str(session),
+                str(f),
+                "--sessions-dir",
+                str(env_dir),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for f in files
     ]

@@ -28,8 +28,22 @@ def r2(v: float | None) -> float | None:
         (3, {"board": 1, "management": 1, "front_line": 1}),  # every level below k, all shown
     ],
 )
-def test_report_json_matches_the_design(run: Run, tmp_path: Path, k: int, headcount: dict[str, int]) -> None:
-    done = run("new", "w", "--questionnaire", "general-en", "--departments", "Sales,Care", "--k", str(k), "--pin", "1234", check=True)
+def test_report_json_matches_the_design(
+    run: Run, tmp_path: Path, k: int, headcount: dict[str, int]
+) -> None:
+    run(
+        "new",
+        "w",
+        "--questionnaire",
+        "general-en",
+        "--departments",
+        "Sales,Care",
+        "--k",
+        str(k),
+        "--pin",
+        "1234",
+        check=True,
+    )
     rng = random.Random(k * 100 + sum(headcount.values()))
     rows, people, latest = [], {}, {}
     for level, count in headcount.items():
@@ -54,7 +68,9 @@ def test_report_json_matches_the_design(run: Run, tmp_path: Path, k: int, headco
             assert set(group) == {"n", "suppressed"}
             continue
         assert group["factors"] == {f: r2(v) for f, v in want["factors"].items()}, key
-        assert group["overall"] == r2(want["overall"]) and group["imbalance"] == r2(want["imbalance"])
+        assert group["overall"] == r2(want["overall"]) and group["imbalance"] == r2(
+            want["imbalance"]
+        )
         assert group["stool"] == want["stool"]
     for key, want in ref["gaps"].items():
         gap = got["gaps"][key]

@@ -16,7 +16,13 @@ def make_questionnaire(per_factor: int = 2, reverse_every: int = 0) -> Questionn
             n += 1
             reverse = bool(reverse_every) and n % reverse_every == 0
             items.append(
-                Item(id=f"{prefix}{i}", factor=factor, area="processes", text=f"Statement {prefix}{i} here", reverse=reverse)
+                Item(
+                    id=f"{prefix}{i}",
+                    factor=factor,
+                    area="processes",
+                    text=f"Statement {prefix}{i} here",
+                    reverse=reverse,
+                )
             )
     return Questionnaire(
         id="pencil",

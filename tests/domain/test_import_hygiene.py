@@ -23,7 +23,8 @@ def test_pure_modules_never_import_textual_or_plotext() -> None:
     code = (
         "import sys\n"
         + "".join(f"import {m}\n" for m in PURE)
-        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'plotext', 'textual_plotext'))\n"
+        + "ui = ('textual', 'plotext', 'textual_plotext')\n"
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in ui)\n"
         + "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,7 +9,9 @@ from tests.domain.conftest import make_questionnaire
 Q = make_questionnaire(per_factor=2)
 
 
-def workshop(levels: dict[Level, list[dict[str, int | None]]], k: int = 1, language: str = "en") -> Tally:
+def workshop(
+    levels: dict[Level, list[dict[str, int | None]]], k: int = 1, language: str = "en"
+) -> Tally:
     tally = Tally(Q, k=k, language=language)
     n = 0
     for level, people in levels.items():
@@ -87,7 +89,12 @@ def test_lowest_items_lists_three_lowest_means() -> None:
 def test_largest_item_gaps_rank_by_absolute_board_front_line_gap() -> None:
     board = {"D1": 2, "D2": 0, "R1": 1, "R2": 0, "B1": -2, "B2": 0}
     front = {"D1": -2, "D2": 0, "R1": 0, "R2": 0, "B1": 1, "B2": 0}
-    rec = {r.id: r for r in workshop({Level.BOARD: [board], Level.FRONT_LINE: [front]}).report().recommendations}
+    rec = {
+        r.id: r
+        for r in workshop({Level.BOARD: [board], Level.FRONT_LINE: [front]})
+        .report()
+        .recommendations
+    }
     top = rec["largest_item_gaps"].figures["items"]
     assert [(i["item"], i["gap"]) for i in top] == [("D1", 400.0), ("B1", -300.0), ("R1", 100.0)]
 

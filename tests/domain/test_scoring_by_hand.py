@@ -23,8 +23,10 @@ def pencil_workshop(k: int = 2) -> Tally:
     q = Questionnaire.model_validate({**q.model_dump(), "items": [i.model_dump() for i in items]})
     tally = Tally(q, k=k, departments=["Care"], session="pencil")
     people = {
-        "A": (Level.BOARD, None), "B": (Level.BOARD, "Care"),
-        "C": (Level.FRONT_LINE, "Care"), "D": (Level.FRONT_LINE, None),
+        "A": (Level.BOARD, None),
+        "B": (Level.BOARD, "Care"),
+        "C": (Level.FRONT_LINE, "Care"),
+        "D": (Level.FRONT_LINE, None),
         "E": (Level.MANAGEMENT, "Care"),
     }
     for code, (level, dept) in people.items():
@@ -134,7 +136,11 @@ def test_nobody_answered_keeps_every_group_suppressed() -> None:
 def test_all_levels_below_k_average_all_levels_when_total_reaches_k() -> None:
     q = make_questionnaire(per_factor=1)
     tally = Tally(q, k=3)
-    for code, level, value in (("A", Level.BOARD, 2), ("B", Level.BOARD, 2), ("C", Level.FRONT_LINE, -2)):
+    for code, level, value in (
+        ("A", Level.BOARD, 2),
+        ("B", Level.BOARD, 2),
+        ("C", Level.FRONT_LINE, -2),
+    ):
         tally.add_participant(Participant(code, level))
         tally.record(code, "D1", value)
     report = tally.report()

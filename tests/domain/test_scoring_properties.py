@@ -22,18 +22,25 @@ person = st.tuples(st.sampled_from(list(LEVELS)), st.sampled_from([None, *DEPART
 
 
 @st.composite
-def workshops(draw: st.DrawFn) -> tuple[int, dict[str, tuple[Level, str | None]], list[tuple[str, str, int | None]]]:
+def workshops(
+    draw: st.DrawFn,
+) -> tuple[int, dict[str, tuple[Level, str | None]], list[tuple[str, str, int | None]]]:
     k = draw(st.integers(1, 4))
     people = {f"P{i}": draw(person) for i in range(draw(st.integers(0, 12)))}
     answers = []
     if people:
         answers = draw(
-            st.lists(st.tuples(st.sampled_from(sorted(people)), st.sampled_from(ITEM_IDS), value), max_size=80)
+            st.lists(
+                st.tuples(st.sampled_from(sorted(people)), st.sampled_from(ITEM_IDS), value),
+                max_size=80,
+            )
         )
     return k, people, answers
 
 
-def build(k: int, people: dict[str, tuple[Level, str | None]], answers: list[tuple[str, str, int | None]]) -> Tally:
+def build(
+    k: int, people: dict[str, tuple[Level, str | None]], answers: list[tuple[str, str, int | None]]
+) -> Tally:
     tally = Tally(QUESTIONNAIRE, k=k, departments=DEPARTMENTS)
     for code, (level, dept) in people.items():
         tally.add_participant(Participant(code, level, dept))
@@ -68,13 +75,18 @@ def test_tally_matches_a_literal_reading_of_the_design(workshop) -> None:  # typ
         if not got.suppressed:
             for f, v in expected["factors"].items():
                 assert close(got.factors[f], v), (key, f)
-            assert close(got.overall, expected["overall"]) and close(got.imbalance, expected["imbalance"])
+            assert close(got.overall, expected["overall"]) and close(
+                got.imbalance, expected["imbalance"]
+            )
             assert (got.stool.value if got.stool else None) == expected["stool"]
     for key, expected in ref["gaps"].items():
         gap = report.gaps[key]
         assert gap.suppressed == expected["suppressed"]
         if not gap.suppressed:
-            assert all(close(gap.factors[f], expected[f]) for f in ("declarations", "resources", "behaviours"))
+            assert all(
+                close(gap.factors[f], expected[f])
+                for f in ("declarations", "resources", "behaviours")
+            )
             assert close(gap.overall, expected["overall"])
     for item_id, expected in ref["items"].items():
         item = report.items[item_id]
@@ -87,7 +99,9 @@ def test_tally_matches_a_literal_reading_of_the_design(workshop) -> None:  # typ
         if expected["all"] is None:
             assert item.all.suppressed
         else:
-            assert close(item.all.mean, expected["all"][0]) and close(item.all.agree_pct, expected["all"][1])
+            assert close(item.all.mean, expected["all"][0]) and close(
+                item.all.agree_pct, expected["all"][1]
+            )
 
 
 @settings(max_examples=100, deadline=None)
@@ -105,8 +119,14 @@ def test_every_score_stays_within_minus_200_and_plus_200(workshop) -> None:  # t
 
 
 @settings(max_examples=100, deadline=None)
-@given(workshops(), st.sampled_from(list(LEVELS)), st.lists(st.tuples(st.sampled_from(ITEM_IDS), value), min_size=1))
-def test_adding_a_participant_to_one_level_never_moves_another(workshop, level, their_answers) -> None:  # type: ignore[no-untyped-def]
+@given(
+    workshops(),
+    st.sampled_from(list(LEVELS)),
+    st.lists(st.tuples(st.sampled_from(ITEM_IDS), value), min_size=1),
+)
+def test_adding_a_participant_to_one_level_never_moves_another(
+    workshop, level, their_answers
+) -> None:  # type: ignore[no-untyped-def]
     tally = build(*workshop)
     before = tally.report()
     tally.add_participant(Participant("NEW", level))
@@ -147,4 +167,6 @@ def test_answer_order_does_not_change_the_report(workshop, rnd) -> None:  # type
     latest = list({(c, i): (c, i, v) for c, i, v in answers}.values())
     shuffled = latest[:]
     rnd.shuffle(shuffled)
-    assert build(k, people, latest).report().to_json() == build(k, people, shuffled).report().to_json()
+    assert (
+        build(k, people, latest).report().to_json() == build(k, people, shuffled).report().to_json()
+    )

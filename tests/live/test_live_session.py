@@ -118,7 +118,9 @@ def test_changing_k_rebuilds_the_visible_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("language", [None, "pl"])
-def test_language_follows_the_questionnaire_unless_overridden(tmp_path: Path, language: str | None) -> None:
+def test_language_follows_the_questionnaire_unless_overridden(
+    tmp_path: Path, language: str | None
+) -> None:
     live = open_live(tmp_path)
     if language:
         live.update_settings(live.settings.model_copy(update={"language": language}))
