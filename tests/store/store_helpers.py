@@ -39,7 +39,7 @@ def small_questionnaire() -> Questionnaire:
 
 def encode_session(tables: Tables, *, generation: int = 1, format_version: int = 1) -> bytes:
     """Bytes laid out exactly as the store writes them, with a correct checksum."""
-    body = orjson.dumps(tables, option=orjson.OPT_SORT_KEYS)
+    body = orjson.dumps(tables)
     header = (
         b'{"format":"coherence-tui-session","format_version":%d,"generation":%d,'
         b'"checksum":"crc32:%08x","tables":' % (format_version, generation, zlib.crc32(body))

@@ -1,0 +1,379 @@
+"""Session store benchmark: ``make bench`` (not part of ``make test``).
+
+Fills sessions to 100, 1,000 and 10,000 answers (participants of 30 items) and
+measures, side by side at each size:
+
+- our durable ``record_answer`` (temp file, fsync, rename, directory fsync),
+  p50/p95/max over the last few hundred answers that bring the session to size;
+- plain TinyDB 4 with its default ``JSONStorage`` (in-place rewrite, no rename),
+  ``insert`` of one answer document into a file pre-filled to the same size;
+- a fsync'ed append of one JSON line to a file: the physical floor on this disk.
+
+Then, on the 10,000-answer session: opening and snapshotting it, and
+``python -m coherence_tui report SESSION --json`` as a whole process (wall time
+and peak RSS, median of three runs). If ``bench/ui_bench.py`` exists it is run
+with the 10,000-answer session's path and the JSON object on its last line is
+merged into ours.
+
+Prints a table, then as its very last line one JSON object with the figures at
+10,000 answers (keys ``answers``, ``store_write_p50_ms``, ``store_write_p95_ms``,
+``tinydb_default_p50_ms``, ``fsync_append_p50_ms``, ``report_10k_s``,
+``rss_mb_10k``, and more).
+
+Usage: ``python bench/run.py [--dir DIR] [--keep]`` (DIR: where the session files
+go; default a temporary directory, deleted afterwards unless ``--keep``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import orjson  # noqa: E402
+from tinydb import TinyDB  # noqa: E402
+
+from coherence_tui.domain.model import (  # noqa: E402
+    FACTORS,
+    LEVELS,
+    Item,
+    Level,
+    Questionnaire,
+    Scale,
+    SessionSettings,
+)
+from coherence_tui.store import CODE_ALPHABET, ImportRow, SessionStore  # noqa: E402
+
+SIZES = (100, 1_000, 10_000)
+ITEMS_PER_PARTICIPANT = 30
+STORE_SAMPLE = 300
+"""Durable answers timed at each size: the ones that bring the session to size."""
+TINYDB_SAMPLE = 200
+APPEND_SAMPLE = 300
+REPORT_RUNS = 3
+DEPARTMENTS = ("Sales", "Care", "IT", "Finance")
+TIMESTAMP = "2026-11-24T09:00:00Z"
+
+
+def bench_questionnaire() -> Questionnaire:
+    """30 statements, 10 per factor, some reverse-worded."""
+    items = [
+        Item(
+            id=f"{factor.value[0].upper()}{n:02d}",
+            factor=factor,
+            area=("feedback", "complaints", "channels", "processes", "it", "people")[n % 6],
+            text=f"Benchmark statement {n} about {factor.value} in customer service.",
+            reverse=n % 4 == 0,
+        )
+        for factor in FACTORS
+        for n in range(1, ITEMS_PER_PARTICIPANT // len(FACTORS) + 1)
+    ]
+    return Questionnaire(
+        id="bench",
+        version="1",
+        language="en",
+        title="Benchmark questionnaire",
+        company_type="general",
+        scale=Scale(labels=("SD", "D", "N", "A", "SA"), dont_know="DK"),
+        items=tuple(items),
+    )
+
+
+def percentile(samples: Sequence[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+class Workshop:
+    """Plausible answers: each level leans its own way on each factor."""
+
+    def __init__(self, questionnaire: Questionnaire, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.items = questionnaire.items
+        self.lean = {
+            (level, factor): self.rng.uniform(-1.2, 1.6) for level in LEVELS for factor in FACTORS
+        }
+        self.used: set[str] = set()
+
+    def code(self) -> str:
+        while True:
+            code = "".join(self.rng.choice(CODE_ALPHABET) for _ in range(6))
+            if code not in self.used:
+                self.used.add(code)
+                return code
+
+    def person(self) -> tuple[Level, str | None]:
+        level = self.rng.choices(LEVELS, weights=(1, 3, 6))[0]
+        return level, self.rng.choice(DEPARTMENTS)
+
+    def value(self, level: Level, item: Item) -> int | None:
+        if self.rng.random() < 0.05:
+            return None
+        raw = round(self.rng.gauss(self.lean[(level, item.factor)], 1.0))
+        return max(-2, min(2, -raw if item.reverse else raw))
+
+    def rows(self, answers: int) -> list[ImportRow]:
+        rows: list[ImportRow] = []
+        while len(rows) < answers:
+            code, (level, department) = self.code(), self.person()
+            for item in self.items[: answers - len(rows)]:
+                rows.append(ImportRow(code, level, department, item.id, self.value(level, item)))
+        return rows
+
+
+def bench_store(folder: Path, size: int, seed: int) -> dict[str, Any]:
+    """A session filled to ``size`` answers; the last ``STORE_SAMPLE`` written one by one."""
+    questionnaire = bench_questionnaire()
+    workshop = Workshop(questionnaire, seed)
+    path = folder / f"store-{size}.json"
+    store = SessionStore.create(
+        path,
+        name=f"bench-{size}",
+        questionnaire=questionnaire,
+        settings=SessionSettings(k=3, departments=DEPARTMENTS),
+    )
+    sample = min(STORE_SAMPLE, size)
+    prefill = size - sample
+    if prefill:
+        store.import_answers(workshop.rows(prefill))
+    writes: list[float] = []
+    joins: list[float] = []
+    clock = time.perf_counter
+    while len(writes) < sample:
+        level, department = workshop.person()
+        start = clock()
+        person = store.add_participant(level, department)
+        joins.append(clock() - start)
+        for item in questionnaire.items[: sample - len(writes)]:
+            value = workshop.value(level, item)
+            start = clock()
+            store.record_answer(person.code, item.id, value)
+            writes.append(clock() - start)
+        store.finish_participant(person.code)
+    start = clock()
+    SessionStore.open(path).snapshot()
+    opened = clock() - start
+    answers = len(SessionStore.open(path).snapshot().answers)
+    assert answers == size, f"expected {size} answers, found {answers}"
+    return {
+        "path": path,
+        "answers": answers,
+        "store_write_p50_ms": ms(percentile(writes, 50)),
+        "store_write_p95_ms": ms(percentile(writes, 95)),
+        "store_write_max_ms": ms(max(writes)),
+        "store_add_participant_p50_ms": ms(percentile(joins, 50)),
+        "store_open_snapshot_ms": ms(opened),
+        "file_kb": round(path.stat().st_size / 1024, 1),
+    }
+
+
+def bench_tinydb_default(folder: Path, size: int, seed: int) -> dict[str, Any]:
+    """Plain TinyDB: one document per answer, default JSONStorage, pre-filled in one write."""
+    workshop = Workshop(bench_questionnaire(), seed)
+    path = folder / f"tinydb-{size}.json"
+    sample = min(TINYDB_SAMPLE, size)
+    docs = [
+        {"participant": r.participant, "item": r.item, "value": r.value, "answered_at": TIMESTAMP}
+        for r in workshop.rows(size)
+    ]
+    with TinyDB(path) as db:
+        if size > sample:
+            db.insert_multiple(docs[: size - sample])
+        inserts = []
+        for doc in docs[size - sample :]:
+            start = time.perf_counter()
+            db.insert(doc)
+            inserts.append(time.perf_counter() - start)
+        assert len(db) == size
+    return {
+        "tinydb_default_p50_ms": ms(percentile(inserts, 50)),
+        "tinydb_default_p95_ms": ms(percentile(inserts, 95)),
+    }
+
+
+def bench_fsync_append(folder: Path) -> dict[str, Any]:
+    """The floor: append one JSON line and fsync it, as a write-ahead log would."""
+    path = folder / "append.jsonl"
+    line = orjson.dumps({"participant": "ABC234", "item": "D01", "value": 1, "at": TIMESTAMP})
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    samples = []
+    try:
+        for _ in range(APPEND_SAMPLE):
+            start = time.perf_counter()
+            os.write(fd, line + b"\n")
+            os.fsync(fd)
+            samples.append(time.perf_counter() - start)
+    finally:
+        os.close(fd)
+    return {
+        "fsync_append_p50_ms": ms(percentile(samples, 50)),
+        "fsync_append_p95_ms": ms(percentile(samples, 95)),
+    }
+
+
+def run_measured(command: list[str], folder: Path) -> tuple[int, float, float, str]:
+    """Exit code, wall seconds, peak RSS in MB (this child alone), first stderr line."""
+    out_path, err_path = folder / "child.out", folder / "child.err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    lines = err_path.read_text(errors="replace").strip().splitlines()
+    return proc.returncode, wall, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+
+
+def bench_report(session: Path, folder: Path) -> dict[str, Any]:
+    command = [sys.executable, "-m", "coherence_tui", "report", str(session), "--json"]
+    walls, peaks = [], []
+    for _ in range(REPORT_RUNS):
+        code, wall, peak, last_error = run_measured(command, folder)
+        if code != 0:
+            return {"report_10k_s": None, "rss_mb_10k": None, "report_error": last_error or f"exit {code}"}
+        walls.append(wall)
+        peaks.append(peak)
+    try:
+        orjson.loads((folder / "child.out").read_bytes())
+    except orjson.JSONDecodeError:
+        return {"report_10k_s": None, "rss_mb_10k": None, "report_error": "output is not JSON"}
+    return {
+        "report_10k_s": round(statistics.median(walls), 3),
+        "report_10k_max_s": round(max(walls), 3),
+        "rss_mb_10k": round(max(peaks), 1),
+    }
+
+
+def bench_ui(session: Path) -> dict[str, Any]:
+    script = REPO / "bench" / "ui_bench.py"
+    if not script.exists():
+        return {}
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(script), str(session)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=REPO,
+        )
+    except subprocess.TimeoutExpired:
+        return {"ui_bench_error": "timed out after 600 s"}
+    lines = proc.stdout.strip().splitlines()
+    for line in lines[:-1]:
+        print(f"ui_bench| {line}", file=sys.stderr)
+    try:
+        figures = orjson.loads(lines[-1]) if lines else None
+    except orjson.JSONDecodeError:
+        figures = None
+    if proc.returncode != 0 or not isinstance(figures, dict):
+        tail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        return {"ui_bench_error": tail}
+    return figures
+
+
+def fmt(value: object) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def print_table(rows: dict[int, dict[str, Any]]) -> None:
+    columns = [
+        ("answers", "answers"),
+        ("store_write_p50_ms", "ours p50 ms"),
+        ("store_write_p95_ms", "ours p95 ms"),
+        ("store_write_max_ms", "ours max ms"),
+        ("tinydb_default_p50_ms", "TinyDB p50 ms"),
+        ("tinydb_default_p95_ms", "TinyDB p95 ms"),
+        ("fsync_append_p50_ms", "append p50 ms"),
+        ("store_open_snapshot_ms", "open ms"),
+        ("file_kb", "file KB"),
+    ]
+    widths = [max(len(title), 8) for _, title in columns]
+    print("  ".join(title.rjust(w) for (_, title), w in zip(columns, widths, strict=True)))
+    for size in SIZES:
+        cells = [fmt(rows[size].get(key)) for key, _ in columns]
+        print("  ".join(cell.rjust(w) for cell, w in zip(cells, widths, strict=True)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, help="where to put the session files")
+    parser.add_argument("--keep", action="store_true", help="keep the session files")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="coherence-bench-", dir=args.dir))
+    started = time.perf_counter()
+    try:
+        rows: dict[int, dict[str, Any]] = {}
+        for size in SIZES:
+            print(f"... {size} answers", file=sys.stderr, flush=True)
+            rows[size] = {
+                **bench_store(folder, size, args.seed + size),
+                **bench_tinydb_default(folder, size, args.seed + size),
+                **bench_fsync_append(folder),
+            }
+        big = rows[SIZES[-1]]
+        print(f"... report --json on {big['answers']} answers", file=sys.stderr, flush=True)
+        report = bench_report(big["path"], folder)
+        ui = bench_ui(big["path"])
+
+        print()
+        print(f"Session store benchmark ({os.cpu_count()} CPUs, files in {folder})")
+        print("Per-answer write latency; 'ours' is durable (fsync + atomic rename),")
+        print("'TinyDB' is the default JSONStorage (in place, not crash-safe),")
+        print("'append' is one fsync'ed JSON line: the disk's floor.")
+        print()
+        print_table(rows)
+        print()
+        if report.get("report_10k_s") is None:
+            print(f"report --json, {big['answers']} answers: n/a ({report.get('report_error')})")
+        else:
+            print(
+                f"report --json, {big['answers']} answers, whole process: "
+                f"{report['report_10k_s']:.3f} s (median of {REPORT_RUNS}), "
+                f"peak RSS {report['rss_mb_10k']:.1f} MB"
+            )
+        if ui:
+            print("ui_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
+        print(f"Total bench time {time.perf_counter() - started:.1f} s")
+
+        summary: dict[str, Any] = {
+            key: value for key, value in big.items() if key != "path"
+        }
+        summary.update(report)
+        for key, value in ui.items():
+            summary.setdefault(key, value)
+        summary["sizes"] = {
+            str(size): {k: v for k, v in rows[size].items() if k != "path"} for size in SIZES
+        }
+        if args.keep:
+            summary["session_10k"] = str(big["path"])
+        print(orjson.dumps(summary).decode())
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
