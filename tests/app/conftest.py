@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,12 @@ def make_session(
         settings=SessionSettings(k=1, departments=departments, pin_salt=salt, pin_hash=digest),
     )
     return path
+
+
+@pytest.fixture
+def new_session() -> Callable[..., Path]:
+    """``make_session`` for tests that need more than one session or other settings."""
+    return make_session
 
 
 @pytest.fixture
