@@ -247,7 +247,11 @@ def bench_report(session: Path, folder: Path) -> dict[str, Any]:
     for _ in range(REPORT_RUNS):
         code, wall, peak, last_error = run_measured(command, folder)
         if code != 0:
-            return {"report_10k_s": None, "rss_mb_10k": None, "report_error": last_error or f"exit {code}"}
+            return {
+                "report_10k_s": None,
+                "rss_mb_10k": None,
+                "report_error": last_error or f"exit {code}",
+            }
         walls.append(wall)
         peaks.append(peak)
     try:
@@ -357,9 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("ui_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
         print(f"Total bench time {time.perf_counter() - started:.1f} s")
 
-        summary: dict[str, Any] = {
-            key: value for key, value in big.items() if key != "path"
-        }
+        summary: dict[str, Any] = {key: value for key, value in big.items() if key != "path"}
         summary.update(report)
         for key, value in ui.items():
             summary.setdefault(key, value)

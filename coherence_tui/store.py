@@ -12,7 +12,8 @@ TinyDB tables:
 - ``session``: one document {"name", "created_at", "questionnaire": {...frozen copy...},
   "settings": {...SessionSettings...}, "state": {...SessionState...}}
 - ``participants``: one document per participant
-  {"code", "level", "department", "created_at", "finished_at": str|null, "answers": {ITEM_ID: [value|null, answered_at]}}
+  {"code", "level", "department", "created_at", "finished_at": str|null,
+  "answers": {ITEM_ID: [value|null, answered_at]}}
   (latest answer per item wins, so the table stays small: one document per person).
 
 How the file is kept trustworthy:
@@ -106,6 +107,7 @@ _HEADER = re.compile(
     rb'\A\{"format":"coherence-tui-session","format_version":([0-9]{1,9}),'
     rb'"generation":([0-9]{1,18}),"checksum":"crc32:([0-9a-f]{8})","tables":'
 )
+_DOCUMENT_KEYS = frozenset({"format", "format_version", "generation", "checksum", "tables"})
 _HEADER_PROBE = 160
 """Bytes enough to hold the header (its longest form is about 130)."""
 
@@ -462,13 +464,7 @@ class DurableStorage(Storage):
             )
         match = _HEADER.match(raw)
         end = len(raw.rstrip()) - 1
-        if match is None or raw[end : end + 1] != b"}" or set(document) != {
-            "format",
-            "format_version",
-            "generation",
-            "checksum",
-            "tables",
-        }:
+        if match is None or raw[end : end + 1] != b"}" or set(document) != _DOCUMENT_KEYS:
             raise self._error(
                 corrupt,
                 "the header was rewritten outside coherence-tui, so its checksum cannot be "
@@ -644,7 +640,9 @@ class SessionStore:
         try:
             store.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise SessionError(f"{store.path}: cannot create its directory ({error.strerror})")
+            raise SessionError(
+                f"{store.path}: cannot create its directory ({error.strerror})"
+            ) from None
         with store._mutex, store._locked():
             if store.path.exists():
                 raise SessionError(f"{store.path}: a session file with this name already exists")
@@ -654,7 +652,10 @@ class SessionStore:
 
     @classmethod
     def open(cls, path: Path) -> SessionStore:
-        """Open and verify an existing session; raises ``SessionNotFound``/``SessionCorrupt``/``SessionTooNew``."""
+        """Open and verify an existing session.
+
+        Raises ``SessionNotFound``/``SessionCorrupt``/``SessionTooNew``.
+        """
         store = cls(path)
         store._storage.read()
         return store
@@ -687,8 +688,7 @@ class SessionStore:
                     )
                 )
                 answers.extend(
-                    Answer(code, item, entry[0], entry[1])
-                    for item, entry in doc["answers"].items()
+                    Answer(code, item, entry[0], entry[1]) for item, entry in doc["answers"].items()
                 )
             participants.sort(key=lambda p: p.code)
             answers.sort(key=lambda a: (a.participant, a.item))
@@ -757,7 +757,9 @@ class SessionStore:
 
     def _sweep_leftovers(self) -> None:
         """Remove temporary files of writes that never finished (we hold the lock: none is live)."""
-        pattern = os.path.join(glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp")
+        pattern = os.path.join(
+            glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp"
+        )
         for leftover in glob.glob(pattern):
             try:
                 os.unlink(leftover)
@@ -793,7 +795,7 @@ class SessionStore:
             code = self._new_code(meta)
             doc_id = self._new_doc_id()
             now = utc_now()
-            doc = {
+            doc: dict[str, Any] = {
                 "code": code,
                 "level": level.value,
                 "department": department,
@@ -824,7 +826,9 @@ class SessionStore:
         for name in listed:
             if name.casefold() == cleaned.casefold():
                 return name
-        raise self._reject(f"unknown department {department!r} (the session has {', '.join(listed)})")
+        raise self._reject(
+            f"unknown department {department!r} (the session has {', '.join(listed)})"
+        )
 
     def _new_code(self, meta: _Meta) -> str:
         while True:

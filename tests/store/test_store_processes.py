@@ -37,7 +37,7 @@ def test_killing_a_writer_at_random_moments_never_loses_an_acknowledged_answer(
     kills = 0
     for round_number in range(15):
         writer = start_writer("burst", session_path, seed + round_number, 400)
-        assert writer.stdout is not None
+        assert writer.stdout is not None and writer.stderr is not None
         first = writer.stdout.readline()
         assert first.startswith("P "), f"writer did not start: {first!r} {writer.stderr.read()!r}"
         time.sleep(rng.uniform(0.0, 0.25))

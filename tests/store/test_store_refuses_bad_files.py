@@ -140,7 +140,9 @@ SCHEMA_DAMAGE: list[tuple[str, Callable[[Tables], None], str]] = [
     (
         "questionnaire without items of one factor",
         lambda t: t["session"]["1"]["questionnaire"].update(
-            items=[i for i in t["session"]["1"]["questionnaire"]["items"] if i["factor"] != "resources"]
+            items=[
+                i for i in t["session"]["1"]["questionnaire"]["items"] if i["factor"] != "resources"
+            ]
         ),
         "questionnaire",
     ),
@@ -164,9 +166,7 @@ def test_a_hand_edited_file_with_a_valid_checksum_but_invalid_data_is_refused(
     reason: str,
 ) -> None:
     rewrite_tables(session_path, edit)
-    assert_refused(
-        session_path, SessionCorrupt, reason, lambda: SessionStore.open(session_path)
-    )
+    assert_refused(session_path, SessionCorrupt, reason, lambda: SessionStore.open(session_path))
     assert_refused(
         session_path, SessionCorrupt, reason, lambda: workshop.add_participant(Level.BOARD)
     )
@@ -181,7 +181,10 @@ def test_a_file_from_a_newer_coherence_tui_is_refused_as_too_new(
         session_path, SessionTooNew, "newer coherence-tui", lambda: SessionStore.open(session_path)
     )
     assert_refused(
-        session_path, SessionTooNew, "format version 2", lambda: workshop.add_participant(Level.BOARD)
+        session_path,
+        SessionTooNew,
+        "format version 2",
+        lambda: workshop.add_participant(Level.BOARD),
     )
 
 

@@ -11,6 +11,7 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_helpers import small_questionnaire
 
 from coherence_tui.domain.model import Level, Questionnaire, SessionSettings, SessionState
 from coherence_tui.store import (
@@ -27,8 +28,6 @@ from coherence_tui.store import (
     resolve_session_path,
     session_path_for_name,
 )
-
-from store_helpers import small_questionnaire
 
 
 def test_a_session_reopened_from_disk_holds_everything_that_was_written(
@@ -58,7 +57,9 @@ def test_a_session_reopened_from_disk_holds_everything_that_was_written(
         (alice.code, "R2", None),
         (bob.code, "B1", -2),
     }
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", a.answered_at) for a in again.answers)
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", a.answered_at) for a in again.answers
+    )
 
 
 def test_the_file_starts_with_its_header_and_ends_with_the_tables(
@@ -256,8 +257,10 @@ def test_a_session_argument_is_a_name_unless_it_looks_like_a_path(
 
 def test_sessions_are_listed_newest_first_without_temporary_or_lock_files(tmp_path: Path) -> None:
     q = small_questionnaire()
-    for n, name in enumerate(["old", "newest", "middle"]):
-        SessionStore.create(tmp_path / f"{name}.json", name=name, questionnaire=q, settings=SessionSettings())
+    for name in ["old", "newest", "middle"]:
+        SessionStore.create(
+            tmp_path / f"{name}.json", name=name, questionnaire=q, settings=SessionSettings()
+        )
         age = {"old": 300, "newest": 0, "middle": 100}[name]
         os.utime(tmp_path / f"{name}.json", (1_700_000_000 - age, 1_700_000_000 - age))
     (tmp_path / ".old.json.abc.tmp").write_text("{")
