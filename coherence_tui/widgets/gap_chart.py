@@ -33,6 +33,15 @@ LEVEL_COLOUR_VARIABLES: dict[Level, str] = {
 
 SCORE_TICKS = [-200, -100, 0, 100, 200]
 AGREE_TICKS = [0, 25, 50, 75, 100]
+FEW_SCORE_TICKS = [-200, 0, 200]
+FEW_AGREE_TICKS = [0, 50, 100]
+MIN_CELLS_PER_TICK = 9
+"""Below this many cells between ticks plotext drops some, in an order that varies between
+runs (it iterates a set): the charts then use three ticks instead, so frames are stable."""
+
+
+def score_tick_labels(ticks: list[int]) -> list[str]:
+    return [f"{v:+d}" if v else "0" for v in ticks]
 
 
 def _rgb(widget: Widget, variable: str) -> tuple[int, int, int]:
@@ -86,6 +95,9 @@ class LevelChart(Widget):
     def watch_report(self) -> None:
         self._replot()
 
+    def on_resize(self) -> None:
+        self._replot()
+
     def watch_metric(self) -> None:
         self._replot()
 
@@ -110,13 +122,16 @@ class LevelChart(Widget):
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
         colours = [_rgb(self, LEVEL_COLOUR_VARIABLES[lv]) for lv in LEVELS]
         plt.multiple_bar(names, series, color=colours)
+        roomy = plot.size.height >= 2 * len(SCORE_TICKS) + 3
         if self.metric == "score":
+            ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
             plt.ylim(-200, 200)
-            plt.yticks(SCORE_TICKS, [f"{v:+d}" if v else "0" for v in SCORE_TICKS])
+            plt.yticks(ticks, score_tick_labels(ticks))
             plt.horizontal_line(0)
         else:
+            ticks = AGREE_TICKS if roomy else FEW_AGREE_TICKS
             plt.ylim(0, 100)
-            plt.yticks(AGREE_TICKS, [f"{v}%" for v in AGREE_TICKS])
+            plt.yticks(ticks, [f"{v}%" for v in ticks])
         plot.refresh()
         text = Text()
         for lv, colour in zip(LEVELS, colours, strict=True):
@@ -166,6 +181,9 @@ class GapChart(Widget):
     def watch_gap(self) -> None:
         self._replot()
 
+    def on_resize(self) -> None:
+        self._replot()
+
     def watch_lang(self) -> None:
         self._replot()
 
@@ -193,9 +211,15 @@ class GapChart(Widget):
             figure = signed(value) if value is not None else "–"
             names.append(f"{t(f'dash.factor.{f.value}', self.lang)} {figure}")
             values.append(float(value or 0.0))
-        colours = [_rgb(self, "error") if abs(v) >= 50 else _rgb(self, "primary") for v in values]
-        plt.bar(names, values, orientation="h", width=0.4, color=colours)
+        # One colour for every bar: with a colour per bar, plotext paints the cell where two
+        # bars meet in an order that varies between runs. (A lone RGB tuple would be read
+        # as three colour codes, hence the list.)
+        plt.bar(names, values, orientation="h", width=0.4, color=[_rgb(self, "primary")] * 3)
+        label_width = max(len(name) for name in names) + 3
+        plot_width = plot.size.width - label_width
+        roomy = plot_width >= MIN_CELLS_PER_TICK * (len(SCORE_TICKS) - 1)
+        ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
         plt.xlim(-200, 200)
-        plt.xticks(SCORE_TICKS, [f"{v:+d}" if v else "0" for v in SCORE_TICKS])
+        plt.xticks(ticks, score_tick_labels(ticks))
         plt.vertical_line(0)
         plot.refresh()
