@@ -812,14 +812,17 @@ class SessionStore:
             meta.codes[code] = str(doc_id)
         return Participant(code=code, level=level, department=department, finished=False)
 
-    def _department(self, meta: _Meta, department: str | None) -> str | None:
-        """The session's spelling of a department; ``AnswerRejected`` if it has no such one."""
+    def _department(self, meta: _Meta, department: str | None, where: str = "") -> str | None:
+        """The session's spelling of a department; ``AnswerRejected`` if it has no such one.
+
+        A session without a department list takes any well-formed name.
+        """
         if department is None:
             return None
         try:
             cleaned = validate_department(department)
         except ValueError as error:
-            raise self._reject(str(error)) from None
+            raise self._reject(f"{where}{error}") from None
         listed = meta.head.settings.departments
         if not listed:
             return cleaned
@@ -827,7 +830,7 @@ class SessionStore:
             if name.casefold() == cleaned.casefold():
                 return name
         raise self._reject(
-            f"unknown department {department!r} (the session has {', '.join(listed)})"
+            f"{where}unknown department {department!r} (the session has {', '.join(listed)})"
         )
 
     def _new_code(self, meta: _Meta) -> str:
@@ -897,12 +900,7 @@ class SessionStore:
                 if row.level not in _LEVELS:
                     raise self._reject(f"{where}: unknown level {row.level!r}")
                 level = _LEVELS[row.level]
-                department = row.department or None
-                if department is not None:
-                    try:
-                        department = validate_department(department)
-                    except ValueError as error:
-                        raise self._reject(f"{where}: {error}") from None
+                department = self._department(meta, row.department or None, f"{where}: ")
                 if row.item not in meta.head.item_ids:
                     raise self._reject(f"{where}: unknown item {row.item!r}")
                 if not self._valid_value(row.value):

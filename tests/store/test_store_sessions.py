@@ -297,6 +297,11 @@ def test_an_import_adds_new_participants_as_finished_in_one_write(
     ]
 
 
+def test_an_import_takes_the_sessions_spelling_of_a_department(store: SessionStore) -> None:
+    store.import_answers([ImportRow("P01", Level.BOARD, "SALES", "D1", 1)])
+    assert store.snapshot().participants[0].department == "Sales"
+
+
 def test_an_import_adds_answers_to_a_participant_already_in_the_session(
     store: SessionStore,
 ) -> None:
@@ -316,6 +321,7 @@ def test_an_import_adds_answers_to_a_participant_already_in_the_session(
         (ImportRow("P01", Level.BOARD, "Support", "D2", 1), "participant 'P01' is board"),
         (ImportRow("bad code!", Level.BOARD, None, "D1", 1), "invalid participant code"),
         (ImportRow("P03", "ceo", None, "D1", 1), "unknown level 'ceo'"),  # type: ignore[arg-type]
+        (ImportRow("P03", Level.BOARD, "Legal", "D1", 1), "row 3: unknown department 'Legal'"),
     ],
 )
 def test_an_import_with_one_bad_row_changes_nothing(
