@@ -677,7 +677,8 @@ class SessionStore:
             meta = self._meta()
             participants: list[Participant] = []
             answers: list[Answer] = []
-            for doc in tables.get(_PARTICIPANTS_TABLE, {}).values():
+            docs = sorted(tables.get(_PARTICIPANTS_TABLE, {}).values(), key=_by_code)
+            for doc in docs:  # sorting per person is cheaper than sorting 10,000 answers
                 code = doc["code"]
                 participants.append(
                     Participant(
@@ -687,11 +688,10 @@ class SessionStore:
                         finished=doc["finished_at"] is not None,
                     )
                 )
-                answers.extend(
-                    Answer(code, item, entry[0], entry[1]) for item, entry in doc["answers"].items()
-                )
-            participants.sort(key=lambda p: p.code)
-            answers.sort(key=lambda a: (a.participant, a.item))
+                given = doc["answers"]
+                for item in sorted(given):
+                    entry = given[item]
+                    answers.append(Answer(code, item, entry[0], entry[1]))
             head = meta.head
             self._snapshot = SessionSnapshot(
                 path=self.path,
@@ -972,6 +972,11 @@ class SessionStore:
                 settings=value if isinstance(value, SessionSettings) else head.settings,
                 state=value if isinstance(value, SessionState) else head.state,
             )
+
+
+def _by_code(doc: dict[str, Any]) -> str:
+    code: str = doc["code"]
+    return code
 
 
 def _order_by_id(table: dict[int, dict[str, Any]]) -> None:
