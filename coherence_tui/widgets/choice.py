@@ -51,7 +51,7 @@ class ChoiceList(Widget, can_focus=True):
         for n, (label, detail) in enumerate(self.options):
             text = f"[b]{n + 1}[/b]   {label}"
             if detail:
-                text += f"  [dim]{detail}[/dim]"
+                text += f"\n    [dim]{detail}[/dim]"
             yield ChoiceOption(text, id=f"choice-{n}", classes="choice")
         yield Static(self.hint, classes="choice-hint")
 
