@@ -38,7 +38,16 @@ from coherence_tui.widgets.statement import Statement, option_of
 THANKS_SECONDS = 5.0
 POLL_SECONDS = 0.5
 
-STAGES = ("welcome", "level", "department", "statement", "thanks", "paused", "closed")
+STAGE_WIDGETS: dict[str, str] = {
+    "welcome": "#welcome-card",
+    "level": "#level-choice",
+    "department": "#department-choice",
+    "statement": "#statement",
+    "thanks": "#thanks-card",
+    "paused": "#paused-card",
+    "closed": "#closed-card",
+}
+"""Each stage and the one widget that has the keyboard while it shows."""
 
 
 class KioskScreen(Screen[None]):
@@ -130,16 +139,7 @@ class KioskScreen(Screen[None]):
         if stage not in ("paused", "closed"):
             self._flow_stage = stage
         self.query_one("#kiosk-stages", ContentSwitcher).current = stage
-        target = {
-            "welcome": "#welcome-card",
-            "level": "#level-choice",
-            "department": "#department-choice",
-            "statement": "#statement",
-            "thanks": "#thanks-card",
-            "paused": "#paused-card",
-            "closed": "#closed-card",
-        }[stage]
-        self.set_focus(self.query_one(target))
+        self.set_focus(self.query_one(STAGE_WIDGETS[stage]))
 
     # -- session state (pause / end, possibly set by another process) --------------
 
@@ -148,6 +148,9 @@ class KioskScreen(Screen[None]):
             return
         self.live.poll()
         self._apply_state()
+        stage_widget = self.query_one(STAGE_WIDGETS[self.stage])
+        if self.focused is not stage_widget:
+            self.set_focus(stage_widget)  # the keyboard never ends up nowhere
 
     def on_screen_resume(self) -> None:
         if self.lang != self.app.lang and self.participant is None:

@@ -156,6 +156,12 @@ async def test_settings_change_k_and_language(session_path: Path) -> None:
         assert app.lang == "pl"
         await pilot.pause()
         assert "Menu prowadzącego" in str(app.screen.query_one("#menu-title").render())
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, KioskScreen)
+        assert "Naciśnij Enter" in str(app.screen.query_one("#welcome-card .card-hint").render())
+        await pilot.press("enter", "1", "5")
+        assert app.screen.stage == "statement"
     settings = SessionStore.open(session_path).snapshot().settings
     assert settings.k == 5
     assert settings.language == "pl"
