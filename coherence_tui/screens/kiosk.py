@@ -56,6 +56,8 @@ class KioskScreen(Screen[None]):
     app = getters.app(CoherenceApp)
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = []
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, live: LiveSession) -> None:
         super().__init__(id="kiosk")

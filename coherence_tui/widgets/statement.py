@@ -70,7 +70,7 @@ class Statement(Widget, can_focus=True):
             yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="statement-bar")
         with Center():
             yield Static("", id="statement-text")
-        with Horizontal(id="statement-answers"):
+        with Center(), Horizontal(id="statement-answers"):
             for n in range(5):
                 yield AnswerOption("", id=f"answer-{n}", classes="answer")
         with Center():
