@@ -33,7 +33,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -210,7 +210,7 @@ class CoherenceApp(App[int]):
         screen = self.screen
         return isinstance(screen, UnavailableScreen) or type(screen).__name__ == "DashboardScreen"
 
-    def make_dashboard(self, *, readonly: bool) -> Screen[object]:
+    def make_dashboard(self, *, readonly: bool) -> Screen[Any]:
         """The dashboard screen, or a placeholder while it is not part of the build."""
         from coherence_tui.i18n import t
 
@@ -219,7 +219,7 @@ class CoherenceApp(App[int]):
         from coherence_tui.screens.dashboard import DashboardScreen  # type: ignore[import-not-found,unused-ignore]
 
         assert self.live is not None
-        screen: Screen[object] = DashboardScreen(self.live, readonly=readonly)
+        screen: Screen[Any] = DashboardScreen(self.live, readonly=readonly)
         return screen
 
     def open_dashboard(self) -> None:

@@ -1,4 +1,4 @@
-"""Interface strings (kiosk part: home, kiosk, PIN and facilitator screens). Same keys in EN and PL."""
+"""Interface strings (home, kiosk, PIN and facilitator screens). Same keys in EN and PL."""
 
 from __future__ import annotations
 
@@ -22,9 +22,7 @@ EN: dict[str, str] = {
     "kiosk.choice.hint": "Press a number, or use the arrows and Enter",
     # kiosk: statement
     "kiosk.statement.progress": "{index} / {total}",
-    "kiosk.statement.hint": (
-        "Keys 1-5 answer, 0 = don't know, Backspace goes back one statement"
-    ),
+    "kiosk.statement.hint": ("Keys 1-5 answer, 0 = don't know, Backspace goes back one statement"),
     "kiosk.statement.error": "The answer was not saved: {error}",
     # kiosk: thanks, pause, closed
     "kiosk.thanks.title": "Thank you!",
@@ -44,7 +42,9 @@ EN: dict[str, str] = {
     # facilitator menu
     "menu.title": "Facilitator menu",
     "menu.status": "{name} · {questionnaire}",
-    "menu.participation": "Board {board} · Management {management} · Front line {front_line} · {answers} answers",
+    "menu.participation": (
+        "Board {board} · Management {management} · Front line {front_line} · {answers} answers"
+    ),
     "menu.state.hidden": "results hidden from the room",
     "menu.state.revealed": "results visible to the room",
     "menu.state.paused": "paused",
@@ -96,14 +96,16 @@ EN: dict[str, str] = {
     "home.pin": "Facilitator PIN (4-12 digits)",
     "home.pin2": "Facilitator PIN again",
     "home.create": "Create and start",
-    "home.err.name": "1-64 letters, digits, spaces, '_', '-' or '.', starting with a letter or digit.",
+    "home.err.name": (
+        "1-64 letters, digits, spaces, '_', '-' or '.', starting with a letter or digit."
+    ),
     "home.err.department_name": "Department {name!r}: 1-40 characters, no commas.",
     "home.err.departments_unique": "Department names must differ.",
     "home.err.departments_many": "At most 9 departments (keys 1-9 at the kiosk).",
     "home.err.name_taken": "A session with this name already exists.",
     "home.err.questionnaire": "Pick a questionnaire.",
     "home.err.no_questionnaires": "No questionnaires found.",
-        "home.err.k": "A whole number from 1 to 100.",
+    "home.err.k": "A whole number from 1 to 100.",
     "home.err.pin": "4 to 12 digits.",
     "home.err.pin2": "The two PINs differ.",
     "home.err.create": "Could not create the session: {error}",
@@ -210,14 +212,16 @@ PL: dict[str, str] = {
     "home.pin": "PIN prowadzącego (4-12 cyfr)",
     "home.pin2": "PIN prowadzącego ponownie",
     "home.create": "Utwórz i zacznij",
-    "home.err.name": "Od 1 do 64 liter, cyfr, spacji, '_', '-' lub '.', na początku litera lub cyfra.",
+    "home.err.name": (
+        "Od 1 do 64 liter, cyfr, spacji, '_', '-' lub '.', na początku litera lub cyfra."
+    ),
     "home.err.department_name": "Dział {name!r}: od 1 do 40 znaków, bez przecinków.",
     "home.err.departments_unique": "Nazwy działów muszą się różnić.",
     "home.err.departments_many": "Najwyżej 9 działów (klawisze 1-9 w kiosku).",
     "home.err.name_taken": "Sesja o tej nazwie już istnieje.",
     "home.err.questionnaire": "Wybierz kwestionariusz.",
     "home.err.no_questionnaires": "Nie znaleziono kwestionariuszy.",
-        "home.err.k": "Liczba całkowita od 1 do 100.",
+    "home.err.k": "Liczba całkowita od 1 do 100.",
     "home.err.pin": "Od 4 do 12 cyfr.",
     "home.err.pin2": "Podane PIN-y się różnią.",
     "home.err.create": "Nie udało się utworzyć sesji: {error}",

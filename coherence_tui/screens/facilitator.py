@@ -43,7 +43,11 @@ MENU_KEYS: dict[str, str] = {
     "quit": "q",
 }
 KIOSK_ONLY = ("kiosk", "pause", "end", "quit")
-EXPORTS: dict[str, export.ExportFormat] = {"export_json": "json", "export_csv": "csv", "export_md": "md"}
+EXPORTS: dict[str, export.ExportFormat] = {
+    "export_json": "json",
+    "export_csv": "csv",
+    "export_md": "md",
+}
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -103,11 +107,15 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
                     id="rule-participant",
                 )
                 yield RadioButton(
-                    t("settings.update_rule.answer", lang), value=rule is UpdateRule.ANSWER, id="rule-answer"
+                    t("settings.update_rule.answer", lang),
+                    value=rule is UpdateRule.ANSWER,
+                    id="rule-answer",
                 )
             yield Label(t("settings.language", lang))
             with RadioSet(id="settings-language"):
-                yield RadioButton(t("settings.language.auto", lang), value=language is None, id="lang-auto")
+                yield RadioButton(
+                    t("settings.language.auto", lang), value=language is None, id="lang-auto"
+                )
                 yield RadioButton("English", value=language == "en", id="lang-en")
                 yield RadioButton("Polski", value=language == "pl", id="lang-pl")
             with Horizontal(classes="dialog-buttons"):
@@ -130,10 +138,20 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
             error.update(t("home.err.k", self.lang))
             return
         rule_button = self.query_one("#settings-rule", RadioSet).pressed_button
-        rule = UpdateRule.ANSWER if rule_button and rule_button.id == "rule-answer" else UpdateRule.PARTICIPANT
+        rule = (
+            UpdateRule.ANSWER
+            if rule_button and rule_button.id == "rule-answer"
+            else UpdateRule.PARTICIPANT
+        )
         lang_button = self.query_one("#settings-language", RadioSet).pressed_button
-        language = {"lang-en": "en", "lang-pl": "pl"}.get(lang_button.id or "" if lang_button else "")
-        self.dismiss(self.settings.model_copy(update={"k": int(raw), "update_rule": rule, "language": language}))
+        language = {"lang-en": "en", "lang-pl": "pl"}.get(
+            lang_button.id or "" if lang_button else ""
+        )
+        self.dismiss(
+            self.settings.model_copy(
+                update={"k": int(raw), "update_rule": rule, "language": language}
+            )
+        )
 
 
 def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> Path:
@@ -221,7 +239,12 @@ class FacilitatorScreen(Screen[None]):
             running = t("menu.state.running", lang)
         shown = t("menu.state.revealed" if state.revealed else "menu.state.hidden", lang)
         lines = [
-            t("menu.status", lang, name=self.live.name, questionnaire=self.live.questionnaire.title),
+            t(
+                "menu.status",
+                lang,
+                name=self.live.name,
+                questionnaire=self.live.questionnaire.title,
+            ),
             t(
                 "menu.participation",
                 lang,
@@ -259,7 +282,9 @@ class FacilitatorScreen(Screen[None]):
             live.update_state(state.model_copy(update={"paused": not state.paused}))
         elif entry == "end":
             if not state.ended:
-                self.app.push_screen(ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end)
+                self.app.push_screen(
+                    ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end
+                )
         elif entry in EXPORTS:
             self._export(live.snapshot, EXPORTS[entry], self.lang)
         elif entry == "screenshot":
@@ -267,12 +292,16 @@ class FacilitatorScreen(Screen[None]):
         elif entry == "settings":
             self.app.push_screen(SettingsScreen(live.settings, self.lang), self._save_settings)
         elif entry == "quit":
-            self.app.push_screen(ConfirmScreen(t("menu.quit.confirm", self.lang), self.lang), self._quit)
+            self.app.push_screen(
+                ConfirmScreen(t("menu.quit.confirm", self.lang), self.lang), self._quit
+            )
         self._refresh_menu()
 
     def _end(self, yes: bool | None) -> None:
         if yes:
-            self.live.update_state(self.live.state.model_copy(update={"ended": True, "paused": False}))
+            self.live.update_state(
+                self.live.state.model_copy(update={"ended": True, "paused": False})
+            )
             self._refresh_menu()
 
     def _quit(self, yes: bool | None) -> None:
@@ -303,7 +332,11 @@ class FacilitatorScreen(Screen[None]):
         if message.path is not None:
             self.notify(t("menu.exported", self.lang, path=message.path), timeout=8)
         else:
-            self.notify(t("menu.export_failed", self.lang, error=message.error), severity="error", timeout=10)
+            self.notify(
+                t("menu.export_failed", self.lang, error=message.error),
+                severity="error",
+                timeout=10,
+            )
 
     def _screenshot(self) -> None:
         """Show the dashboard, save its SVG next to the exports, come back to the menu."""
@@ -330,4 +363,3 @@ class FacilitatorScreen(Screen[None]):
         self.lang = message.lang
         self.query_one("#menu-title", Static).update(t("menu.title", self.lang))
         self._refresh_menu()
-

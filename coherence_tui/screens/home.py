@@ -64,7 +64,9 @@ class HomeScreen(Screen[None]):
             with VerticalScroll(id="home-new"):
                 yield Static(t("home.new", lang), classes="section-title")
                 yield Label(t("home.name", lang))
-                yield Input(placeholder=t("home.name.placeholder", lang), max_length=64, id="field-name")
+                yield Input(
+                    placeholder=t("home.name.placeholder", lang), max_length=64, id="field-name"
+                )
                 yield Static("", id="error-name", classes="field-error")
                 yield Label(t("home.questionnaire", lang))
                 yield OptionList(
@@ -83,9 +85,13 @@ class HomeScreen(Screen[None]):
                     ),
                     id="home-questionnaire",
                 )
-                yield Static(self.questionnaire_error, id="error-questionnaire", classes="field-error")
+                yield Static(
+                    self.questionnaire_error, id="error-questionnaire", classes="field-error"
+                )
                 yield Label(t("home.departments", lang))
-                yield Input(placeholder=t("home.departments.placeholder", lang), id="field-departments")
+                yield Input(
+                    placeholder=t("home.departments.placeholder", lang), id="field-departments"
+                )
                 yield Static("", id="error-departments", classes="field-error")
                 yield Label(t("home.k", lang))
                 yield Input("3", type="integer", max_length=3, id="field-k")
@@ -133,7 +139,13 @@ class HomeScreen(Screen[None]):
                 snapshot = SessionStore.open(path).snapshot()
             except (SessionError, OSError) as error:
                 table.add_row(
-                    path.stem, t("home.unreadable", lang, error=error), "", "", "", "", key=str(path)
+                    path.stem,
+                    t("home.unreadable", lang, error=error),
+                    "",
+                    "",
+                    "",
+                    "",
+                    key=str(path),
                 )
                 continue
             levels = Counter(p.level for p in snapshot.participants)

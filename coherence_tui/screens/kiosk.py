@@ -56,8 +56,8 @@ class KioskScreen(Screen[None]):
     app = getters.app(CoherenceApp)
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = []
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, live: LiveSession) -> None:
         super().__init__(id="kiosk")
@@ -93,7 +93,10 @@ class KioskScreen(Screen[None]):
                 ChoiceList(
                     t("kiosk.level.title", lang),
                     [
-                        (t(f"kiosk.level.{lv.value}", lang), t(f"kiosk.level.{lv.value}.hint", lang))
+                        (
+                            t(f"kiosk.level.{lv.value}", lang),
+                            t(f"kiosk.level.{lv.value}.hint", lang),
+                        )
                         for lv in LEVELS
                     ],
                     t("kiosk.choice.hint", lang),
@@ -225,7 +228,12 @@ class KioskScreen(Screen[None]):
             text=item.text,
             labels=scale.labels,
             dont_know=scale.dont_know,
-            progress=t("kiosk.statement.progress", self.lang, index=self.position + 1, total=len(self.items)),
+            progress=t(
+                "kiosk.statement.progress",
+                self.lang,
+                index=self.position + 1,
+                total=len(self.items),
+            ),
             index=self.position + 1,
             total=len(self.items),
             hint=t("kiosk.statement.hint", self.lang),
@@ -251,7 +259,9 @@ class KioskScreen(Screen[None]):
         if self.position < len(self.items):
             answers = self.live.answers_of(participant.code)
             following = self.items[self.position].id
-            self._show_statement(selected=option_of(answers[following]) if following in answers else None)
+            self._show_statement(
+                selected=option_of(answers[following]) if following in answers else None
+            )
         else:
             self._finish()
 

@@ -28,7 +28,13 @@ class Card(Widget, can_focus=True):
             return self.card
 
     def __init__(
-        self, title: str, body: str, hint: str = "", *, confirmable: bool = False, id: str | None = None  # noqa: A002
+        self,
+        title: str,
+        body: str,
+        hint: str = "",
+        *,
+        confirmable: bool = False,
+        id: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id, classes="card")
         self.title = title

@@ -40,7 +40,14 @@ class ChoiceList(Widget, can_focus=True):
 
     cursor: reactive[int | None] = reactive(None, init=False)
 
-    def __init__(self, title: str, options: list[tuple[str, str]], hint: str, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, str]],
+        hint: str,
+        *,
+        id: str | None = None,  # noqa: A002 - Textual's name
+    ) -> None:
         super().__init__(id=id)
         self.title = title
         self.options = options[:9]

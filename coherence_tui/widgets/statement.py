@@ -91,7 +91,10 @@ class Statement(Widget, can_focus=True):
         hint: str,
         selected: int | None,
     ) -> None:
-        """Display statement ``index`` (1-based) of ``total``; ``selected`` is the option of an earlier answer."""
+        """Display statement ``index`` (1-based) of ``total``.
+
+        ``selected`` is the option of the participant's earlier answer, shown highlighted.
+        """
         self.item_id = item_id
         self.query_one("#statement-count", Label).update(progress)
         bar = self.query_one("#statement-bar", ProgressBar)

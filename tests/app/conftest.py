@@ -34,10 +34,31 @@ def small_questionnaire(language: str = "en") -> Questionnaire:
             dont_know="Don't know",
         ),
         items=(
-            Item(id="d1", factor=Factor.DECLARATIONS, area="feedback", text="We promise customers a reply within one day."),
-            Item(id="r1", factor=Factor.RESOURCES, area="it", text="Our systems show a customer's whole history."),
-            Item(id="b1", factor=Factor.BEHAVIOURS, area="people", text="We call customers back when we said we would."),
-            Item(id="b2", factor=Factor.BEHAVIOURS, area="complaints", text="Complaints get passed around between teams.", reverse=True),
+            Item(
+                id="d1",
+                factor=Factor.DECLARATIONS,
+                area="feedback",
+                text="We promise customers a reply within one day.",
+            ),
+            Item(
+                id="r1",
+                factor=Factor.RESOURCES,
+                area="it",
+                text="Our systems show a customer's whole history.",
+            ),
+            Item(
+                id="b1",
+                factor=Factor.BEHAVIOURS,
+                area="people",
+                text="We call customers back when we said we would.",
+            ),
+            Item(
+                id="b2",
+                factor=Factor.BEHAVIOURS,
+                area="complaints",
+                text="Complaints get passed around between teams.",
+                reverse=True,
+            ),
         ),
     )
 

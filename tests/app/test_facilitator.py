@@ -81,7 +81,9 @@ def test_pin_guard_opens_again_after_the_lock() -> None:
     assert guard.attempts_left == 5
 
 
-async def test_menu_pause_shows_the_pause_card_and_back_to_kiosk_locks_again(session_path: Path) -> None:
+async def test_menu_pause_shows_the_pause_card_and_back_to_kiosk_locks_again(
+    session_path: Path,
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await enter_pin(pilot, PIN)

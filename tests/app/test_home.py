@@ -21,6 +21,10 @@ def fill(screen: HomeScreen, **values: str) -> None:
         screen.query_one(f"#field-{field}", Input).value = value
 
 
+def json_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.glob("*.json"))
+
+
 def error_of(screen: HomeScreen, field: str) -> str:
     return str(screen.query_one(f"#error-{field}", Static).render())
 
@@ -30,7 +34,14 @@ async def test_home_creates_a_workshop_and_opens_the_kiosk(tmp_path: Path) -> No
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, HomeScreen)
-        fill(screen, name="acme march", departments=" Sales, Support ,", k="4", pin="13579", pin2="13579")
+        fill(
+            screen,
+            name="acme march",
+            departments=" Sales, Support ,",
+            k="4",
+            pin="13579",
+            pin2="13579",
+        )
         screen.query_one("#field-pin2", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -65,7 +76,7 @@ async def test_home_shows_a_clear_message_under_each_bad_field(
         screen.query_one("#home-create", Button).press()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    assert sorted(p.name for p in tmp_path.glob("*.json")) == ["taken.json"]
+    assert json_files(tmp_path) == ["taken.json"]
 
 
 async def test_home_lists_sessions_and_an_unreadable_file_as_a_row(

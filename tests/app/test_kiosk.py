@@ -26,7 +26,9 @@ def kiosk(app: CoherenceApp) -> KioskScreen:
     return screen
 
 
-async def test_kiosk_walks_a_participant_through_and_stores_every_answer(session_with_departments: Path) -> None:
+async def test_kiosk_walks_a_participant_through_and_stores_every_answer(
+    session_with_departments: Path,
+) -> None:
     app = CoherenceApp(start="run", session=session_with_departments)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "2")
@@ -59,7 +61,9 @@ async def test_kiosk_skips_department_when_the_session_has_none(session_path: Pa
         assert kiosk(app).participant.level is Level.MANAGEMENT  # type: ignore[union-attr]
 
 
-async def test_kiosk_backspace_shows_the_earlier_answer_and_a_new_key_overwrites_it(session_path: Path) -> None:
+async def test_kiosk_backspace_shows_the_earlier_answer_and_a_new_key_overwrites_it(
+    session_path: Path,
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "1", "5", "4", "backspace")
@@ -99,7 +103,9 @@ async def test_kiosk_arrows_and_enter_pick_level_and_answer(session_path: Path) 
         assert stored(session_path) == {"d1": 1, "r1": 0}
 
 
-async def test_kiosk_thank_you_returns_to_welcome_and_forgets_the_participant(session_path: Path) -> None:
+async def test_kiosk_thank_you_returns_to_welcome_and_forgets_the_participant(
+    session_path: Path,
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "5", "5", "5", "5")
@@ -116,7 +122,9 @@ async def test_kiosk_thank_you_returns_to_welcome_and_forgets_the_participant(se
     assert participant.finished
 
 
-async def test_kiosk_thank_you_clears_itself(session_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_kiosk_thank_you_clears_itself(
+    session_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("coherence_tui.screens.kiosk.THANKS_SECONDS", 0.2)
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -127,8 +135,22 @@ async def test_kiosk_thank_you_clears_itself(session_path: Path, monkeypatch: py
 
 
 LOCKED_KEYS = (
-    "ctrl+q", "ctrl+c", "ctrl+p", "ctrl+z", "ctrl+backslash", "escape",
-    "tab", "shift+tab", "q", "x", "f1", "ctrl+s", "space", "delete", "6", "9",
+    "ctrl+q",
+    "ctrl+c",
+    "ctrl+p",
+    "ctrl+z",
+    "ctrl+backslash",
+    "escape",
+    "tab",
+    "shift+tab",
+    "q",
+    "x",
+    "f1",
+    "ctrl+s",
+    "space",
+    "delete",
+    "6",
+    "9",
 )
 
 
@@ -143,7 +165,9 @@ async def assert_keys_do_nothing(app: CoherenceApp, pilot: object, stage: str) -
         assert len(app.screen_stack) == 2, key
 
 
-async def test_kiosk_ignores_ctrl_q_ctrl_c_escape_and_every_key_off_the_card(session_path: Path) -> None:
+async def test_kiosk_ignores_ctrl_q_ctrl_c_escape_and_every_key_off_the_card(
+    session_path: Path,
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await assert_keys_do_nothing(app, pilot, "welcome")

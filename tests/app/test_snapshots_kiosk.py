@@ -19,25 +19,35 @@ PIN = "2468"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_kiosk_welcome_snapshot(snap_compare: Any, session_path: Path, size: tuple[int, int]) -> None:
+def test_kiosk_welcome_snapshot(
+    snap_compare: Any, session_path: Path, size: tuple[int, int]
+) -> None:
     assert snap_compare(CoherenceApp(start="run", session=session_path), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_kiosk_statement_snapshot(snap_compare: Any, session_path: Path, size: tuple[int, int]) -> None:
+def test_kiosk_statement_snapshot(
+    snap_compare: Any, session_path: Path, size: tuple[int, int]
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     assert snap_compare(app, press=["enter", "3", "4", "backspace"], terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_facilitator_menu_snapshot(snap_compare: Any, session_path: Path, size: tuple[int, int]) -> None:
+def test_facilitator_menu_snapshot(
+    snap_compare: Any, session_path: Path, size: tuple[int, int]
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     assert snap_compare(app, press=["f12", *PIN, "enter"], terminal_size=size)
 
 
-def test_kiosk_level_choice_snapshot_in_polish(snap_compare: Any, tmp_path: Path, new_session: Callable[..., Path]) -> None:
+def test_kiosk_level_choice_snapshot_in_polish(
+    snap_compare: Any, tmp_path: Path, new_session: Callable[..., Path]
+) -> None:
     path = new_session(tmp_path, language="pl", departments=("Sprzedaż", "Obsługa"))
-    assert snap_compare(CoherenceApp(start="run", session=path), press=["enter"], terminal_size=(80, 24))
+    assert snap_compare(
+        CoherenceApp(start="run", session=path), press=["enter"], terminal_size=(80, 24)
+    )
 
 
 def test_pin_prompt_after_a_wrong_pin_snapshot(snap_compare: Any, session_path: Path) -> None:
