@@ -41,6 +41,7 @@ EN: dict[str, str] = {
     "pin.unlocked": "You can try again.",
     # facilitator menu
     "menu.title": "Facilitator menu",
+    "menu.hint": "Press a letter, or the arrows and Enter · Escape returns to the kiosk",
     "menu.status": "{name} · {questionnaire}",
     "menu.participation": (
         "Board {board} · Management {management} · Front line {front_line} · {answers} answers"
@@ -158,6 +159,7 @@ PL: dict[str, str] = {
     "pin.locked": "Zbyt wiele błędnych prób. Spróbuj ponownie za {seconds} s.",
     "pin.unlocked": "Możesz spróbować ponownie.",
     "menu.title": "Menu prowadzącego",
+    "menu.hint": "Naciśnij literę albo użyj strzałek i Enter · Escape wraca do kiosku",
     "menu.status": "{name} · {questionnaire}",
     "menu.participation": (
         "Zarząd {board} · Kadra kierownicza {management} · Pierwsza linia {front_line}"

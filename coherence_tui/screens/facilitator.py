@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from coherence_tui import export
@@ -168,6 +168,7 @@ class FacilitatorScreen(Screen[None]):
     """The facilitator's controls; every action goes through ``LiveSession``."""
 
     app = getters.app(CoherenceApp)
+    # The menu lists every entry with its letter (in the session's language), so no Footer.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "run('dashboard')", "Dashboard"),
         Binding("r", "run('reveal')", "Reveal/hide"),
@@ -193,7 +194,7 @@ class FacilitatorScreen(Screen[None]):
             yield Static(t("menu.title", self.lang), id="menu-title")
             yield Static("", id="menu-status")
             yield OptionList(id="menu-options")
-        yield Footer(show_command_palette=False)
+            yield Static(t("menu.hint", self.lang), id="menu-hint")
 
     def on_mount(self) -> None:
         self._refresh_menu()
@@ -362,4 +363,5 @@ class FacilitatorScreen(Screen[None]):
     def on_language_changed(self, message: LanguageChanged) -> None:
         self.lang = message.lang
         self.query_one("#menu-title", Static).update(t("menu.title", self.lang))
+        self.query_one("#menu-hint", Static).update(t("menu.hint", self.lang))
         self._refresh_menu()

@@ -221,3 +221,30 @@ async def test_ended_session_shows_the_closed_card(session_path: Path) -> None:
         await pilot.press("enter", "1", "5")
         assert kiosk(app).stage == "closed"
     assert SessionStore.open(session_path).snapshot().participants == ()
+
+
+SCREEN_SOURCES = (
+    "screens/kiosk.py",
+    "screens/pin.py",
+    "screens/facilitator.py",
+    "screens/home.py",
+    "app.py",
+)
+
+
+def test_kiosk_strings_exist_in_english_and_polish() -> None:
+    import re
+
+    import coherence_tui
+    from coherence_tui.i18n import kiosk as strings
+
+    assert strings.EN.keys() == strings.PL.keys()
+    assert all(strings.PL[key].strip() for key in strings.PL)
+    root = Path(coherence_tui.__file__).parent
+    used = {
+        key
+        for source in SCREEN_SOURCES
+        for key in re.findall(r'\bt\(\s*"([a-z_.]+)"', (root / source).read_text(encoding="utf-8"))
+    }
+    assert used, "the screens should look their strings up"
+    assert used <= strings.EN.keys(), used - strings.EN.keys()
