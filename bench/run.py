@@ -184,6 +184,33 @@ def bench_store(folder: Path, size: int, seed: int) -> dict[str, Any]:
     }
 
 
+def bench_two_kiosks(session: Path, folder: Path, seed: int) -> dict[str, Any]:
+    """Two stores (two kiosks) taking turns on a copy of a session: each answer re-reads
+    and re-verifies the other's write under the lock. Also the dashboard's poll cost."""
+    path = folder / f"kiosks-{session.name}"
+    shutil.copyfile(session, path)
+    workshop = Workshop(bench_questionnaire(), seed)
+    kiosks = [SessionStore.open(path), SessionStore.open(path)]
+    people = [kiosk.add_participant(*workshop.person()) for kiosk in kiosks]
+    items = bench_questionnaire().items
+    turns: list[float] = []
+    for n in range(2 * ITEMS_PER_PARTICIPANT):
+        kiosk, person = kiosks[n % 2], people[n % 2]
+        start = time.perf_counter()
+        kiosk.record_answer(person.code, items[n // 2].id, 1)
+        turns.append(time.perf_counter() - start)
+    dashboard = SessionStore.open(path)
+    start = time.perf_counter()
+    for _ in range(1000):
+        dashboard.changed()
+    poll = (time.perf_counter() - start) / 1000
+    return {
+        "two_kiosks_write_p50_ms": ms(percentile(turns, 50)),
+        "two_kiosks_write_p95_ms": ms(percentile(turns, 95)),
+        "changed_poll_us": round(poll * 1e6, 2),
+    }
+
+
 def bench_tinydb_default(folder: Path, size: int, seed: int) -> dict[str, Any]:
     """Plain TinyDB: one document per answer, default JSONStorage, pre-filled in one write."""
     workshop = Workshop(bench_questionnaire(), seed)
@@ -338,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         big = rows[SIZES[-1]]
         print(f"... report --json on {big['answers']} answers", file=sys.stderr, flush=True)
+        big.update(bench_two_kiosks(big["path"], folder, args.seed))
         report = bench_report(big["path"], folder)
         ui = bench_ui(big["path"])
 
@@ -349,6 +377,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print_table(rows)
         print()
+        print(
+            f"Two kiosks taking turns on the {big['answers']}-answer session (each answer re-reads "
+            f"the other's write): p50 {big['two_kiosks_write_p50_ms']:.2f} ms, "
+            f"p95 {big['two_kiosks_write_p95_ms']:.2f} ms; "
+            f"a dashboard's changed() poll: {big['changed_poll_us']:.1f} us"
+        )
         if report.get("report_10k_s") is None:
             print(f"report --json, {big['answers']} answers: n/a ({report.get('report_error')})")
         else:
