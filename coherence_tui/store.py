@@ -333,6 +333,9 @@ def _stat_key(st: os.stat_result) -> StatKey:
 
 
 def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open a directory to sync it."""
+    if os.name == "nt":  # pragma: no cover
+        return
     fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         os.fsync(fd)
@@ -363,6 +366,7 @@ class DurableStorage(Storage):
         self._key: StatKey | None = None
         self._generation = 0
         self._checksum = 0
+        self._mode: int | None = None
 
     @property
     def generation(self) -> int:
@@ -427,7 +431,8 @@ class DurableStorage(Storage):
         self.forget()
         try:
             with open(self.path, "rb") as handle:
-                key = _stat_key(os.fstat(handle.fileno()))
+                st = os.fstat(handle.fileno())
+                key = _stat_key(st)
                 raw = handle.read()
         except FileNotFoundError:
             raise self._error(SessionNotFound, "no such session file") from None
@@ -438,6 +443,7 @@ class DurableStorage(Storage):
         generation, checksum, tables, meta = self._verify(raw)
         self._tables, self._key = tables, key
         self._generation, self._checksum, self.meta = generation, checksum, meta
+        self._mode = st.st_mode & 0o777
         self.loads += 1
         return tables
 
@@ -522,6 +528,8 @@ class DurableStorage(Storage):
         fd: int | None = None
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            if self._mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fd, self._mode)  # a session the facilitator made private stays so
             self._write_file(fd, payload)
             os.fsync(fd)
             if exclusive:

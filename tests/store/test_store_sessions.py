@@ -82,6 +82,15 @@ def test_every_write_moves_the_generation_on_by_one(store: SessionStore) -> None
     assert store.generation == first + 2
 
 
+def test_a_session_made_private_stays_private_after_writes(
+    store: SessionStore, session_path: Path
+) -> None:
+    session_path.chmod(0o600)
+    reopened = SessionStore.open(session_path)
+    reopened.add_participant(Level.BOARD)
+    assert session_path.stat().st_mode & 0o777 == 0o600
+
+
 def test_the_latest_answer_to_an_item_wins(store: SessionStore, session_path: Path) -> None:
     person = store.add_participant(Level.BOARD)
     store.record_answer(person.code, "D1", 1)
