@@ -260,7 +260,13 @@ class HomeScreen(Screen[None]):
         errors = {field: self.check(field) for field in FIELDS}
         for field, message in errors.items():
             self._show_error(field, message)
-        if any(errors.values()):
+        wrong = [field for field, message in errors.items() if message]
+        if wrong:
+            widget_id = (
+                "#home-questionnaire" if wrong[0] == "questionnaire" else f"#field-{wrong[0]}"
+            )
+            self.query_one(widget_id).focus()
+            self.call_after_refresh(self.query_one(f"#error-{wrong[0]}").scroll_visible)
             return
         questionnaire = self.selected_questionnaire()
         assert questionnaire is not None
