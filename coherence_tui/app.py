@@ -14,9 +14,10 @@ True and:
 - ``ENABLE_COMMAND_PALETTE`` is False, so ``ctrl+p`` opens nothing and the palette's
   own "Quit" command (which calls ``action_quit`` directly, past any binding) is
   unreachable.
-- ``TEXTUAL_ALLOW_SIGNALS`` is never set: Textual keeps the terminal in raw mode with
-  signals off, so ``ctrl+c``, ``ctrl+z`` and ``ctrl+\\`` arrive as plain keys that
-  nothing is bound to, instead of SIGINT / SIGTSTP / SIGQUIT.
+- ``TEXTUAL_ALLOW_SIGNALS`` is never set, and is removed from the environment when a
+  kiosk starts (the Linux driver reads it when it starts): Textual keeps the terminal in
+  raw mode with signals off, so ``ctrl+c``, ``ctrl+z`` and ``ctrl+\\`` arrive as plain
+  keys that nothing is bound to, instead of SIGINT / SIGTSTP / SIGQUIT.
 - The kiosk screen shows exactly one focused stage widget; its bindings are the printed
   key card (Enter, 1-9, 0, arrows, Backspace). Every other key, Escape included, reaches
   no binding and does nothing visible.
@@ -107,6 +108,8 @@ class CoherenceApp(App[int]):
         self.facilitator = start == "demo"
         """The facilitator PIN was entered (or the demo was opened): the lock is off."""
         self.pin_guard = PinGuard()
+        if start in SESSION_MODES:
+            os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
         if start != "home":
             if session is None:
                 raise ValueError(f"start={start!r} needs a session")

@@ -248,3 +248,13 @@ def test_kiosk_strings_exist_in_english_and_polish() -> None:
     }
     assert used, "the screens should look their strings up"
     assert used <= strings.EN.keys(), used - strings.EN.keys()
+
+
+def test_kiosk_never_lets_the_terminal_send_signals(
+    session_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setenv("TEXTUAL_ALLOW_SIGNALS", "1")
+    CoherenceApp(start="kiosk", session=session_path)
+    assert "TEXTUAL_ALLOW_SIGNALS" not in os.environ
