@@ -18,6 +18,10 @@ import pytest
 from coherence_tui.domain.model import Level, Participant
 from coherence_tui.store import SessionError, SessionStore
 
+pytestmark = pytest.mark.skipif(
+    not os.path.isdir("/proc/self/fd"), reason="finds our temporary file through /proc/self/fd"
+)
+
 
 def is_session_temp(fd: int) -> bool:
     try:
