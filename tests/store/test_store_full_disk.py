@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from store_helpers import small_questionnaire
 
-from coherence_tui.domain.model import Level, Participant
+from coherence_tui.domain.model import Level, Participant, SessionSettings
 from coherence_tui.store import SessionError, SessionStore
 
 pytestmark = pytest.mark.skipif(
@@ -187,3 +188,25 @@ def test_every_kind_of_write_fails_cleanly_on_a_full_disk(
     assert session_path.read_bytes() == before
     monkeypatch.setattr(os, "write", real_write)
     assert store.snapshot() == SessionStore.open(session_path).snapshot()
+
+
+def test_a_file_system_without_hard_links_still_gets_new_sessions_created_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "fat32.json"
+
+    def create() -> SessionStore:
+        return SessionStore.create(
+            path, name="fat32", questionnaire=small_questionnaire(), settings=SessionSettings()
+        )
+
+    create().add_participant(Level.BOARD)
+    before = path.read_bytes()
+    with pytest.raises(SessionError, match="already exists"):
+        create()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fat32.json", "fat32.json.lock"]
