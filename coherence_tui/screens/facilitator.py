@@ -13,9 +13,9 @@ from typing import ClassVar
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from coherence_tui import export
@@ -94,12 +94,12 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
         lang = self.lang
         rule = self.settings.update_rule
         language = self.settings.language
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(t("settings.title", lang), classes="dialog-title")
-            yield Label(t("settings.k", lang))
+            yield Static(t("settings.k", lang), classes="field-label")
             yield Input(str(self.settings.k), type="integer", max_length=3, id="settings-k")
             yield Static("", id="settings-k-error", classes="field-error")
-            yield Label(t("settings.update_rule", lang))
+            yield Static(t("settings.update_rule", lang), classes="field-label")
             with RadioSet(id="settings-rule"):
                 yield RadioButton(
                     t("settings.update_rule.participant", lang),
@@ -111,7 +111,7 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
                     value=rule is UpdateRule.ANSWER,
                     id="rule-answer",
                 )
-            yield Label(t("settings.language", lang))
+            yield Static(t("settings.language", lang), classes="field-label")
             with RadioSet(id="settings-language"):
                 yield RadioButton(
                     t("settings.language.auto", lang), value=language is None, id="lang-auto"
@@ -123,6 +123,7 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
                 yield Button(t("settings.cancel", lang), id="cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#settings-k-error", Static).display = False
         self.query_one("#settings-k", Input).focus()
 
     @on(Button.Pressed, "#cancel")
@@ -136,6 +137,7 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
         error = self.query_one("#settings-k-error", Static)
         if not raw.isdigit() or not 1 <= int(raw) <= 100:
             error.update(t("home.err.k", self.lang))
+            error.display = True
             return
         rule_button = self.query_one("#settings-rule", RadioSet).pressed_button
         rule = (
