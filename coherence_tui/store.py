@@ -551,10 +551,13 @@ class DurableStorage(Storage):
             if isinstance(error, SessionError):
                 raise
             if isinstance(error, OSError):
+                outcome = (
+                    "nothing was created"
+                    if exclusive
+                    else "the previous version of the file is intact"
+                )
                 raise self._error(
-                    SessionError,
-                    f"could not save ({error.strerror or error}); the previous version of the "
-                    "file is intact",
+                    SessionError, f"could not save ({error.strerror or error}); {outcome}"
                 ) from error
             raise
         try:
