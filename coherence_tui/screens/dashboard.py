@@ -71,17 +71,20 @@ class DashboardScreen(Screen[None]):
         Binding("escape", "back", "dash.key.back"),
     ]
 
-    report: reactive[Report | None] = reactive(None, always_update=True)
+    # repaint=False throughout: a screen repaint redraws every widget; the widgets
+    # repaint themselves when what they show changes.
+    report: reactive[Report | None] = reactive(None, always_update=True, repaint=False)
     """The latest visible report; a new frozen object after each change."""
-    revealed: reactive[bool] = reactive(False, bindings=True)
-    group_key: reactive[str] = reactive(ALL)
-    metric: reactive[Metric] = reactive("score")
+    revealed: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    group_key: reactive[str] = reactive(ALL, repaint=False)
+    metric: reactive[Metric] = reactive("score", repaint=False)
 
     def __init__(self, live: LiveSession, *, readonly: bool) -> None:
         super().__init__()
         self.live = live
         self.readonly = readonly
         self._ready = False
+        self._showing = ""
         self._binding_keys = {
             id(b): b.description for bs in self._bindings.key_to_bindings.values() for b in bs
         }
@@ -185,7 +188,10 @@ class DashboardScreen(Screen[None]):
             group=group_label(self.group_key, lang),
             metric=t(f"dash.metric.{self.metric}", lang),
         )
-        self.query_one("#dash-showing", Static).update(showing)
+        if showing != self._showing:
+            # Static.update() asks for a layout pass, which redraws the whole screen.
+            self._showing = showing
+            self.query_one("#dash-showing", Static).update(showing)
         participation = self.query_one(Participation)
         participation.lang = lang
         participation.report = report

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.color import Color
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -49,6 +49,37 @@ def _rgb(widget: Widget, variable: str) -> tuple[int, int, int]:
     return colour.rgb
 
 
+def snap(value: float, low: float, high: float, cells: int) -> float:
+    """``value`` moved to the nearest of ``cells`` steps between ``low`` and ``high``.
+
+    A bar can only show its value to within one cell, so a chart draws snapped values
+    and is redrawn only when a snapped value changes: with thousands of answers, one
+    more rarely moves a bar by a cell, and redrawing a plotext chart costs milliseconds.
+    """
+    step = (high - low) / max(1, cells)
+    return round(value / step) * step
+
+
+class Line(Widget):
+    """One line of text that repaints without a layout pass (unlike ``Static.update``).
+
+    ``texts`` are alternatives, longest first: it shows the first that fits its width.
+    """
+
+    DEFAULT_CSS = """
+    Line { height: 1; padding: 0 1; }
+    """
+
+    texts: reactive[tuple[Text, ...]] = reactive(tuple)
+
+    def render(self) -> RenderResult:
+        width = self.content_size.width
+        for text in self.texts:
+            if text.cell_len <= width:
+                return text
+        return self.texts[-1] if self.texts else Text()
+
+
 def level_values(report: Report, metric: Metric) -> dict[Level, list[float] | None]:
     """Per level, one figure per factor in stool order; ``None`` for a suppressed level.
 
@@ -65,7 +96,14 @@ def level_values(report: Report, metric: Metric) -> dict[Level, list[float] | No
     return out
 
 
-class LevelChart(Widget):
+class _Chart(Widget):
+    def _set_title(self, title: str) -> None:
+        # Setting a border title repaints the whole widget, even to the same text.
+        if self.border_title != title:
+            self.border_title = title
+
+
+class LevelChart(_Chart):
     """Per factor, the three levels side by side (score or agree %)."""
 
     DEFAULT_CSS = """
@@ -77,25 +115,29 @@ class LevelChart(Widget):
         layout: vertical;
     }
     LevelChart > PlotextPlot { height: 1fr; }
-    LevelChart > .legend { height: auto; padding: 0 1; }
     """
 
-    report: reactive[Report | None] = reactive(None)
+    report: reactive[Report | None] = reactive(None, repaint=False)
+    """The chart redraws itself when the bars it shows change."""
     metric: reactive[Metric] = reactive("score")
     lang: reactive[str] = reactive("en")
     k: reactive[int] = reactive(3)
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._drawn: object = None
+
     def compose(self) -> ComposeResult:
         yield PlotextPlot()
-        yield Static(classes="legend")
+        yield Line(classes="legend")
 
     def on_mount(self) -> None:
         self._replot()
 
-    def watch_report(self) -> None:
+    def on_resize(self) -> None:
         self._replot()
 
-    def on_resize(self) -> None:
+    def watch_report(self) -> None:
         self._replot()
 
     def watch_metric(self) -> None:
@@ -108,16 +150,27 @@ class LevelChart(Widget):
         if not self.is_mounted:
             return
         plot = self.query_one(PlotextPlot)
-        legend = self.query_one(".legend", Static)
-        self.border_title = t(f"dash.chart.levels.{self.metric}", self.lang)
+        low, high = (-200.0, 200.0) if self.metric == "score" else (0.0, 100.0)
+        rows = max(1, plot.size.height - 3)  # the plot area: less the frame and x labels
+        report = self.report
+        values: dict[Level, list[float] | None] | None = None
+        if report is not None:
+            values = {
+                lv: None if v is None else [snap(x, low, high, rows) for x in v]
+                for lv, v in level_values(report, self.metric).items()
+            }
+        drawn = (values, self.metric, self.lang, self.k, plot.size)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        self._set_title(t(f"dash.chart.levels.{self.metric}", self.lang))
+        legend = self.query_one(".legend", Line)
         plt = plot.plt
         plt.clear_figure()
-        report = self.report
-        if report is None:
-            legend.update("")
-            plot.refresh()
+        plot.refresh()
+        if values is None:
+            legend.texts = ()
             return
-        values = level_values(report, self.metric)
         names = [t(f"dash.factor.{f.value}", self.lang) for f in FACTORS]
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
         colours = [_rgb(self, LEVEL_COLOUR_VARIABLES[lv]) for lv in LEVELS]
@@ -125,14 +178,13 @@ class LevelChart(Widget):
         roomy = plot.size.height >= 2 * len(SCORE_TICKS) + 3
         if self.metric == "score":
             ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
-            plt.ylim(-200, 200)
+            plt.ylim(low, high)
             plt.yticks(ticks, score_tick_labels(ticks))
             plt.horizontal_line(0)
         else:
             ticks = AGREE_TICKS if roomy else FEW_AGREE_TICKS
-            plt.ylim(0, 100)
+            plt.ylim(low, high)
             plt.yticks(ticks, [f"{v}%" for v in ticks])
-        plot.refresh()
         text = Text()
         for lv, colour in zip(LEVELS, colours, strict=True):
             if text:
@@ -141,11 +193,11 @@ class LevelChart(Widget):
             text.append(t(f"dash.level.{lv.value}", self.lang))
             if values[lv] is None:
                 text.append(" " + t("dash.hidden_bar", self.lang, k=self.k), style="italic")
-        legend.update(text)
+        legend.texts = (text,)
 
 
-class GapChart(Widget):
-    """The board minus front line gap per factor, as horizontal bars in score points."""
+class GapChart(_Chart):
+    """The board minus front line gap per factor: horizontal bars, figures underneath."""
 
     DEFAULT_CSS = """
     GapChart {
@@ -164,24 +216,31 @@ class GapChart(Widget):
         display: none;
     }
     GapChart.-hidden > PlotextPlot { display: none; }
+    GapChart.-hidden > .figures { display: none; }
     GapChart.-hidden > .notice { display: block; }
     """
 
-    gap: reactive[Gap | None] = reactive(None)
+    gap: reactive[Gap | None] = reactive(None, repaint=False)
+    """The chart redraws itself when the bars it shows change."""
     lang: reactive[str] = reactive("en")
     k: reactive[int] = reactive(3)
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._drawn: object = None
+
     def compose(self) -> ComposeResult:
         yield PlotextPlot()
+        yield Line(classes="figures")
         yield Static(classes="notice")
 
     def on_mount(self) -> None:
         self._replot()
 
-    def watch_gap(self) -> None:
+    def on_resize(self) -> None:
         self._replot()
 
-    def on_resize(self) -> None:
+    def watch_gap(self) -> None:
         self._replot()
 
     def watch_lang(self) -> None:
@@ -190,34 +249,46 @@ class GapChart(Widget):
     def _replot(self) -> None:
         if not self.is_mounted:
             return
-        self.border_title = t("dash.chart.gap", self.lang)
-        plot = self.query_one(PlotextPlot)
-        notice = self.query_one(".notice", Static)
+        self._set_title(t("dash.chart.gap", self.lang))
         gap = self.gap
-        plt = plot.plt
-        plt.clear_figure()
         hidden = gap is None or gap.suppressed
         self.set_class(hidden, "-hidden")
-        if gap is None:
-            notice.update("")
+        notice = self.query_one(".notice", Static)
+        notice_text = "" if gap is None else t("dash.hidden_group", self.lang, k=self.k)
+        if hidden:
+            if str(notice.render()) != notice_text:
+                notice.update(notice_text)
+            self._drawn = None
             return
-        if gap.suppressed:
-            notice.update(t("dash.hidden_group", self.lang, k=self.k))
+        assert gap is not None
+        names = [t(f"dash.factor.{f.value}", self.lang) for f in FACTORS]
+        figures = [gap.factors.get(f) for f in FACTORS]
+        lines = []
+        for names_key in ("dash.factor", "dash.factor_short"):
+            line = Text()
+            for f, value in zip(FACTORS, figures, strict=True):
+                if line:
+                    line.append(" · ")
+                line.append(t(f"{names_key}.{f.value}", self.lang) + " ")
+                line.append(signed(value) if value is not None else "–", style="bold")
+            lines.append(line)
+        self.query_one(".figures", Line).texts = tuple(lines)
+
+        plot = self.query_one(PlotextPlot)
+        label_width = max(len(name) for name in names) + 1
+        columns = max(1, plot.size.width - label_width - 2)  # less the labels and the frame
+        values = [snap(v or 0.0, -200.0, 200.0, columns) for v in figures]
+        drawn = (values, self.lang, plot.size)
+        if drawn == self._drawn:
             return
-        names = []
-        values = []
-        for f in FACTORS:
-            value = gap.factors.get(f)
-            figure = signed(value) if value is not None else "–"
-            names.append(f"{t(f'dash.factor.{f.value}', self.lang)} {figure}")
-            values.append(float(value or 0.0))
+        self._drawn = drawn
+        plt = plot.plt
+        plt.clear_figure()
         # One colour for every bar: with a colour per bar, plotext paints the cell where two
         # bars meet in an order that varies between runs. (A lone RGB tuple would be read
         # as three colour codes, hence the list.)
         plt.bar(names, values, orientation="h", width=0.4, color=[_rgb(self, "primary")] * 3)
-        label_width = max(len(name) for name in names) + 3
-        plot_width = plot.size.width - label_width
-        roomy = plot_width >= MIN_CELLS_PER_TICK * (len(SCORE_TICKS) - 1)
+        roomy = columns >= MIN_CELLS_PER_TICK * (len(SCORE_TICKS) - 1)
         ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
         plt.xlim(-200, 200)
         plt.xticks(ticks, score_tick_labels(ticks))

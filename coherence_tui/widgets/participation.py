@@ -39,9 +39,19 @@ class Participation(Widget):
 
     COMPONENT_CLASSES = {"participation--label", "participation--count"}
 
-    report: reactive[Report | None] = reactive(None, layout=True)
+    report: reactive[Report | None] = reactive(None)
     lang: reactive[str] = reactive("en")
     show_departments: reactive[bool] = reactive(True, layout=True)
+
+    def _rows(self, report: Report | None) -> int:
+        if report is None:
+            return 0
+        departments = any(key.startswith("department:") for key in report.groups)
+        return 2 if self.show_departments and departments else 1
+
+    def watch_report(self, old: Report | None, new: Report | None) -> None:
+        # A new layout only when the height changes: a layout pass redraws the whole screen.
+        self.refresh(layout=self._rows(old) != self._rows(new))
 
     def render(self) -> RenderResult:
         report = self.report

@@ -33,7 +33,8 @@ class Recommendations(Widget):
 
     COMPONENT_CLASSES = {"recommendations--number", "recommendations--notice"}
 
-    recommendations: reactive[tuple[Recommendation, ...]] = reactive((), layout=True)
+    recommendations: reactive[tuple[Recommendation, ...]] = reactive((), repaint=False)
+    """Repaints only when the sentences change (their figures are whole numbers)."""
     lang: reactive[str] = reactive("en")
     limit: reactive[int] = reactive(0, layout=True)
     """Show at most this many (0: all)."""
@@ -43,6 +44,16 @@ class Recommendations(Widget):
 
     def watch_lang(self, lang: str) -> None:
         self.border_title = t("dash.recommendations", lang)
+
+    def watch_recommendations(
+        self, old: tuple[Recommendation, ...], new: tuple[Recommendation, ...]
+    ) -> None:
+        if [r.text for r in old] == [r.text for r in new]:
+            return
+        # Sized by its content, the box needs a new layout; sized by the screen, a repaint
+        # is enough (a layout pass redraws the whole screen).
+        height = self.styles.height
+        self.refresh(layout=height is None or height.is_auto)
 
     def render(self) -> RenderResult:
         recs = self.recommendations

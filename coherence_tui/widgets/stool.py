@@ -42,6 +42,30 @@ def signed(value: float) -> str:
     return f"{round(value):+d}"
 
 
+def whole(value: float | None) -> int | None:
+    """A figure as the whole number the screen shows (``None`` stays ``None``)."""
+    return None if value is None else round(value)
+
+
+def shown_group(group: GroupScores | None) -> tuple[object, ...] | None:
+    """What the stool and its figures show of a group: whole numbers, state, suppression.
+
+    With thousands of answers one more rarely moves a whole number, so widgets compare
+    this, not the raw floats, and repaint only when the room would see a difference.
+    """
+    if group is None:
+        return None
+    if group.suppressed:
+        return ("hidden",)
+    return (
+        tuple(whole(group.factors.get(f)) for f in FACTORS),
+        tuple(whole(group.agree_pct.get(f)) for f in FACTORS),
+        whole(group.overall),
+        whole(group.imbalance),
+        group.stool,
+    )
+
+
 def leg_length(score: float | None, max_len: int) -> int:
     """Rows of a leg for a factor score on -200..+200 (0 when there is no score)."""
     if score is None:
@@ -187,10 +211,17 @@ def draw_stool(
         if row == head_row:
             lines.append(head_line)
             continue
+        # One span per run of cells in the same style, not one per cell: far fewer
+        # spans for Textual to turn into a frame.
+        cells = grid[row]
+        while cells and cells[-1][0] == " ":
+            cells = cells[:-1]
         line = Text()
-        for ch, style in grid[row]:
-            line.append(ch, style)
-        line.rstrip()
+        run_start = 0
+        for i in range(1, len(cells) + 1):
+            if i == len(cells) or cells[i][1] != cells[run_start][1]:
+                line.append("".join(ch for ch, _ in cells[run_start:i]), cells[run_start][1])
+                run_start = i
         lines.append(line)
     lines.append(tilt_line)
     return StoolDrawing(tuple(lines), legs, short, tuple(seat_rows))
@@ -235,12 +266,15 @@ class Stool(Widget):
         "stool--notice",
     }
 
-    group: reactive[GroupScores | None] = reactive(None)
+    group: reactive[GroupScores | None] = reactive(None, repaint=False)
+    """Repaints only when what the stool shows changes (see ``shown_group``)."""
     k: reactive[int] = reactive(3)
     lang: reactive[str] = reactive("en")
     title: reactive[str] = reactive("")
 
-    def watch_group(self, group: GroupScores | None) -> None:
+    def watch_group(self, old: GroupScores | None, group: GroupScores | None) -> None:
+        if shown_group(old) != shown_group(group):
+            self.refresh()
         state = group.stool if group is not None and group.has_scores else None
         for s in StoolState:
             self.set_class(state is s, f"-{s.value}")
@@ -324,9 +358,28 @@ class StoolFigures(Widget):
         "stool--tipping",
     }
 
-    group: reactive[GroupScores | None] = reactive(None, layout=True)
-    gap_overall: reactive[float | None] = reactive(None)
+    group: reactive[GroupScores | None] = reactive(None, repaint=False)
+    """Repaints only when the figures shown change (see ``shown_group``)."""
+    gap_overall: reactive[float | None] = reactive(None, repaint=False)
     gap_suppressed: reactive[bool] = reactive(False)
+
+    @staticmethod
+    def _rows(group: GroupScores | None) -> int:
+        if group is None:
+            return 0
+        return 1 if not group.has_scores else 8
+
+    def watch_group(self, old: GroupScores | None, new: GroupScores | None) -> None:
+        # A new layout only when the height changes: a layout pass redraws the whole screen.
+        if self._rows(old) != self._rows(new):
+            self.refresh(layout=True)
+        elif shown_group(old) != shown_group(new):
+            self.refresh()
+
+    def watch_gap_overall(self, old: float | None, new: float | None) -> None:
+        if whole(old) != whole(new):
+            self.refresh()
+
     metric: reactive[str] = reactive("score")
     k: reactive[int] = reactive(3)
     lang: reactive[str] = reactive("en")
