@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import random
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
+import coherence_tui.store as store_module
 from coherence_tui.domain.model import Level
-from coherence_tui.store import SessionStore
+from coherence_tui.store import SessionError, SessionStore
 
 StartWriter = Callable[..., subprocess.Popen[str]]
 AnswerKey = tuple[str, str, str]  # participant, item, value as printed
@@ -176,3 +179,49 @@ def test_an_answer_written_by_a_child_process_is_on_disk_when_it_says_so(
     out, _ = writer.communicate(timeout=30)
     assert out == f"A {person.code} R2 {value}\n"
     assert stored_answers(session_path) == {(person.code, "R2"): value}
+
+
+def test_two_threads_sharing_one_store_keep_every_answer(store: SessionStore) -> None:
+    people = [store.add_participant(level) for level in (Level.BOARD, Level.FRONT_LINE)]
+    items = ["D1", "D2", "R1", "R2", "B1", "B2"]
+    failures: list[BaseException] = []
+
+    def answer_all(code: str) -> None:
+        try:
+            for round_number in range(5):
+                for item in items:
+                    store.record_answer(code, item, round_number % 5 - 2)
+                store.snapshot()
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=answer_all, args=(p.code,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not failures
+    answers = SessionStore.open(store.path).snapshot().answers
+    assert {(a.participant, a.item, a.value) for a in answers} == {
+        (p.code, item, 2) for p in people for item in items
+    }
+
+
+def test_a_writer_kept_waiting_for_the_lock_gives_up_in_one_line_and_writes_nothing(
+    store: SessionStore, session_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = store.add_participant(Level.BOARD)
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT", 0.2)
+    waiting = SessionStore.open(session_path)
+    before = session_path.read_bytes()
+    other_process = FileLock(str(session_path) + ".lock")
+    with other_process:
+        started = time.monotonic()
+        with pytest.raises(SessionError, match="another process has been writing") as refused:
+            waiting.record_answer(person.code, "D1", 1)
+        assert 0.15 < time.monotonic() - started < 5
+    assert "\n" not in str(refused.value)
+    assert session_path.read_bytes() == before
+    waiting.record_answer(person.code, "D1", 1)
+    assert len(waiting.snapshot().answers) == 1
