@@ -353,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="coherence-bench-", dir=args.dir))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     started = time.perf_counter()
     try:
         rows: dict[int, dict[str, Any]] = {}
@@ -370,7 +371,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ui = bench_ui(big["path"])
 
         print()
-        print(f"Session store benchmark ({os.cpu_count()} CPUs, files in {folder})")
+        print(
+            f"Session store benchmark ({os.cpu_count()} CPUs, load average before the run "
+            f"{fmt(load)}, files in {folder})"
+        )
+        if load is not None and load > 0.5 * (os.cpu_count() or 1):
+            print("Note: the machine was busy; tail latencies (p95, max) will read high.")
         print("Per-answer write latency; 'ours' is durable (fsync + atomic rename),")
         print("'TinyDB' is the default JSONStorage (in place, not crash-safe),")
         print("'append' is one fsync'ed JSON line: the disk's floor.")
@@ -397,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         summary: dict[str, Any] = {key: value for key, value in big.items() if key != "path"}
         summary.update(report)
+        summary["load_avg_1m"] = None if load is None else round(load, 2)
         for key, value in ui.items():
             summary.setdefault(key, value)
         summary["sizes"] = {
