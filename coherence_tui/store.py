@@ -108,6 +108,8 @@ _HEADER = re.compile(
     rb'"generation":([0-9]{1,18}),"checksum":"crc32:([0-9a-f]{8})","tables":'
 )
 _DOCUMENT_KEYS = frozenset({"format", "format_version", "generation", "checksum", "tables"})
+_TEMP_HEX = 12
+"""Random hex digits in a temporary file's name: ``.NAME.json.<12 hex>.tmp``."""
 _HEADER_PROBE = 160
 """Bytes enough to hold the header (its longest form is about 130)."""
 
@@ -524,7 +526,7 @@ class DurableStorage(Storage):
             self.forget()
             raise self._error(SessionError, f"cannot save: {error}") from None
         directory = self.path.parent
-        temp = directory / f".{self.path.name}.{secrets.token_hex(6)}.tmp"
+        temp = directory / f".{self.path.name}.{secrets.token_hex(_TEMP_HEX // 2)}.tmp"
         fd: int | None = None
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
@@ -771,7 +773,12 @@ class SessionStore:
         pattern = os.path.join(
             glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp"
         )
+        # Exactly our names: ".a.json.*.tmp" would also match ".a.json.b.json.<hex>.tmp",
+        # a live write of another session that our lock does not cover.
+        ours = re.compile(rf"\.{re.escape(self.path.name)}\.[0-9a-f]{{{_TEMP_HEX}}}\.tmp")
         for leftover in glob.glob(pattern):
+            if not ours.fullmatch(os.path.basename(leftover)):
+                continue
             try:
                 os.unlink(leftover)
             except OSError:
