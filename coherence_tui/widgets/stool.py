@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from coherence_tui.domain.model import FACTORS, Factor, StoolState
@@ -228,7 +230,11 @@ def draw_stool(
 
 
 class Stool(Widget):
-    """The stool of one group; set ``group`` (and ``k``, ``lang``) to redraw."""
+    """The stool of one group; set ``group`` (and ``k``, ``lang``) to redraw.
+
+    Drawn line by line (Textual's line API): when new figures arrive, only the rows
+    whose text changed are repainted, usually the figure line and the leg labels.
+    """
 
     DEFAULT_CSS = """
     Stool {
@@ -237,7 +243,6 @@ class Stool(Widget):
         border: round $panel-lighten-2;
         border-title-align: left;
         padding: 0 1;
-        content-align: center middle;
     }
     Stool.-stable { border: round $success; }
     Stool.-wobbly { border: round $warning; }
@@ -267,14 +272,19 @@ class Stool(Widget):
     }
 
     group: reactive[GroupScores | None] = reactive(None, repaint=False)
-    """Repaints only when what the stool shows changes (see ``shown_group``)."""
-    k: reactive[int] = reactive(3)
-    lang: reactive[str] = reactive("en")
+    """Repaints only the rows that change (see ``shown_group``)."""
+    k: reactive[int] = reactive(3, repaint=False)
+    lang: reactive[str] = reactive("en", repaint=False)
     title: reactive[str] = reactive("")
 
-    def watch_group(self, old: GroupScores | None, group: GroupScores | None) -> None:
-        if shown_group(old) != shown_group(group):
-            self.refresh()
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._rows: list[Text] = []
+        """The content, one Text per row of the content region."""
+        self._strips: dict[int, Strip] = {}
+        self._shown: object = ()
+
+    def watch_group(self, group: GroupScores | None) -> None:
         state = group.stool if group is not None and group.has_scores else None
         for s in StoolState:
             self.set_class(state is s, f"-{s.value}")
@@ -282,9 +292,23 @@ class Stool(Widget):
         self.set_class(
             group is not None and not group.suppressed and not group.has_scores, "-empty"
         )
+        self._update_rows()
+
+    def watch_k(self) -> None:
+        self._update_rows()
+
+    def watch_lang(self) -> None:
+        self._update_rows()
 
     def watch_title(self, title: str) -> None:
         self.border_title = title
+
+    def on_resize(self) -> None:
+        self._update_rows(force=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._update_rows(force=True)
 
     def max_leg(self) -> int:
         """Leg length for the current height, between ``MIN_LEG`` and ``MAX_LEG`` rows."""
@@ -308,21 +332,60 @@ class Stool(Widget):
         width = self.content_size.width or 40
         return draw_stool(group, self.lang, width=width, max_len=self.max_leg(), styles=styles)
 
-    def render(self) -> RenderResult:
+    def content_lines(self) -> list[Text]:
+        """What the stool shows, one Text per line (not yet centred in the widget)."""
         group = self.group
-        notice = self.get_component_rich_style("stool--notice")
         if group is None:
-            return Text("")
-        if group.suppressed:
-            return Text(
-                t("dash.hidden_group", self.lang, k=self.k, n=group.n),
-                style=notice,
-                justify="center",
+            return []
+        width = max(1, self.content_size.width)
+        if group.suppressed or not group.has_scores:
+            notice = self.get_component_rich_style("stool--notice")
+            message = (
+                t("dash.hidden_group", self.lang, k=self.k)
+                if group.suppressed
+                else t("dash.no_answers", self.lang)
             )
+            text = Text(message, style=notice, justify="center")
+            return list(text.wrap(self.app.console, width))
         drawing = self.drawing()
-        if drawing is None:
-            return Text(t("dash.no_answers", self.lang), style=notice, justify="center")
-        return Text("\n").join(drawing.lines)
+        return list(drawing.lines) if drawing is not None else []
+
+    def _update_rows(self, *, force: bool = False) -> None:
+        """Recompute the rows; repaint the ones that differ (all of them when ``force``)."""
+        if not self.is_mounted:
+            return
+        shown = (shown_group(self.group), self.k, self.lang, self.content_size)
+        if shown == self._shown and not force:
+            return
+        self._shown = shown
+        width, height = self.content_size
+        lines = self.content_lines()[:height]
+        top = max(0, (height - len(lines)) // 2)
+        rows = [Text()] * top + lines
+        rows += [Text()] * (height - len(rows))
+        old = self._rows
+        self._rows = rows
+        if force or len(old) != len(rows):
+            self._strips.clear()
+            self.refresh()
+            return
+        for y, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before != after:
+                self._strips.pop(y, None)
+                self.refresh(Region(0, y, width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        strip = self._strips.get(y)
+        if strip is None:
+            width = self.content_size.width
+            base = self.rich_style
+            text = self._rows[y] if y < len(self._rows) else Text()
+            if text.cell_len < width and text.justify == "center":
+                text = Text(" " * ((width - text.cell_len) // 2)) + text
+            segments = list(text.render(self.app.console, end=""))
+            strip = Strip(segments, text.cell_len).crop_extend(0, width, base).apply_style(base)
+            self._strips[y] = strip
+        return strip
 
 
 class StoolFigures(Widget):
