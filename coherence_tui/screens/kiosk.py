@@ -157,18 +157,14 @@ class KioskScreen(Screen[None]):
         if self.focused is not stage_widget:
             self.set_focus(stage_widget)  # the keyboard never ends up nowhere
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         if self.lang != self.app.lang and self.participant is None:
+            # The facilitator switched language: relabel by composing afresh (no one is mid-way).
             self.lang = self.app.lang
-            self.refresh(recompose=True)
-            self.call_after_refresh(self._after_recompose)
-            return
+            await self.recompose()
+            self.stage = self._flow_stage = "welcome"
         self._apply_state()
         self._show(self.stage)
-
-    def _after_recompose(self) -> None:
-        self._show("welcome")
-        self._apply_state()
 
     def _apply_state(self) -> None:
         state = self.live.state
