@@ -188,3 +188,22 @@ async def test_demo_opens_on_the_dashboard_unlocked_and_revealed(session_path: P
         assert SessionStore.open(session_path).snapshot().state.revealed
         await pilot.press("f12")
         assert isinstance(app.screen, FacilitatorScreen)
+
+
+def svg_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.svg"))
+
+
+async def test_menu_saves_an_svg_of_the_dashboard_next_to_the_exports(session_path: Path) -> None:
+    app = CoherenceApp(start="run", session=session_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_pin(pilot, PIN)
+        await pilot.press("s")
+        for _ in range(60):
+            if svg_files(session_path.parent) and isinstance(app.screen, FacilitatorScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, FacilitatorScreen)
+    (svg,) = svg_files(session_path.parent)
+    assert svg.name.startswith("workshop-")
+    assert "<svg" in svg.read_text(encoding="utf-8")[:500]
