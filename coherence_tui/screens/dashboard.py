@@ -143,6 +143,13 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.live.name
+        self._showing_label = self.query_one("#dash-showing", Static)
+        self._participation = self.query_one(Participation)
+        self._stool = self.query_one(Stool)
+        self._figures = self.query_one(StoolFigures)
+        self._level_chart = self.query_one(LevelChart)
+        self._gap_chart = self.query_one(GapChart)
+        self._recommendations = self.query_one(Recommendations)
         self._ready = True
         self.refresh_report()
         self.set_class(not self.revealed, "-results-hidden")
@@ -191,8 +198,8 @@ class DashboardScreen(Screen[None]):
         if showing != self._showing:
             # Static.update() asks for a layout pass, which redraws the whole screen.
             self._showing = showing
-            self.query_one("#dash-showing", Static).update(showing)
-        participation = self.query_one(Participation)
+            self._showing_label.update(showing)
+        participation = self._participation
         participation.lang = lang
         participation.report = report
 
@@ -201,14 +208,14 @@ class DashboardScreen(Screen[None]):
         group = None
         if results is not None:
             group = results.groups.get(self.group_key) or results.group(ALL)
-        stool = self.query_one(Stool)
+        stool = self._stool
         stool.lang = lang
         stool.k = k
         stool.title = group_label(self.group_key, lang)
         stool.group = group
 
         gap = results.gaps.get(BOARD_FRONT) if results is not None else None
-        figures = self.query_one(StoolFigures)
+        figures = self._figures
         figures.lang = lang
         figures.k = k
         figures.metric = self.metric
@@ -216,17 +223,17 @@ class DashboardScreen(Screen[None]):
         figures.gap_overall = None if gap is None or gap.suppressed else gap.overall
         figures.group = group
 
-        level_chart = self.query_one(LevelChart)
+        level_chart = self._level_chart
         level_chart.lang = lang
         level_chart.k = k
         level_chart.metric = self.metric
         level_chart.report = results
-        gap_chart = self.query_one(GapChart)
+        gap_chart = self._gap_chart
         gap_chart.lang = lang
         gap_chart.k = k
         gap_chart.gap = gap
 
-        recommendations = self.query_one(Recommendations)
+        recommendations = self._recommendations
         recommendations.lang = lang
         recommendations.recommendations = results.recommendations if results is not None else ()
 
