@@ -151,7 +151,7 @@ class HomeScreen(Screen[None]):
             levels = Counter(p.level for p in snapshot.participants)
             table.add_row(
                 snapshot.name,
-                snapshot.created_at[:16].replace("T", " "),
+                snapshot.created_at[:10],
                 *(str(levels.get(level, 0)) for level in LEVELS),
                 str(len(snapshot.answers)),
                 key=str(path),
