@@ -67,6 +67,8 @@ class KioskScreen(Screen[None]):
         self.participant: Participant | None = None
         self.position = 0
         """Index of the statement on screen for the current participant."""
+        self._answers: dict[str, int | None] = {}
+        """The current participant's own answers, as recorded (kept here: O(1) per key press)."""
         self.stage = "welcome"
         self._flow_stage = "welcome"
         """Where the participant is, kept while a pause or closed card covers it."""
@@ -203,6 +205,7 @@ class KioskScreen(Screen[None]):
             return
         try:
             self.participant = self.live.start_participant(self._level, department)
+            self._answers = {}
         except SessionEnded:
             self._show("closed")
             return
@@ -245,6 +248,7 @@ class KioskScreen(Screen[None]):
             return
         try:
             self.live.record_answer(participant.code, event.item, event.value)
+            self._answers[event.item] = event.value
         except SessionEnded:
             self._show("closed")
             return
@@ -253,11 +257,7 @@ class KioskScreen(Screen[None]):
             return
         self.position += 1
         if self.position < len(self.items):
-            answers = self.live.answers_of(participant.code)
-            following = self.items[self.position].id
-            self._show_statement(
-                selected=option_of(answers[following]) if following in answers else None
-            )
+            self._show_statement(selected=self._earlier_answer())
         else:
             self._finish()
 
@@ -266,9 +266,12 @@ class KioskScreen(Screen[None]):
         if self.participant is None or self.position == 0:
             return
         self.position -= 1
-        answers = self.live.answers_of(self.participant.code)
+        self._show_statement(selected=self._earlier_answer())
+
+    def _earlier_answer(self) -> int | None:
+        """The option this participant already gave to the statement at ``position``, if any."""
         item = self.items[self.position].id
-        self._show_statement(selected=option_of(answers[item]) if item in answers else None)
+        return option_of(self._answers[item]) if item in self._answers else None
 
     def _finish(self) -> None:
         participant = self.participant
@@ -283,6 +286,7 @@ class KioskScreen(Screen[None]):
 
     def _forget_participant(self) -> None:
         self.participant = None
+        self._answers = {}
         self.position = 0
         self._level = None
         self.query_one(Statement).clear()
