@@ -7,12 +7,15 @@ given; a suppressed level or gap shows no bar and says "hidden".
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.color import Color
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
@@ -58,6 +61,44 @@ def snap(value: float, low: float, high: float, cells: int) -> float:
     """
     step = (high - low) / max(1, cells)
     return round(value / step) * step
+
+
+class Plot(PlotextPlot):
+    """A ``PlotextPlot`` that keeps its last frames, keyed by what they show.
+
+    Building a plotext chart and turning its ANSI output into strips takes several
+    milliseconds. A live figure often moves back and forth across a cell boundary, so
+    the owner sets ``figure_key`` (the snapped values it plotted) and a frame already
+    drawn for that key, size and theme is reused.
+    """
+
+    CACHE_SIZE = 32
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figure_key: object = None
+        self._frames: OrderedDict[object, list[Strip]] = OrderedDict()
+        self._frame: list[Strip] = []
+        self._frame_key: object = None
+
+    def render_line(self, y: int) -> Strip:
+        key = (self.figure_key, self.size, self.app.theme)
+        if key != self._frame_key or self.figure_key is None:
+            frame = self._frames.get(key) if self.figure_key is not None else None
+            if frame is None:
+                width, height = self.size
+                visual = visualize(self, self.render())
+                frame = Visual.to_strips(self, visual, width, height, self.visual_style)
+                if self.figure_key is not None:
+                    self._frames[key] = frame
+                    while len(self._frames) > self.CACHE_SIZE:
+                        self._frames.popitem(last=False)
+            else:
+                self._frames.move_to_end(key)
+            self._frame, self._frame_key = frame, key
+        if y < len(self._frame):
+            return self._frame[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
 
 
 class Line(Widget):
@@ -128,7 +169,7 @@ class LevelChart(_Chart):
         self._drawn: object = None
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot()
+        yield Plot()
         yield Line(classes="legend")
 
     def on_mount(self) -> None:
@@ -149,7 +190,7 @@ class LevelChart(_Chart):
     def _replot(self) -> None:
         if not self.is_mounted:
             return
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(Plot)
         low, high = (-200.0, 200.0) if self.metric == "score" else (0.0, 100.0)
         rows = max(1, plot.size.height - 3)  # the plot area: less the frame and x labels
         report = self.report
@@ -163,6 +204,7 @@ class LevelChart(_Chart):
         if drawn == self._drawn:
             return
         self._drawn = drawn
+        plot.figure_key = repr(drawn)  # hashable, and equal exactly when drawn is
         self._set_title(t(f"dash.chart.levels.{self.metric}", self.lang))
         legend = self.query_one(".legend", Line)
         plt = plot.plt
@@ -230,7 +272,7 @@ class GapChart(_Chart):
         self._drawn: object = None
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot()
+        yield Plot()
         yield Line(classes="figures")
         yield Static(classes="notice")
 
@@ -274,7 +316,7 @@ class GapChart(_Chart):
             lines.append(line)
         self.query_one(".figures", Line).texts = tuple(lines)
 
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(Plot)
         label_width = max(len(name) for name in names) + 1
         columns = max(1, plot.size.width - label_width - 2)  # less the labels and the frame
         values = [snap(v or 0.0, -200.0, 200.0, columns) for v in figures]
@@ -282,6 +324,7 @@ class GapChart(_Chart):
         if drawn == self._drawn:
             return
         self._drawn = drawn
+        plot.figure_key = repr(drawn)  # hashable, and equal exactly when drawn is
         plt = plot.plt
         plt.clear_figure()
         # One colour for every bar: with a colour per bar, plotext paints the cell where two
