@@ -68,6 +68,15 @@ def shown_group(group: GroupScores | None) -> tuple[object, ...] | None:
     )
 
 
+def shown_stool(group: GroupScores | None) -> tuple[object, ...] | None:
+    """What the stool drawing shows: factor scores, overall and state (no agree %)."""
+    if group is None:
+        return None
+    if group.suppressed:
+        return ("hidden",)
+    return (tuple(whole(group.factors.get(f)) for f in FACTORS), whole(group.overall), group.stool)
+
+
 def leg_length(score: float | None, max_len: int) -> int:
     """Rows of a leg for a factor score on -200..+200 (0 when there is no score)."""
     if score is None:
@@ -274,7 +283,7 @@ class Stool(Widget):
     }
 
     group: reactive[GroupScores | None] = reactive(None, repaint=False)
-    """Repaints only the rows that change (see ``shown_group``)."""
+    """Repaints only the rows that change (see ``shown_stool``)."""
     k: reactive[int] = reactive(3, repaint=False)
     lang: reactive[str] = reactive("en", repaint=False)
     title: reactive[str] = reactive("")
@@ -356,7 +365,7 @@ class Stool(Widget):
         """Recompute the rows; repaint the ones that differ (all of them when ``force``)."""
         if not self.is_mounted:
             return
-        shown = (shown_group(self.group), self.k, self.lang, self.content_size)
+        shown = (shown_stool(self.group), self.k, self.lang, self.content_size)
         if shown == self._shown and not force:
             return
         self._shown = shown
