@@ -27,12 +27,13 @@ from coherence_tui.widgets.stool import signed
 
 Metric = Literal["score", "agree"]
 
-LEVEL_COLOUR_VARIABLES: dict[Level, str] = {
-    Level.BOARD: "primary",
-    Level.MANAGEMENT: "secondary",
-    Level.FRONT_LINE: "accent",
+LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
+    Level.BOARD: (86, 180, 233),
+    Level.MANAGEMENT: (204, 121, 167),
+    Level.FRONT_LINE: (230, 159, 0),
 }
-"""Theme variables that colour each level's bars (and legend swatches)."""
+"""Sky blue, reddish purple and orange from the Okabe-Ito palette: the three levels stay
+distinguishable for colour-blind viewers and on a washed-out projector, in any theme."""
 
 SCORE_TICKS = [-200, -100, 0, 100, 200]
 AGREE_TICKS = [0, 25, 50, 75, 100]
@@ -215,7 +216,7 @@ class LevelChart(_Chart):
             return
         names = [t(f"dash.factor.{f.value}", self.lang) for f in FACTORS]
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
-        colours = [_rgb(self, LEVEL_COLOUR_VARIABLES[lv]) for lv in LEVELS]
+        colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
         plt.multiple_bar(names, series, color=colours)
         roomy = plot.size.height >= 2 * len(SCORE_TICKS) + 3
         if self.metric == "score":
