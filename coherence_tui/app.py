@@ -228,10 +228,16 @@ class CoherenceApp(App[int]):
     def open_dashboard(self) -> None:
         self.push_screen(self.make_dashboard(readonly=False))
 
-    async def back_to_kiosk(self) -> None:
-        """Close every facilitator screen and lock the kiosk again."""
+    async def back_to_kiosk(self, *, close_participant: bool = False) -> None:
+        """Close every facilitator screen and lock the kiosk again.
+
+        With ``close_participant`` a participant who walked away half-way is closed (their
+        answers count) and the kiosk starts again at the welcome screen.
+        """
         from coherence_tui.screens.kiosk import KioskScreen
 
         self.facilitator = False
         while not isinstance(self.screen, KioskScreen) and len(self.screen_stack) > 1:
             await self.pop_screen()
+        if close_participant and isinstance(self.screen, KioskScreen):
+            self.screen.close_participant()

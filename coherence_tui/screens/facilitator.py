@@ -33,6 +33,7 @@ MENU_KEYS: dict[str, str] = {
     "dashboard": "d",
     "reveal": "r",
     "kiosk": "k",
+    "next": "n",
     "pause": "p",
     "end": "e",
     "export_json": "j",
@@ -42,7 +43,7 @@ MENU_KEYS: dict[str, str] = {
     "settings": "t",
     "quit": "q",
 }
-KIOSK_ONLY = ("kiosk", "pause", "end", "quit")
+KIOSK_ONLY = ("kiosk", "next", "pause", "end", "quit")
 EXPORTS: dict[str, export.ExportFormat] = {
     "export_json": "json",
     "export_csv": "csv",
@@ -175,6 +176,7 @@ class FacilitatorScreen(Screen[None]):
         Binding("d", "run('dashboard')", "Dashboard"),
         Binding("r", "run('reveal')", "Reveal/hide"),
         Binding("k,escape", "run('kiosk')", "Kiosk"),
+        Binding("n", "run('next')", "Next participant"),
         Binding("p", "run('pause')", "Pause"),
         Binding("e", "run('end')", "End"),
         Binding("j", "run('export_json')", "JSON", show=False),
@@ -280,6 +282,9 @@ class FacilitatorScreen(Screen[None]):
             live.update_state(state.model_copy(update={"revealed": not state.revealed}))
         elif entry == "kiosk":
             await self.app.back_to_kiosk()
+            return
+        elif entry == "next":
+            await self.app.back_to_kiosk(close_participant=True)
             return
         elif entry == "pause":
             live.update_state(state.model_copy(update={"paused": not state.paused}))

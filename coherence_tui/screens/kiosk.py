@@ -284,6 +284,22 @@ class KioskScreen(Screen[None]):
         self._show("thanks")
         self._thanks_timer = self.set_timer(THANKS_SECONDS, self._to_welcome)
 
+    def close_participant(self) -> None:
+        """The facilitator closes a participant who left half-way; back to the welcome screen."""
+        participant = self.participant
+        self._forget_participant()
+        if participant is not None:
+            try:
+                self.live.finish_participant(participant.code)
+            except SessionError:
+                pass  # their answers are durable already; finishing only moves the dashboard
+        if self._thanks_timer is not None:
+            self._thanks_timer.stop()
+            self._thanks_timer = None
+        self._flow_stage = "welcome"
+        if self.stage not in ("paused", "closed"):
+            self._show("welcome")
+
     def _forget_participant(self) -> None:
         self.participant = None
         self._answers = {}

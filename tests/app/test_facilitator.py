@@ -133,13 +133,13 @@ async def test_menu_quit_exits_with_code_zero(session_path: Path) -> None:
     assert app.return_value == 0
 
 
-async def test_kiosk_mode_menu_offers_only_pause_end_back_and_quit(session_path: Path) -> None:
+async def test_kiosk_mode_menu_offers_no_dashboard_results_or_exports(session_path: Path) -> None:
     app = CoherenceApp(start="kiosk", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await enter_pin(pilot, PIN)
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert ids == ["kiosk", "pause", "end", "quit"]
+        assert ids == ["kiosk", "next", "pause", "end", "quit"]
         await pilot.press("d", "j")
         assert isinstance(app.screen, FacilitatorScreen)
 
@@ -207,3 +207,21 @@ async def test_menu_saves_an_svg_of_the_dashboard_next_to_the_exports(session_pa
     (svg,) = svg_files(session_path.parent)
     assert svg.name.startswith("workshop-")
     assert "<svg" in svg.read_text(encoding="utf-8")[:500]
+
+
+async def test_menu_closes_a_participant_who_walked_away(session_path: Path) -> None:
+    app = CoherenceApp(start="run", session=session_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "2", "5")
+        await enter_pin(pilot, PIN)
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, KioskScreen)
+        assert screen.stage == "welcome"
+        assert screen.participant is None
+        assert app.locked
+    (participant,) = SessionStore.open(session_path).snapshot().participants
+    assert participant.finished
+    assert {a.item: a.value for a in SessionStore.open(session_path).snapshot().answers} == {
+        "d1": 2
+    }
