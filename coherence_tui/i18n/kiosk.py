@@ -9,6 +9,7 @@ EN: dict[str, str] = {
         "Thank you for taking part. Your answers are anonymous: nobody, "
         "the board included, can see what one person answered."
     ),
+    "kiosk.welcome.count": "{count} short statements · about {minutes} min",
     "kiosk.welcome.start": "Press Enter to start",
     # kiosk: level and department
     "kiosk.level.title": "Where do you work?",
@@ -131,6 +132,7 @@ PL: dict[str, str] = {
         "Dziękujemy za udział. Odpowiedzi są anonimowe: nikt, również zarząd, "
         "nie zobaczy, co odpowiedziała konkretna osoba."
     ),
+    "kiosk.welcome.count": "Liczba stwierdzeń: {count} · około {minutes} min",
     "kiosk.welcome.start": "Naciśnij Enter, aby zacząć",
     "kiosk.level.title": "Gdzie pracujesz?",
     "kiosk.level.board": "Zarząd",

@@ -37,6 +37,8 @@ from coherence_tui.widgets.statement import Statement, option_of
 
 THANKS_SECONDS = 5.0
 POLL_SECONDS = 0.5
+SECONDS_PER_STATEMENT = 10
+"""What a participant needs per statement, for the estimate on the welcome screen."""
 
 STAGE_WIDGETS: dict[str, str] = {
     "welcome": "#welcome-card",
@@ -84,7 +86,14 @@ class KioskScreen(Screen[None]):
             yield Center(
                 Card(
                     t("kiosk.welcome.title", lang),
-                    t("kiosk.welcome.body", lang),
+                    t("kiosk.welcome.body", lang)
+                    + "\n\n"
+                    + t(
+                        "kiosk.welcome.count",
+                        lang,
+                        count=len(self.items),
+                        minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
+                    ),
                     t("kiosk.welcome.start", lang),
                     confirmable=True,
                     id="welcome-card",
