@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.types import NoActiveAppError
@@ -128,7 +128,7 @@ class DashboardScreen(Screen[None]):
             yield Static(t("dash.title", self.lang), id="dash-title")
             yield Static(id="dash-showing")
         yield Participation(id="participation")
-        with Vertical(id="hidden-card"):
+        with Center(id="hidden-wrap"), Vertical(id="hidden-card"):
             yield Static(t("dash.results_hidden_title", self.lang), id="hidden-title")
             yield Static(t("dash.results_hidden_body", self.lang), id="hidden-body")
         with Horizontal(id="results"):
