@@ -52,12 +52,12 @@ class DashboardScreen(Screen[None]):
 
     CSS_PATH = "../dashboard.tcss"
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (110, "-wide"),
         (170, "-xwide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    VERTICAL_BREAKPOINTS = [
         (0, "-short"),
         (32, "-tall"),
     ]

@@ -35,17 +35,17 @@ LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
 """Sky blue, reddish purple and orange from the Okabe-Ito palette: the three levels stay
 distinguishable for colour-blind viewers and on a washed-out projector, in any theme."""
 
-SCORE_TICKS = [-200, -100, 0, 100, 200]
-AGREE_TICKS = [0, 25, 50, 75, 100]
-FEW_SCORE_TICKS = [-200, 0, 200]
-FEW_AGREE_TICKS = [0, 50, 100]
+SCORE_TICKS: list[float] = [-200, -100, 0, 100, 200]
+AGREE_TICKS: list[float] = [0, 25, 50, 75, 100]
+FEW_SCORE_TICKS: list[float] = [-200, 0, 200]
+FEW_AGREE_TICKS: list[float] = [0, 50, 100]
 MIN_CELLS_PER_TICK = 9
 """Below this many cells between ticks plotext drops some, in an order that varies between
 runs (it iterates a set): the charts then use three ticks instead, so frames are stable."""
 
 
-def score_tick_labels(ticks: list[int]) -> list[str]:
-    return [f"{v:+d}" if v else "0" for v in ticks]
+def score_tick_labels(ticks: list[float]) -> list[str]:
+    return [f"{round(v):+d}" if v else "0" for v in ticks]
 
 
 def _rgb(widget: Widget, variable: str) -> tuple[int, int, int]:
@@ -217,7 +217,8 @@ class LevelChart(_Chart):
         names = [t(f"dash.factor.{f.value}", self.lang) for f in FACTORS]
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
         colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
-        plt.multiple_bar(names, series, color=colours)
+        # plotext takes a colour per series; its type stubs only know a single colour.
+        plt.multiple_bar(names, series, color=colours)  # type: ignore[arg-type]
         roomy = plot.size.height >= 2 * len(SCORE_TICKS) + 3
         if self.metric == "score":
             ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
@@ -227,7 +228,7 @@ class LevelChart(_Chart):
         else:
             ticks = AGREE_TICKS if roomy else FEW_AGREE_TICKS
             plt.ylim(low, high)
-            plt.yticks(ticks, [f"{v}%" for v in ticks])
+            plt.yticks(ticks, [f"{round(v)}%" for v in ticks])
         text = Text()
         for lv, colour in zip(LEVELS, colours, strict=True):
             if text:
@@ -330,8 +331,9 @@ class GapChart(_Chart):
         plt.clear_figure()
         # One colour for every bar: with a colour per bar, plotext paints the cell where two
         # bars meet in an order that varies between runs. (A lone RGB tuple would be read
-        # as three colour codes, hence the list.)
-        plt.bar(names, values, orientation="h", width=0.4, color=[_rgb(self, "primary")] * 3)
+        # as three colour codes, hence the list, which plotext's type stubs do not know.)
+        colours = [_rgb(self, "primary")] * 3
+        plt.bar(names, values, orientation="horizontal", width=0.4, color=colours)  # type: ignore[arg-type]
         roomy = columns >= MIN_CELLS_PER_TICK * (len(SCORE_TICKS) - 1)
         ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
         plt.xlim(-200, 200)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
+import asyncio
 import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
+from textual.pilot import Pilot
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import (
@@ -99,7 +101,7 @@ class DashApp(App[None]):
         self.push_screen(DashboardScreen(self.live, readonly=self.readonly))
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
@@ -136,8 +138,9 @@ async def test_board_below_k_is_hidden_on_dashboard(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "Group: Board" in text
         assert "hidden: fewer than 3 participants" in text
-        assert app.screen.query_one(Stool).group is not None
-        assert app.screen.query_one(Stool).group.suppressed
+        board = app.screen.query_one(Stool).group
+        assert board is not None
+        assert board.suppressed
         assert "+167" not in text
         assert "leans towards" not in text
 
@@ -268,14 +271,16 @@ WRITER = textwrap.dedent(
 )
 
 
-async def wait_for(pilot, app: App[object], needle: str, timeout: float = 2.0) -> float:  # type: ignore[no-untyped-def]
-    """Seconds until ``needle`` is on screen; fails after ``timeout``."""
+async def wait_for(
+    pilot: Pilot[Any], app: App[Any], needle: str, within: float = 2.0
+) -> float:
+    """Seconds until ``needle`` is on screen; fails after ``within`` seconds."""
     start = time.monotonic()
-    while time.monotonic() - start < timeout:
+    while time.monotonic() - start < within:
         await pilot.pause(0.02)
         if needle in screen_text(app):
             return time.monotonic() - start
-    raise AssertionError(f"{needle!r} not on screen after {timeout} s:\n{screen_text(app)}")
+    raise AssertionError(f"{needle!r} not on screen after {within} s:\n{screen_text(app)}")
 
 
 async def test_dashboard_follows_answers_written_by_another_process(tmp_path: Path) -> None:
@@ -284,12 +289,14 @@ async def test_dashboard_follows_answers_written_by_another_process(tmp_path: Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "Management 0" in screen_text(app)
-        writer = subprocess.run(
-            [sys.executable, "-c", WRITER, str(path)], capture_output=True, text=True, timeout=30
+        # The dashboard keeps running (and polling) while the other process writes.
+        writer = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WRITER, str(path), stderr=asyncio.subprocess.PIPE
         )
-        assert writer.returncode == 0, writer.stderr
+        _, stderr = await asyncio.wait_for(writer.communicate(), 30)
+        assert writer.returncode == 0, stderr.decode()
         written_at = time.monotonic()
-        await wait_for(pilot, app, "Management 3", timeout=1.5)
+        await wait_for(pilot, app, "Management 3", within=1.5)
         assert time.monotonic() - written_at < 1.0
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
