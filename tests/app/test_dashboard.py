@@ -24,6 +24,7 @@ from coherence_tui.domain.model import (
     UpdateRule,
 )
 from coherence_tui.live import LiveSession
+from coherence_tui.messages import LanguageChanged
 from coherence_tui.screens.dashboard import DashboardScreen
 from coherence_tui.store import ImportRow, SessionStore
 from coherence_tui.widgets.gap_chart import LevelChart
@@ -302,3 +303,19 @@ async def test_dashboard_follows_answers_written_by_another_process(tmp_path: Pa
         assert isinstance(screen, DashboardScreen)
         assert screen.report is not None
         assert screen.report.group(Level.MANAGEMENT).factors[Factor.DECLARATIONS] == -200
+
+
+async def test_language_change_relabels_the_dashboard(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3})
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "g Group" in screen_text(app)
+        app.screen.post_message(LanguageChanged("pl"))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "g Grupa" in text
+        assert "m Miara" in text
+        assert "Deklaracje" in text
+        assert "Zarząd 3 · Kierownictwo 3 · Pierwsza linia 3" in text
+        assert "Spójność obsługi klienta" in text
