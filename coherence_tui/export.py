@@ -65,9 +65,15 @@ def render(
 
 
 def default_export_path(snapshot: SessionSnapshot, fmt: ExportFormat | Literal["svg"]) -> Path:
-    """Where the facilitator menu saves an export: next to the session file, timestamped."""
+    """Where the facilitator menu saves an export: ``exports/`` beside the session file.
+
+    A subfolder, so a JSON export is never mistaken for a session by the resume list;
+    it is created if missing.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return snapshot.path.with_name(f"{snapshot.path.stem}-{stamp}.{fmt}")
+    folder = snapshot.path.parent / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{snapshot.path.stem}-{stamp}.{fmt}"
 
 
 def _answers_sorted(snapshot: SessionSnapshot) -> list[Any]:

@@ -112,15 +112,17 @@ async def test_menu_reveal_and_end_change_the_session_state(session_path: Path) 
         assert app.screen.stage == "closed"
 
 
-async def test_menu_exports_json_next_to_the_session(session_path: Path) -> None:
+async def test_menu_exports_json_into_the_exports_folder(session_path: Path) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await enter_pin(pilot, PIN)
         await pilot.press("j", "c")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    assert len(list(session_path.parent.glob("workshop-*.json"))) == 1
-    (csv,) = session_path.parent.glob("workshop-*.csv")
+    exports = session_path.parent / "exports"
+    assert len(list(exports.glob("workshop-*.json"))) == 1
+    assert list(session_path.parent.glob("workshop-*.json")) == []  # never beside sessions
+    (csv,) = exports.glob("workshop-*.csv")
     assert csv.read_text().startswith("participant,level,department,item,value")
 
 
@@ -191,7 +193,7 @@ async def test_demo_opens_on_the_dashboard_unlocked_and_revealed(session_path: P
 
 
 def svg_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.svg"))
+    return sorted((directory / "exports").glob("*.svg"))
 
 
 async def test_menu_saves_an_svg_of_the_dashboard_next_to_the_exports(session_path: Path) -> None:
