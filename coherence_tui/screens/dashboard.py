@@ -76,6 +76,8 @@ class DashboardScreen(Screen[None]):
     report: reactive[Report | None] = reactive(None, always_update=True, repaint=False)
     """The latest visible report; a new frozen object after each change."""
     revealed: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    session_state: reactive[str] = reactive("", repaint=False)
+    """``""`` while collecting answers, else ``"paused"`` or ``"ended"`` (shown in the header)."""
     group_key: reactive[str] = reactive(ALL, repaint=False)
     metric: reactive[Metric] = reactive("score", repaint=False)
 
@@ -111,12 +113,15 @@ class DashboardScreen(Screen[None]):
                 relabelled.append(new)
             self._bindings.key_to_bindings[key] = relabelled
 
+    def _title(self) -> str:
+        return f"{t('dash.title', self.lang)} · {self.live.name}"
+
     def on_language_changed(self, message: LanguageChanged) -> None:
         """The facilitator switched language: relabel everything."""
         self.lang = message.lang
         self._label_bindings()
         self.refresh_bindings()
-        self.query_one("#dash-title", Static).update(t("dash.title", self.lang))
+        self.query_one("#dash-title", Static).update(self._title())
         self.query_one("#hidden-title", Static).update(t("dash.results_hidden_title", self.lang))
         self.query_one("#hidden-body", Static).update(t("dash.results_hidden_body", self.lang))
         self._push()
@@ -125,7 +130,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="dash-header"):
-            yield Static(t("dash.title", self.lang), id="dash-title")
+            yield Static(self._title(), id="dash-title")
             yield Static(id="dash-showing")
         yield Participation(id="participation")
         with Center(id="hidden-wrap"), Vertical(id="hidden-card"):
@@ -159,7 +164,9 @@ class DashboardScreen(Screen[None]):
 
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
-        self.revealed = self.live.state.revealed
+        state = self.live.state
+        self.revealed = state.revealed
+        self.session_state = "ended" if state.ended else "paused" if state.paused else ""
         self.report = self.live.report
 
     def _poll(self) -> None:
@@ -171,6 +178,9 @@ class DashboardScreen(Screen[None]):
 
     def watch_revealed(self, revealed: bool) -> None:
         self.set_class(not revealed, "-results-hidden")
+        self._push()
+
+    def watch_session_state(self) -> None:
         self._push()
 
     def watch_group_key(self) -> None:
@@ -195,6 +205,8 @@ class DashboardScreen(Screen[None]):
             group=group_label(self.group_key, lang),
             metric=t(f"dash.metric.{self.metric}", lang),
         )
+        if self.session_state:
+            showing = f"{t(f'dash.session.{self.session_state}', lang)}   {showing}"
         if showing != self._showing:
             # Static.update() asks for a layout pass, which redraws the whole screen.
             self._showing = showing

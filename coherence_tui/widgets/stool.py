@@ -34,7 +34,7 @@ from coherence_tui.domain.report import GroupScores
 from coherence_tui.i18n import t
 
 MIN_LEG = 3
-MAX_LEG = 24
+MAX_LEG = 30
 ROWS_AROUND_LEGS = 7
 """Rows besides the legs: figure line, gap, seat, floor, two label rows, tilt line."""
 
@@ -60,6 +60,7 @@ def shown_group(group: GroupScores | None) -> tuple[object, ...] | None:
     if group.suppressed:
         return ("hidden",)
     return (
+        group.n,
         tuple(whole(group.factors.get(f)) for f in FACTORS),
         tuple(whole(group.agree_pct.get(f)) for f in FACTORS),
         whole(group.overall),
@@ -441,7 +442,7 @@ class StoolFigures(Widget):
     def _rows(group: GroupScores | None) -> int:
         if group is None:
             return 0
-        return 1 if not group.has_scores else 8
+        return 1 if not group.has_scores else 9
 
     def watch_group(self, old: GroupScores | None, new: GroupScores | None) -> None:
         # A new layout only when the height changes: a layout pass redraws the whole screen.
@@ -505,6 +506,9 @@ class StoolFigures(Widget):
             line.append(f"{round(group.imbalance):>7}", strong)
             line.append("  " + t(f"dash.state.{group.stool.value}", self.lang), state_style)
             lines.append(line)
+        line = Text(t("dash.fig.n", self.lang).ljust(width), label)
+        line.append(f"{group.n:>7}", strong)
+        lines.append(line)
         gap_label = t("dash.fig.gap_bf", self.lang)
         if self.gap_suppressed:
             lines.append(

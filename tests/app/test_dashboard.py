@@ -319,3 +319,17 @@ async def test_language_change_relabels_the_dashboard(tmp_path: Path) -> None:
         assert "Deklaracje" in text
         assert "Zarząd 3 · Kierownictwo 3 · Pierwsza linia 3" in text
         assert "Spójność obsługi klienta" in text
+
+
+async def test_header_says_when_the_session_is_paused_or_ended(tmp_path: Path) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3})
+    app = DashApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Paused" not in screen_text(app)
+        store = SessionStore.open(path)
+        store.update_state(SessionState(revealed=True, paused=True))
+        await wait_for(pilot, app, "Paused")
+        store.update_state(SessionState(revealed=True, ended=True))
+        await wait_for(pilot, app, "Session ended")
+        assert "workshop" in screen_text(app).splitlines()[0]  # the session's name
