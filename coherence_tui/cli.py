@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -155,14 +156,35 @@ def cmd_questionnaires(args: argparse.Namespace) -> int:
     return 0
 
 
+LOCKED_STARTS: tuple[Start, ...] = ("run", "kiosk")
+MAX_RESTARTS_PER_MINUTE = 5
+
+
 def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> int:
+    """Run the app; a locked kiosk that crashes is started again instead of leaving a shell.
+
+    Answers are durable before each statement shows, so a restart loses nothing; after
+    ``MAX_RESTARTS_PER_MINUTE`` crashes within a minute the kiosk gives up (exit 1).
+    """
     from coherence_tui.app import CoherenceApp
 
-    app = CoherenceApp(
-        start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
-    )
-    result = app.run()
-    return int(result or 0)
+    crashes: list[float] = []
+    while True:
+        app = CoherenceApp(
+            start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
+        )
+        result = app.run()
+        if start not in LOCKED_STARTS or app.return_code in (0, None):
+            return int(result or app.return_code or 0)
+        now = time.monotonic()
+        crashes = [t for t in crashes if now - t < 60] + [now]
+        if len(crashes) > MAX_RESTARTS_PER_MINUTE:
+            raise UserError("the kiosk keeps stopping unexpectedly; see the error above")
+        print(
+            "coherence-tui: the kiosk stopped unexpectedly; restarting (answers are safe)",
+            file=sys.stderr,
+        )
+        time.sleep(1)
 
 
 def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
