@@ -69,7 +69,7 @@ PL: dict[str, str] = {
     "dash.factor_short.resources": "Zas.",
     "dash.factor_short.behaviours": "Zach.",
     "dash.level.board": "Zarząd",
-    "dash.level.management": "Kierownictwo",
+    "dash.level.management": "Kadra kierownicza",
     "dash.level.front_line": "Pierwsza linia",
     "dash.group.all": "Cała organizacja",
     "dash.group.department": "Dział {name}",

@@ -60,14 +60,20 @@ class Participation(Widget):
         label = self.get_component_rich_style("participation--label")
         count = self.get_component_rich_style("participation--count")
         counts = report.level_counts()
-        text = Text.assemble((t("dash.participants", self.lang) + "  ", label))
+        levels = Text()
         for i, lv in enumerate(LEVELS):
             if i:
-                text.append(" · ", label)
-            text.append(t(f"dash.level.{lv.value}", self.lang) + " ")
-            text.append(str(counts[lv]), count)
-        text.append("   ")
-        text.append(t("dash.answers", self.lang, n=report.answers), label)
+                levels.append(" · ", label)
+            levels.append(t(f"dash.level.{lv.value}", self.lang) + " ")
+            levels.append(str(counts[lv]), count)
+        heading = Text(t("dash.participants", self.lang) + "  ", label)
+        answers = Text("   ") + Text(t("dash.answers", self.lang, n=report.answers), label)
+        # The longest form that fits: the heading goes first, the answer count last.
+        width = self.content_size.width or 10_000
+        for parts in ((heading, levels, answers), (levels, answers), (levels,)):
+            text = Text().join(parts)
+            if text.cell_len <= width:
+                break
         departments = [g for key, g in report.groups.items() if key.startswith("department:")]
         if self.show_departments and departments:
             text.append("\n")

@@ -317,7 +317,7 @@ async def test_language_change_relabels_the_dashboard(tmp_path: Path) -> None:
         assert "g Grupa" in text
         assert "m Miara" in text
         assert "Deklaracje" in text
-        assert "Zarząd 3 · Kierownictwo 3 · Pierwsza linia 3" in text
+        assert "Zarząd 3 · Kadra kierownicza 3 · Pierwsza linia 3" in text
         assert "Spójność obsługi klienta" in text
 
 

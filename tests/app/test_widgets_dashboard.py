@@ -134,7 +134,7 @@ def test_level_values_leave_a_suppressed_level_without_figures() -> None:
 def test_participation_line_counts_each_level_and_answers() -> None:
     line = participation_line(report(), "en")
     assert line == "Board 4 · Management 5 · Front line 12 · 187 answers"
-    assert participation_line(report(), "pl").startswith("Zarząd 4 · Kierownictwo 5")
+    assert participation_line(report(), "pl").startswith("Zarząd 4 · Kadra kierownicza 5")
 
 
 class WidgetsApp(App[None]):
