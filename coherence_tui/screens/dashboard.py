@@ -147,7 +147,6 @@ class DashboardScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = self.live.name
         self._showing_label = self.query_one("#dash-showing", Static)
         self._participation = self.query_one(Participation)
         self._stool = self.query_one(Stool)
@@ -275,7 +274,7 @@ class DashboardScreen(Screen[None]):
         self.metric = "agree" if self.metric == "score" else "score"
 
     def action_quit_dashboard(self) -> None:
-        self.app.exit()
+        self.app.exit(0)  # the projector's normal end: exit code 0
 
     def action_back(self) -> None:
         self.dismiss()

@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 
 from coherence_tui.domain.model import FACTORS, Factor, Level, StoolState
 from coherence_tui.domain.report import GAP_PAIRS, Gap, GroupScores, Recommendation, Report
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, level_values
+from coherence_tui.widgets.gap_chart import GapChart, LevelChart, level_values, snap
 from coherence_tui.widgets.participation import Participation, participation_line
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures, draw_stool, leg_length, signed
@@ -129,6 +129,14 @@ def test_level_values_leave_a_suppressed_level_without_figures() -> None:
     assert values[Level.BOARD] is None
     assert values[Level.FRONT_LINE] == [30.0, -110.0, 20.0]
     assert level_values(report(), "agree")[Level.MANAGEMENT] == [81.0, 22.5, 64.0]
+
+
+def test_chart_values_snap_to_the_cells_a_bar_can_show() -> None:
+    # 400 points over 16 rows: 25 points a row.
+    assert snap(112.0, -200, 200, 16) == 100.0
+    assert snap(113.0, -200, 200, 16) == 125.0
+    assert snap(-37.4, -200, 200, 16) == -25.0
+    assert snap(64.0, 0, 100, 4) == 75.0
 
 
 def test_participation_line_counts_each_level_and_answers() -> None:
