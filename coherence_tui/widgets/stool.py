@@ -215,7 +215,12 @@ def draw_stool(
             for j, ch in enumerate(text):
                 put(row, start + j, ch, style)
 
-    tilt = t("dash.leans", lang, factor=t(f"dash.factor.{short.value}", lang)) if short else ""
+    if short is None:
+        tilt = ""
+    elif state is StoolState.STABLE:
+        tilt = t("dash.steady", lang)  # legs within the stable band: no leaning to name
+    else:
+        tilt = t("dash.leans", lang, factor=t(f"dash.factor.{short.value}", lang))
     tilt_line = Text(" " * max(0, (width - len(tilt)) // 2)) + Text(tilt, styles.label)
 
     head_row = max(0, min(seat_rows) - 2)

@@ -116,6 +116,16 @@ def test_stool_legs_column_heights_match_leg_lengths() -> None:
     assert heights[0] in (10, 11) and heights[1] in (1, 2) and heights[2] in (5, 6)
 
 
+def test_a_stable_stool_stands_steady_instead_of_leaning() -> None:
+    drawing = draw_stool(
+        scores(d=50, r=40, b=45, stool=StoolState.STABLE), "en", width=48, max_len=8
+    )
+    text = "\n".join(line.plain for line in drawing.lines)
+    assert "STABLE" in text
+    assert "stands steady" in text
+    assert "leans" not in text
+
+
 def test_stool_in_polish_uses_polish_names_and_state() -> None:
     drawing = draw_stool(scores(stool=StoolState.WOBBLY), "pl", width=48, max_len=8)
     text = "\n".join(line.plain for line in drawing.lines)
