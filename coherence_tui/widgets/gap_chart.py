@@ -70,7 +70,8 @@ class Plot(PlotextPlot):
     Building a plotext chart and turning its ANSI output into strips takes several
     milliseconds. A live figure often moves back and forth across a cell boundary, so
     the owner sets ``figure_key`` (the snapped values it plotted) and a frame already
-    drawn for that key, size and theme is reused.
+    drawn for that key, size and theme is reused. Owners must set a new ``figure_key``
+    whenever they change what is plotted: the frame is only rebuilt when the key changes.
     """
 
     CACHE_SIZE = 32
@@ -84,7 +85,7 @@ class Plot(PlotextPlot):
 
     def render_line(self, y: int) -> Strip:
         key = (self.figure_key, self.size, self.app.theme)
-        if key != self._frame_key or self.figure_key is None:
+        if key != self._frame_key:
             frame = self._frames.get(key) if self.figure_key is not None else None
             if frame is None:
                 width, height = self.size
