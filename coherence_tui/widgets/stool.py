@@ -58,7 +58,7 @@ def shown_group(group: GroupScores | None) -> tuple[object, ...] | None:
     if group is None:
         return None
     if group.suppressed:
-        return ("hidden",)
+        return ("hidden", group.n > 0)
     return (
         group.n,
         tuple(whole(group.factors.get(f)) for f in FACTORS),
@@ -74,7 +74,7 @@ def shown_stool(group: GroupScores | None) -> tuple[object, ...] | None:
     if group is None:
         return None
     if group.suppressed:
-        return ("hidden",)
+        return ("hidden", group.n > 0)
     return (tuple(whole(group.factors.get(f)) for f in FACTORS), whole(group.overall), group.stool)
 
 
@@ -359,7 +359,7 @@ class Stool(Widget):
             notice = self.get_component_rich_style("stool--notice")
             message = (
                 t("dash.hidden_group", self.lang, k=self.k)
-                if group.suppressed
+                if group.suppressed and group.n > 0
                 else t("dash.no_answers", self.lang)
             )
             text = Text(message, style=notice, justify="center")
@@ -475,7 +475,7 @@ class StoolFigures(Widget):
         notice = self.get_component_rich_style("figures--notice")
         if group is None:
             return Text("")
-        if group.suppressed:
+        if group.suppressed and group.n > 0:
             return Text(t("dash.hidden_group", self.lang, k=self.k), style=notice)
         if not group.has_scores:
             return Text(t("dash.no_answers", self.lang), style=notice)
