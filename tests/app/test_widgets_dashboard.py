@@ -208,3 +208,14 @@ async def test_charts_and_lists_show_the_report_and_hide_the_suppressed_level() 
         app.query_one(GapChart).gap = report().gaps["board-front_line"]
         await pilot.pause()
         assert "Declarations +143" in visible_text(app)  # 173 - 30
+
+
+async def test_a_group_without_answers_says_so_instead_of_hidden() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        app.query_one(Stool).group = hidden("all", 0)
+        app.query_one(StoolFigures).group = hidden("all", 0)
+        await pilot.pause()
+        text = visible_text(app)
+        assert text.count("No answers yet") == 2
+        assert "hidden" not in text
