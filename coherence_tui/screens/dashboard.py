@@ -27,6 +27,7 @@ from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
+from coherence_tui.store import SessionError
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
@@ -87,6 +88,7 @@ class DashboardScreen(Screen[None]):
         self.readonly = readonly
         self._ready = False
         self._showing = ""
+        self._poll_error = ""
         self._binding_keys = {
             id(b): b.description for bs in self._bindings.key_to_bindings.values() for b in bs
         }
@@ -169,7 +171,17 @@ class DashboardScreen(Screen[None]):
         self.report = self.live.report
 
     def _poll(self) -> None:
-        if self.live.poll():
+        try:
+            changed = self.live.poll()
+        except SessionError as error:
+            # The file went missing or unreadable (moved, disk trouble): keep the last
+            # figures on the projector, say why once, and keep trying.
+            if str(error) != self._poll_error:
+                self._poll_error = str(error)
+                self.notify(str(error), severity="error", timeout=10)
+            return
+        self._poll_error = ""
+        if changed:
             self.refresh_report()
 
     def watch_report(self) -> None:

@@ -272,9 +272,7 @@ WRITER = textwrap.dedent(
 )
 
 
-async def wait_for(
-    pilot: Pilot[Any], app: App[Any], needle: str, within: float = 2.0
-) -> float:
+async def wait_for(pilot: Pilot[Any], app: App[Any], needle: str, within: float = 2.0) -> float:
     """Seconds until ``needle`` is on screen; fails after ``within`` seconds."""
     start = time.monotonic()
     while time.monotonic() - start < within:
@@ -333,3 +331,18 @@ async def test_header_says_when_the_session_is_paused_or_ended(tmp_path: Path) -
         store.update_state(SessionState(revealed=True, ended=True))
         await wait_for(pilot, app, "Session ended")
         assert "workshop" in screen_text(app).splitlines()[0]  # the session's name
+
+
+async def test_projector_keeps_its_figures_when_the_session_file_goes_missing(
+    tmp_path: Path,
+) -> None:
+    path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3})
+    app = CoherenceApp(start="dashboard", session=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "+133" in screen_text(app)
+        path.rename(tmp_path / "moved.json")
+        await pilot.pause(0.6)
+        assert app.is_running
+        assert "+133" in screen_text(app)
+        assert any(str(path.name) in str(n.message) for n in app._notifications)
