@@ -323,9 +323,17 @@ class Stool(Widget):
     def on_resize(self) -> None:
         self._update_rows(force=True)
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+
+    def _on_theme_changed(self, _theme: object) -> None:
+        # The cached rows carry colours of the old theme; rebuild them once the new
+        # styles are in place (a light theme would otherwise draw light-on-light).
+        self.call_after_refresh(self._update_rows, force=True)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._update_rows(force=True)
+        self.call_after_refresh(self._update_rows, force=True)
 
     def max_leg(self) -> int:
         """Leg length for the current height, between ``MIN_LEG`` and ``MAX_LEG`` rows."""

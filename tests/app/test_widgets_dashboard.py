@@ -219,3 +219,22 @@ async def test_a_group_without_answers_says_so_instead_of_hidden() -> None:
         text = visible_text(app)
         assert text.count("No answers yet") == 2
         assert "hidden" not in text
+
+
+async def test_stool_redraws_in_the_new_theme_colours() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        stool = app.query_one(Stool)
+        stool.group = scores()
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        leg = stool.get_component_rich_style("stool--leg")
+        painted = {
+            segment.style.color
+            for y in range(stool.content_size.height)
+            for segment in stool.render_line(y)
+            if segment.style is not None and segment.text.strip("█") == "" and segment.text
+        }
+        assert leg.color in painted
