@@ -56,6 +56,7 @@ class DashboardScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
         (110, "-wide"),
+        (150, "-wider"),
         (170, "-xwide"),
     ]
     VERTICAL_BREAKPOINTS = [
