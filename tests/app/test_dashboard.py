@@ -346,3 +346,18 @@ async def test_projector_keeps_its_figures_when_the_session_file_goes_missing(
         assert app.is_running
         assert "+133" in screen_text(app)
         assert any(str(path.name) in str(n.message) for n in app._notifications)
+
+
+async def test_escape_returns_from_the_dashboard_to_the_facilitator_menu(tmp_path: Path) -> None:
+    from coherence_tui.screens.facilitator import FacilitatorScreen
+
+    path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3})
+    app = CoherenceApp(start="demo", session=path)  # the demo opens on the dashboard
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert not app.screen.readonly
+        assert "esc Back" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen)
