@@ -334,7 +334,15 @@ class GapChart(_Chart):
         # bars meet in an order that varies between runs. (A lone RGB tuple would be read
         # as three colour codes, hence the list, which plotext's type stubs do not know.)
         colours = [_rgb(self, "primary")] * 3
-        plt.bar(names, values, orientation="horizontal", width=0.4, color=colours)  # type: ignore[arg-type]
+        # plotext stacks horizontal bars from the bottom: reversed, declarations is on top,
+        # in stool order reading down.
+        plt.bar(
+            names[::-1],
+            values[::-1],
+            orientation="horizontal",
+            width=0.4,
+            color=colours,  # type: ignore[arg-type]
+        )
         roomy = columns >= MIN_CELLS_PER_TICK * (len(SCORE_TICKS) - 1)
         ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
         plt.xlim(-200, 200)
