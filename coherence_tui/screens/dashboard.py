@@ -171,6 +171,10 @@ class DashboardScreen(Screen[None]):
         self.session_state = "ended" if state.ended else "paused" if state.paused else ""
         self.report = self.live.report
 
+    def on_resize(self) -> None:
+        # The breakpoint classes are set by now; the header has a short form when narrow.
+        self.call_after_refresh(self._push)
+
     def _poll(self) -> None:
         try:
             changed = self.live.poll()
@@ -212,7 +216,7 @@ class DashboardScreen(Screen[None]):
         report = self.report
         lang = self.lang
         showing = t(
-            "dash.showing",
+            "dash.showing_short" if self.has_class("-narrow") else "dash.showing",
             lang,
             group=group_label(self.group_key, lang),
             metric=t(f"dash.metric.{self.metric}", lang),
