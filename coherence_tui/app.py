@@ -113,7 +113,7 @@ class CoherenceApp(App[int]):
         if start != "home":
             if session is None:
                 raise ValueError(f"start={start!r} needs a session")
-            self.live = LiveSession(SessionStore.open(session))
+            self.live = LiveSession(SessionStore.open(session), language=lang)
         self.lang = lang or (self.live.language if self.live else _default_language())
 
     # -- the lock ------------------------------------------------------------------
@@ -166,7 +166,7 @@ class CoherenceApp(App[int]):
 
     def open_session(self, path: Path, start: Literal["run", "demo"] = "run") -> None:
         """Leave the home screen for a workshop (``SessionError`` if it cannot be opened)."""
-        live = LiveSession(SessionStore.open(path))
+        live = LiveSession(SessionStore.open(path), language=self._lang_override)
         self.live = live
         self.mode_name = start
         self.facilitator = start == "demo"
@@ -177,6 +177,8 @@ class CoherenceApp(App[int]):
     def set_language(self, lang: str) -> None:
         """Switch the interface language; open screens relabel themselves."""
         self.lang = lang
+        if self.live is not None:
+            self.live.set_language(lang)  # recommendation sentences follow
         for screen in self.screen_stack:
             screen.post_message(LanguageChanged(lang))
 

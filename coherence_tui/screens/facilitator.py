@@ -323,7 +323,8 @@ class FacilitatorScreen(Screen[None]):
         language_changed = new.language != live.settings.language
         live.update_settings(new)
         if language_changed:
-            self.app.set_language(live.language)
+            # The facilitator's choice wins over a --lang given at start.
+            self.app.set_language(new.language or live.questionnaire.language)
         self.notify(t("settings.saved", self.app.lang))
         self._refresh_menu()
 

@@ -125,3 +125,36 @@ def test_language_follows_the_questionnaire_unless_overridden(
     if language:
         live.update_settings(live.settings.model_copy(update={"language": language}))
     assert live.language == (language or "en")
+
+
+def test_incremental_poll_equals_a_fresh_load_after_every_change(tmp_path: Path) -> None:
+    import random
+
+    live = open_live(tmp_path, k=2)
+    other = SessionStore.open(tmp_path / "live.json")
+    rng = random.Random(7)
+    codes: list[str] = []
+    for step in range(40):
+        roll = rng.random()
+        if roll < 0.25 or not codes:
+            codes.append(other.add_participant(rng.choice(list(Level))).code)
+        elif roll < 0.4:
+            other.finish_participant(rng.choice(codes))
+        else:
+            other.record_answer(
+                rng.choice(codes), rng.choice(["D1", "R1", "B1"]), rng.choice([None, -2, 0, 1, 2])
+            )
+        live.poll()
+        fresh = LiveSession(SessionStore.open(tmp_path / "live.json"))
+        assert live.report.to_json() == fresh.report.to_json(), step
+        assert live.full_report.to_json() == fresh.full_report.to_json(), step
+
+
+def test_a_language_chosen_for_this_process_also_translates_recommendations(tmp_path: Path) -> None:
+    live = open_live(tmp_path, UpdateRule.ANSWER)
+    who = live.start_participant(Level.BOARD, None)
+    answer_all(live, who.code, 1)
+    assert live.report.recommendations[0].text.startswith("Weakest leg")
+    live.set_language("pl")
+    assert live.language == "pl"
+    assert live.report.recommendations[0].text.startswith("Najsłabsza noga")
