@@ -282,7 +282,8 @@ class KioskScreen(Screen[None]):
         item = self.items[self.position].id
         return option_of(self._answers[item]) if item in self._answers else None
 
-    def _finish(self) -> None:
+    def _release_participant(self) -> None:
+        """Forget the participant here and mark them finished, so their answers count."""
         participant = self.participant
         self._forget_participant()
         if participant is not None:
@@ -290,18 +291,15 @@ class KioskScreen(Screen[None]):
                 self.live.finish_participant(participant.code)
             except SessionError:
                 pass  # every answer is already durable; finishing only moves the dashboard
+
+    def _finish(self) -> None:
+        self._release_participant()
         self._show("thanks")
         self._thanks_timer = self.set_timer(THANKS_SECONDS, self._to_welcome)
 
     def close_participant(self) -> None:
         """The facilitator closes a participant who left half-way; back to the welcome screen."""
-        participant = self.participant
-        self._forget_participant()
-        if participant is not None:
-            try:
-                self.live.finish_participant(participant.code)
-            except SessionError:
-                pass  # their answers are durable already; finishing only moves the dashboard
+        self._release_participant()
         if self._thanks_timer is not None:
             self._thanks_timer.stop()
             self._thanks_timer = None

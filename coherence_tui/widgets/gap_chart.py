@@ -140,6 +140,27 @@ def level_values(report: Report, metric: Metric) -> dict[Level, list[float] | No
 
 
 class _Chart(Widget):
+    """What both charts share: redraw on mount, resize and language change."""
+
+    lang: reactive[str] = reactive("en")
+    k: reactive[int] = reactive(3)
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._drawn: object = None
+
+    def on_mount(self) -> None:
+        self._replot()
+
+    def on_resize(self) -> None:
+        self._replot()
+
+    def watch_lang(self) -> None:
+        self._replot()
+
+    def _replot(self) -> None:
+        raise NotImplementedError
+
     def _set_title(self, title: str) -> None:
         # Setting a border title repaints the whole widget, even to the same text.
         if self.border_title != title:
@@ -163,30 +184,15 @@ class LevelChart(_Chart):
     report: reactive[Report | None] = reactive(None, repaint=False)
     """The chart redraws itself when the bars it shows change."""
     metric: reactive[Metric] = reactive("score")
-    lang: reactive[str] = reactive("en")
-    k: reactive[int] = reactive(3)
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self._drawn: object = None
 
     def compose(self) -> ComposeResult:
         yield Plot()
         yield Line(classes="legend")
 
-    def on_mount(self) -> None:
-        self._replot()
-
-    def on_resize(self) -> None:
-        self._replot()
-
     def watch_report(self) -> None:
         self._replot()
 
     def watch_metric(self) -> None:
-        self._replot()
-
-    def watch_lang(self) -> None:
         self._replot()
 
     def _replot(self) -> None:
@@ -267,28 +273,13 @@ class GapChart(_Chart):
 
     gap: reactive[Gap | None] = reactive(None, repaint=False)
     """The chart redraws itself when the bars it shows change."""
-    lang: reactive[str] = reactive("en")
-    k: reactive[int] = reactive(3)
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self._drawn: object = None
 
     def compose(self) -> ComposeResult:
         yield Plot()
         yield Line(classes="figures")
         yield Static(classes="notice")
 
-    def on_mount(self) -> None:
-        self._replot()
-
-    def on_resize(self) -> None:
-        self._replot()
-
     def watch_gap(self) -> None:
-        self._replot()
-
-    def watch_lang(self) -> None:
         self._replot()
 
     def _replot(self) -> None:
