@@ -83,6 +83,13 @@ class Plot(PlotextPlot):
         self._frame: list[Strip] = []
         self._frame_key: object = None
 
+    def on_resize(self) -> None:
+        # A plot shown again (display: none -> block) gets its size without its chart
+        # being resized: the chart must draw again for the new size.
+        chart = self.parent
+        if isinstance(chart, _Chart):
+            chart._replot()
+
     def render_line(self, y: int) -> Strip:
         key = (self.figure_key, self.size, self.app.theme)
         if key != self._frame_key:

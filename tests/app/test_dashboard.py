@@ -361,3 +361,34 @@ async def test_escape_returns_from_the_dashboard_to_the_facilitator_menu(tmp_pat
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, FacilitatorScreen)
+
+
+async def test_gap_chart_draws_bars_once_a_hidden_gap_fills_in(tmp_path: Path) -> None:
+    from coherence_tui.widgets.gap_chart import GapChart, Plot
+
+    path = tmp_path / "empty.json"
+    SessionStore.create(
+        path,
+        name="empty",
+        questionnaire=questionnaire(),
+        settings=SessionSettings(k=2, update_rule=UpdateRule.ANSWER),
+        state=SessionState(revealed=True),
+    )
+    app = CoherenceApp(start="dashboard", session=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "hidden: fewer than 2 participants" in screen_text(app)
+        SessionStore.open(path).import_answers(
+            [
+                ImportRow(f"{level.value[:2]}{n}", level, None, item_id, value)
+                for level, value in ((Level.BOARD, 2), (Level.FRONT_LINE, -2))
+                for n in range(3)
+                for item_id in ITEMS
+            ]
+        )
+        await wait_for(pilot, app, "Front line 3", within=1.5)
+        await pilot.pause()
+        plot = app.screen.query_one(GapChart).query_one(Plot)
+        drawn = "".join(plot.render_line(y).text for y in range(plot.size.height))
+        assert plot.size.height > 0
+        assert "█" in drawn
