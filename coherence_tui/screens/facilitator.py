@@ -158,7 +158,7 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
 
 
 def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> Path:
-    """Render and write one export atomically into exports/ beside the session file; returns its path."""
+    """Render one export and write it atomically into exports/ beside the session file."""
     text = export.render(snapshot, fmt, lang=lang)
     path = export.default_export_path(snapshot, fmt)
     partial = path.with_name(path.name + ".partial")
