@@ -46,6 +46,8 @@ class LiveSession:
 
     def _load(self, snapshot: SessionSnapshot) -> None:
         self._snapshot = snapshot
+        self._generation = snapshot.generation
+        self._behind = False
         self._settings = snapshot.settings
         self._state = snapshot.state
         self._participants: dict[str, Participant] = {p.code: p for p in snapshot.participants}
@@ -92,6 +94,8 @@ class LiveSession:
         gives the same tallies as a rebuild, at a fraction of its cost.
         """
         self._snapshot = snapshot
+        self._generation = snapshot.generation
+        self._behind = False
         self._state = snapshot.state
         now_counted: list[str] = []
         for participant in snapshot.participants:
@@ -177,7 +181,7 @@ class LiveSession:
 
         Returns True when ``report``, ``state`` or ``settings`` changed since the last call.
         """
-        if not self.store.changed():
+        if not self._behind and not self.store.changed():
             return False
         before = (self.report, self._settings, self._state)
         snapshot = self.store.snapshot()
@@ -189,9 +193,22 @@ class LiveSession:
 
     # -- writing -------------------------------------------------------------
 
+    def _wrote(self) -> None:
+        """After one of our writes: note whether another process wrote just before it.
+
+        A write re-reads the file under the lock, so the store's stat check no longer
+        reports the other process's change; a generation that moved by more than our one
+        write tells ``poll()`` to catch up all the same.
+        """
+        generation = self.store.generation
+        if generation != self._generation + 1:
+            self._behind = True
+        self._generation = generation
+
     def start_participant(self, level: Level, department: str | None) -> Participant:
         """A new anonymous participant, durable on return."""
         participant = self.store.add_participant(level, department)
+        self._wrote()
         self._participants[participant.code] = participant
         self._full.add_participant(participant)
         self._visible.add_participant(participant)
@@ -200,6 +217,7 @@ class LiveSession:
     def record_answer(self, participant: str, item: str, value: int | None) -> Answer:
         """Durable on return; ``report`` reflects it at once under ``UpdateRule.ANSWER``."""
         answer = self.store.record_answer(participant, item, value)
+        self._wrote()
         self._answers[(participant, item)] = answer
         self._full.record(participant, item, value)
         self._full_report = None
@@ -223,6 +241,7 @@ class LiveSession:
         if who is None or who.finished:
             return
         self.store.finish_participant(participant)
+        self._wrote()
         done = Participant(who.code, who.level, who.department, finished=True)
         self._participants[participant] = done
         if not self._counts_now(who):
@@ -233,6 +252,7 @@ class LiveSession:
 
     def update_state(self, state: SessionState) -> None:
         self.store.update_state(state)
+        self._wrote()
         rebuild = state.ended != self._state.ended
         self._state = state
         if rebuild:
@@ -240,6 +260,7 @@ class LiveSession:
 
     def update_settings(self, settings: SessionSettings) -> None:
         self.store.update_settings(settings)
+        self._wrote()
         self._settings = settings
         self._rebuild()
 

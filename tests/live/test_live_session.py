@@ -158,3 +158,18 @@ def test_a_language_chosen_for_this_process_also_translates_recommendations(tmp_
     live.set_language("pl")
     assert live.language == "pl"
     assert live.report.recommendations[0].text.startswith("Najsłabsza noga")
+
+
+def test_an_answer_from_another_kiosk_is_not_lost_behind_our_own_next_write(
+    tmp_path: Path,
+) -> None:
+    """Our write re-reads the file under the lock, so ``changed()`` no longer sees the
+    other kiosk's write; the live session must still pick it up."""
+    live = open_live(tmp_path, UpdateRule.ANSWER)
+    ours = live.start_participant(Level.BOARD, None)
+    other = SessionStore.open(tmp_path / "live.json")
+    theirs = other.add_participant(Level.FRONT_LINE)
+    other.record_answer(theirs.code, "D1", -2)
+    live.record_answer(ours.code, "D1", 2)  # before our projector polled
+    assert live.poll() is True
+    assert live.report.group(Level.FRONT_LINE).factors["declarations"] == -200.0
