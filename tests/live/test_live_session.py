@@ -173,3 +173,34 @@ def test_an_answer_from_another_kiosk_is_not_lost_behind_our_own_next_write(
     live.record_answer(ours.code, "D1", 2)  # before our projector polled
     assert live.poll() is True
     assert live.report.group(Level.FRONT_LINE).factors["declarations"] == -200.0
+
+
+def test_two_kiosks_interleaved_always_agree_with_a_fresh_load(tmp_path: Path) -> None:
+    import random
+
+    live = open_live(tmp_path, k=1)
+    other = SessionStore.open(tmp_path / "live.json")
+    rng = random.Random(11)
+    mine: list[str] = []
+    theirs: list[str] = []
+    for _step in range(60):
+        ours_turn = rng.random() < 0.5
+        codes = mine if ours_turn else theirs
+        roll = rng.random()
+        if roll < 0.2 or not codes:
+            level = rng.choice(list(Level))
+            new = live.start_participant(level, None) if ours_turn else other.add_participant(level)
+            codes.append(new.code)
+        elif roll < 0.3:
+            (live.finish_participant if ours_turn else other.finish_participant)(rng.choice(codes))
+        else:
+            record = live.record_answer if ours_turn else other.record_answer
+            record(rng.choice(codes), rng.choice(["D1", "R1", "B1"]), rng.choice([None, -1, 2]))
+        if rng.random() < 0.5:
+            live.poll()
+    other.record_answer(theirs[0], "B1", -2)
+    live.record_answer(mine[0], "B1", 2)  # our write last: changed() alone would miss theirs
+    live.poll()
+    fresh = LiveSession(SessionStore.open(tmp_path / "live.json"))
+    assert live.report.to_json() == fresh.report.to_json()
+    assert live.full_report.to_json() == fresh.full_report.to_json()
