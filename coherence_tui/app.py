@@ -31,23 +31,18 @@ True and:
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Static
 
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.screens.pin import PinGuard
 from coherence_tui.store import SessionStore
-
-if TYPE_CHECKING:
-    from textual.app import ComposeResult
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
 
@@ -65,17 +60,6 @@ def _default_language() -> str:
         if value:
             return "pl" if value.lower().startswith("pl") else "en"
     return "en"
-
-
-class UnavailableScreen(Screen[None]):
-    """Stands in for a screen another part of the app has not provided (yet)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.message, id="unavailable")
 
 
 class CoherenceApp(App[int]):
@@ -212,20 +196,16 @@ class CoherenceApp(App[int]):
         self.push_screen(FacilitatorScreen(self.live, kiosk_only=self.mode_name == "kiosk"))
 
     def _on_dashboard(self) -> bool:
-        screen = self.screen
-        return isinstance(screen, UnavailableScreen) or type(screen).__name__ == "DashboardScreen"
+        from coherence_tui.screens.dashboard import DashboardScreen
+
+        return isinstance(self.screen, DashboardScreen)
 
     def make_dashboard(self, *, readonly: bool) -> Screen[Any]:
-        """The dashboard screen, or a placeholder while it is not part of the build."""
-        from coherence_tui.i18n import t
-
-        if importlib.util.find_spec("coherence_tui.screens.dashboard") is None:
-            return UnavailableScreen(t("menu.no_dashboard", self.lang))
-        from coherence_tui.screens.dashboard import DashboardScreen  # type: ignore[import-not-found,unused-ignore]
+        """The dashboard for this session (read-only for a projector)."""
+        from coherence_tui.screens.dashboard import DashboardScreen
 
         assert self.live is not None
-        screen: Screen[Any] = DashboardScreen(self.live, readonly=readonly)
-        return screen
+        return DashboardScreen(self.live, readonly=readonly)
 
     def open_dashboard(self) -> None:
         self.push_screen(self.make_dashboard(readonly=False))

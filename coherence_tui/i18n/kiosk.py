@@ -68,7 +68,6 @@ EN: dict[str, str] = {
     "menu.quit": "Quit",
     "menu.exported": "Saved {path}",
     "menu.export_failed": "Export failed: {error}",
-    "menu.no_dashboard": "The dashboard is not available in this build.",
     "menu.end.confirm": "End the session? The kiosk will take no more answers.",
     "menu.quit.confirm": "Quit coherence-tui?",
     "menu.yes": "Yes",
@@ -120,7 +119,6 @@ EN: dict[str, str] = {
     "home.col.answers": "Answers",
     "home.unreadable": "unreadable: {error}",
     "home.no_sessions": "No sessions yet in {directory}.",
-    "home.demo_unavailable": "The demo is not available in this build.",
     "home.hint": "Tab moves between fields · Enter on a session resumes it · ctrl+q quits",
     # app
     "app.no_session": "No session to open.",
@@ -189,7 +187,6 @@ PL: dict[str, str] = {
     "menu.quit": "Zakończ program",
     "menu.exported": "Zapisano {path}",
     "menu.export_failed": "Eksport nie powiódł się: {error}",
-    "menu.no_dashboard": "Panel wyników nie jest dostępny w tej wersji.",
     "menu.end.confirm": "Zakończyć sesję? Kiosk nie przyjmie już odpowiedzi.",
     "menu.quit.confirm": "Zamknąć coherence-tui?",
     "menu.yes": "Tak",
@@ -239,7 +236,6 @@ PL: dict[str, str] = {
     "home.col.answers": "Odpowiedzi",
     "home.unreadable": "nie da się odczytać: {error}",
     "home.no_sessions": "Brak sesji w {directory}.",
-    "home.demo_unavailable": "Demo nie jest dostępne w tej wersji.",
     "home.hint": "Tab przechodzi między polami · Enter na sesji ją wznawia · ctrl+q kończy",
     "app.no_session": "Brak sesji do otwarcia.",
 }

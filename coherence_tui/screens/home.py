@@ -6,7 +6,6 @@ under it; "Create and start" checks them all again and only then writes the sess
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from pathlib import Path
 from typing import ClassVar
@@ -171,9 +170,6 @@ class HomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#home-demo")
     def demo(self) -> None:
-        if importlib.util.find_spec("coherence_tui.demo") is None:
-            self.notify(t("home.demo_unavailable", self.lang), severity="error")
-            return
         from coherence_tui.demo import ensure_demo
 
         try:
