@@ -189,8 +189,11 @@ def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> in
 
 def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
-        store = _open(args)  # refuse a bad session before the screen opens
-        return _run_app(start, args, store.path)
+        from coherence_tui.store import resolve_session_path
+
+        # The app opens (and so refuses a bad session) in its constructor, before the
+        # terminal switches to the screen: one open, one-line errors all the same.
+        return _run_app(start, args, resolve_session_path(args.session, _sessions_dir(args)))
 
     return command
 

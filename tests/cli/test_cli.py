@@ -168,6 +168,8 @@ def test_unknown_session_is_one_line_exit_one(run: Run) -> None:
         ("report", "ghost"),
         ("export", "ghost", "--format", "csv"),
         ("import", "ghost", "x.csv"),
+        ("dashboard", "ghost"),
+        ("kiosk", "ghost"),
     ):
         done = run(*args)
         assert done.returncode == 1, args
@@ -177,9 +179,10 @@ def test_unknown_session_is_one_line_exit_one(run: Run) -> None:
 def test_corrupt_session_is_refused_and_left_untouched(run: Run, session: Path) -> None:
     broken = session.read_bytes()[:-40]
     session.write_bytes(broken)
-    done = run("report", "acme")
-    assert done.returncode == 1 and str(session.name) in done.stderr
-    assert done.stderr.count("\n") == 1
+    for command in ("report", "dashboard", "kiosk", "run"):
+        done = run(command, "acme")
+        assert done.returncode == 1 and str(session.name) in done.stderr, command
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, command
     assert session.read_bytes() == broken
 
 
