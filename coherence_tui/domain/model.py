@@ -46,12 +46,16 @@ class StoolState(StrEnum):
 
 
 class UpdateRule(StrEnum):
-    """When the live dashboard moves."""
+    """When the live dashboard moves (scoring version 1; kept so old files still open).
+
+    Version 2 withdrew the per-answer rule: the room sees finished participants in
+    batches (``domain.disclosure.released``) whatever a session file says here.
+    """
 
     PARTICIPANT = "participant"
-    """After each completed participant: nobody can read one answer off a bar."""
+    """After finished participants, released in batches of 0 or at least k per level."""
     ANSWER = "answer"
-    """After every single answer."""
+    """Withdrawn: read from old files, behaves as ``PARTICIPANT``."""
 
 
 LEVELS: tuple[Level, ...] = (Level.BOARD, Level.MANAGEMENT, Level.FRONT_LINE)
@@ -181,7 +185,10 @@ class SessionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     k: int = Field(3, ge=1, le=100)
-    """Anonymity threshold: a group with fewer participants shows no figures."""
+    """Anonymity threshold: a group with fewer participants shows no figures.
+
+    Below 3 only in a rehearsal session (created so); see ``domain.disclosure.check_k_change``.
+    """
     departments: tuple[str, ...] = ()
     """The departments a participant may pick from (optional)."""
     update_rule: UpdateRule = UpdateRule.PARTICIPANT
@@ -226,6 +233,8 @@ class Participant:
     department: str | None = None
     finished: bool = False
     """Reached the thank-you screen (or was closed by the facilitator)."""
+    finished_at: str | None = None
+    """When (ISO 8601, UTC): orders the room's batched releases; never exported by default."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,25 +1,37 @@
-"""Recommendations: where to intervene first, from the figures of a report.
+"""Recommendations: where to look first, fired only on evidence (DESIGN.md, version 2).
 
-Each rule has a stable id, fires from thresholds that live with the
-questionnaire, carries the figures that triggered it and a sentence in the
-session's language (English or Polish). Rules never look at a suppressed
-group, so a recommendation cannot leak what the anonymity rule hides.
+Each rule has a stable id, thresholds that live with the questionnaire, the
+figures that triggered it, the level(s) it is about, the statements it cites
+with their text, and a sentence a facilitator can say in the room (English or
+Polish). Rules read published figures only (k, the per-item k, the audit), and
+every threshold is compared on exact values.
 
-Order, most important first: ``executive_disconnect`` (the top does not see
-what the front line sees), ``promise_gap``, ``execution_gap``,
-``weakest_leg``, ``divided_level``, ``largest_item_gaps``, ``lowest_items``.
+A paired rule (``promise_gap``, ``execution_gap``, ``compensating_effort``)
+fires for a publishable level when at least two of its participants have both
+factors, the mean of their differences reaches the threshold, and the lower
+bound of its 90 % t-interval is above 0: a difference noise alone would rarely
+produce at workshop sizes.
+
+Order, most important first: ``executive_disconnect``, ``blind_spot``,
+``promise_gap``, ``execution_gap``, ``compensating_effort``, ``weakest_leg``,
+``divided_level``, ``largest_item_gaps``, ``lowest_items``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, Questionnaire
+from coherence_tui.domain.report import Gap, Recommendation, r2, r2_interval
+from coherence_tui.domain.stats import exact, mean, mean_interval, population_variance
 
-from coherence_tui.domain.model import FACTORS, Factor, Level, Thresholds
-from coherence_tui.domain.report import ALL, GroupScores, ItemScores, Recommendation, r2
+BLIND_SPOT_SHARE = Fraction(30)
+"""The board's don't-know share (%) over a factor's items from which ``blind_spot`` looks."""
 
-Spread = Mapping[Level, Mapping[Factor, float | None]]
-"""Per unsuppressed level: population SD of its participants' own factor scores."""
+CITED = 3
+"""Statements a recommendation cites at most."""
 
 FACTOR_NAMES: dict[str, dict[Factor, str]] = {
     "en": {
@@ -43,239 +55,439 @@ LEVEL_NAMES: dict[str, dict[Level, str]] = {
     },
 }
 
+_AND = {"en": " and ", "pl": " i "}
+
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "executive_disconnect": (
-            "Executive disconnect: the board and the front line differ by {gap} on "
-            "{factor}. Put both in one room with the evidence before any new initiative."
+            "The board and the front line see {factor} differently: the board's score is "
+            "{gap} points {direction} (90 % interval {lo} to {hi}). Ask each side what it "
+            "sees day to day that the other may not."
+        ),
+        "executive_disconnect.higher": "higher",
+        "executive_disconnect.lower": "lower",
+        "blind_spot": (
+            "Blind spot on {factor}: the board answered \"don't know\" to {share} % of these "
+            "statements, while the front line scores them {score}. Ask the front line to "
+            "describe what actually happens there."
         ),
         "promise_gap": (
-            "Promise gap: declarations ({declarations}) outrun resources "
-            "({resources}) by {gap}. Fund and equip what has been promised, or "
-            "promise less."
+            "Promise gap at {levels}: what the company declares is rated {gap} points above "
+            "the resources people are given. Ask which promise lacks the tools, time or "
+            "authority to keep it."
         ),
         "execution_gap": (
-            "Execution gap: resources ({resources}) are not turning into behaviours "
-            "({behaviours}), a gap of {gap}. Look at habits, coaching and "
-            "recognition rather than more tools."
+            "Execution gap at {levels}: resources are rated {gap} points above what people "
+            "actually do with customers. Ask what stops the tools and procedures from being "
+            "used."
+        ),
+        "compensating_effort": (
+            "Compensating effort at {levels}: behaviours are rated {gap} points above the "
+            "resources behind them, so people make up with personal effort for what they are "
+            "not given. Ask how long that can last, and what would lighten the load."
         ),
         "weakest_leg": (
-            "Weakest leg: {factor} ({score}). Intervene here first: the stool is only "
-            "as steady as its shortest leg."
+            "Weakest leg: {factor} ({score}) is the lowest of the three for the whole "
+            "organisation. Start the discussion with the statements below."
         ),
         "divided_level": (
-            "Divided level: {level} disagrees widely among themselves on {factor} "
-            "(spread {sd}). Find out which teams see it differently before acting."
+            "{level} is divided on {factor}: individual scores spread by {sd} points. Ask for "
+            "examples from people who see it well and from people who do not."
         ),
         "largest_item_gaps": (
-            "Largest board - front line gaps: {items}. Discuss these statements with both "
-            "levels present."
+            "The board and the front line differ most on these statements. Read them out and "
+            "ask each side why it answered as it did."
         ),
-        "lowest_items": "Lowest-rated statements: {items}. Quick wins are most likely here.",
+        "lowest_items": (
+            "These statements are rated below zero across the organisation. Ask the room what "
+            "would have to change for people to agree with them."
+        ),
     },
     "pl": {
         "executive_disconnect": (
-            "Rozdźwięk na szczycie: zarząd i pierwsza linia różnią się o {gap} w obszarze "
-            "„{factor}”. Zanim ruszy nowa inicjatywa, posadźcie obie strony przy jednym stole "
-            "z tymi danymi."
+            "Zarząd i pierwsza linia różnie widzą obszar „{factor}”: ocena zarządu jest o "
+            "{gap} pkt {direction} (przedział 90 %: od {lo} do {hi}). Zapytajcie każdą ze "
+            "stron, co widzi na co dzień, a czego druga może nie widzieć."
+        ),
+        "executive_disconnect.higher": "wyższa",
+        "executive_disconnect.lower": "niższa",
+        "blind_spot": (
+            "Martwe pole w obszarze „{factor}”: zarząd odpowiedział „nie wiem” na {share} % "
+            "tych stwierdzeń, a pierwsza linia ocenia je na {score}. Poproście pierwszą linię, "
+            "by opisała, jak to wygląda w praktyce."
         ),
         "promise_gap": (
-            "Luka obietnic: deklaracje ({declarations}) wyprzedzają zasoby "
-            "({resources}) o {gap}. Zapewnijcie środki na to, co obiecano, albo "
-            "obiecujcie mniej."
+            "Luka obietnic ({levels}): deklaracje firmy są oceniane o {gap} pkt wyżej niż "
+            "zasoby, które ludzie dostają. Zapytajcie, której obietnicy brakuje narzędzi, "
+            "czasu lub uprawnień."
         ),
         "execution_gap": (
-            "Luka wykonania: zasoby ({resources}) nie przekładają się na zachowania "
-            "({behaviours}), różnica {gap}. Szukajcie przyczyn w nawykach, "
-            "coachingu i docenianiu, a nie w kolejnych narzędziach."
+            "Luka wykonania ({levels}): zasoby są oceniane o {gap} pkt wyżej niż to, co "
+            "ludzie faktycznie robią z klientami. Zapytajcie, co przeszkadza w korzystaniu z "
+            "narzędzi i procedur."
+        ),
+        "compensating_effort": (
+            "Nadrabianie wysiłkiem ({levels}): zachowania są oceniane o {gap} pkt wyżej niż "
+            "zasoby, które za nimi stoją; ludzie nadrabiają osobistym wysiłkiem to, czego nie "
+            "dostają. Zapytajcie, jak długo da się tak pracować i co by ich odciążyło."
         ),
         "weakest_leg": (
-            "Najsłabsza noga: {factor} ({score}). Tu zacznijcie: stołek jest tak "
-            "stabilny, jak jego najkrótsza noga."
+            "Najsłabsza noga: „{factor}” ({score}) to najniższa z trzech ocen całej "
+            "organizacji. Zacznijcie rozmowę od poniższych stwierdzeń."
         ),
         "divided_level": (
-            "Podzielony poziom: {level} ma bardzo różne zdania w obszarze „{factor}” "
-            "(rozrzut {sd}). Sprawdźcie, które zespoły widzą to inaczej, zanim zaczniecie "
-            "działać."
+            "{level}: zdania w obszarze „{factor}” są podzielone, indywidualne oceny różnią "
+            "się o {sd} pkt. Poproście o przykłady osoby, które oceniają go dobrze, i te, "
+            "które oceniają go źle."
         ),
         "largest_item_gaps": (
-            "Największe różnice między zarządem a pierwszą linią: {items}. Omówcie te "
-            "stwierdzenia w obecności obu poziomów."
+            "Przy tych stwierdzeniach zarząd i pierwsza linia różnią się najbardziej. "
+            "Przeczytajcie je na głos i zapytajcie każdą ze stron o powody jej odpowiedzi."
         ),
         "lowest_items": (
-            "Najniżej ocenione stwierdzenia: {items}. Tu najłatwiej o szybkie efekty."
+            "Te stwierdzenia mają w całej organizacji ocenę poniżej zera. Zapytajcie salę, co "
+            "musiałoby się zmienić, żeby ludzie mogli się z nimi zgodzić."
         ),
     },
 }
 
 
-def _signed(value: float) -> str:
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The published, exact figures the rules may read (built by the scoring engine)."""
+
+    published: tuple[Level, ...]
+    """Publishable levels."""
+    own: Mapping[Level, Mapping[str, Mapping[Factor, Fraction | None]]]
+    """Per publishable level, each counting participant's p(x, f)."""
+    factors: Mapping[Level, Mapping[Factor, Fraction | None]]
+    """Per publishable level, its factor scores (published items only)."""
+    item_means: Mapping[Level, Mapping[str, Fraction]]
+    """Per publishable level, its published item means."""
+    item_spread: Mapping[Level, Mapping[str, Fraction]]
+    """Per publishable level, the population variance of its published items' answers."""
+    all_factors: Mapping[Factor, Fraction | None]
+    board_front: Gap
+    board_front_exact: Mapping[Factor, Fraction | None]
+    board_dont_know: Mapping[Factor, tuple[int, int]]
+    """Per factor: (don't-know answers, all answers) of board participants to its items."""
+
+
+def _signed(value: Fraction | float) -> str:
     """A whole number with its sign (``+42``, ``-7``), ``0`` without one."""
     whole = round(value)
     return f"{whole:+d}" if whole else "0"
 
 
-def _text(language: str, rule: str, **values: Any) -> str:
-    """The rule's sentence; numbers become signed whole numbers, except spreads and gaps
-    named ``gap``/``sd`` in rules where the sign is implied by the wording."""
-    table = _TEXT.get(language, _TEXT["en"])
-    unsigned = {"sd"} | ({"gap"} if rule in ("promise_gap", "execution_gap") else set())
-    shown = {
-        key: (str(round(v)) if key in unsigned else _signed(v)) if isinstance(v, float | int) else v
-        for key, v in values.items()
-    }
-    return table[rule].format(**shown)
+def _whole(value: Fraction | float) -> str:
+    return str(round(value))
+
+
+def _levels_phrase(levels: Iterable[Level], lang: str) -> str:
+    names = [LEVEL_NAMES[lang][lv] for lv in levels]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + _AND[lang] + names[-1]
+
+
+class _Rules:
+    def __init__(self, evidence: Evidence, questionnaire: Questionnaire, language: str) -> None:
+        self.e = evidence
+        self.q = questionnaire
+        self.t = questionnaire.thresholds
+        self.lang = language if language in _TEXT else "en"
+        self.text = _TEXT[self.lang]
+        self.factor_names = FACTOR_NAMES[self.lang]
+        self.item_text = {item.id: item.text for item in questionnaire.items}
+        self.item_factor = {item.id: item.factor for item in questionnaire.items}
+        self.all_items = {
+            i: m
+            for i in self.item_text
+            if (m := mean([self.e.item_means[lv][i] for lv in self.e.published
+                          if i in self.e.item_means[lv]])) is not None
+        }
+
+    def cite(self, ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
+        return tuple((i, self.item_text[i]) for i in list(ids)[:CITED])
+
+    def lowest_of(self, means: Mapping[str, Fraction], factor: Factor | None) -> list[str]:
+        chosen = [i for i in means if factor is None or self.item_factor[i] is factor]
+        return sorted(chosen, key=lambda i: (means[i], i))
+
+    # -- rules -------------------------------------------------------------------
+
+    def executive_disconnect(self) -> Recommendation | None:
+        gap = self.e.board_front
+        if gap.suppressed:
+            return None
+        limit = exact(self.t.executive_disconnect)
+        wide = [
+            f
+            for f in FACTORS
+            if (g := self.e.board_front_exact[f]) is not None
+            and abs(g) >= limit
+            and gap.significant.get(f) is True
+        ]
+        if not wide:
+            return None
+        worst = max(wide, key=lambda f: (abs(self.e.board_front_exact[f]), -FACTORS.index(f)))
+        value = self.e.board_front_exact[worst]
+        assert value is not None
+        interval = gap.ci90[worst]
+        assert interval is not None
+        board, front = self.e.item_means[Level.BOARD], self.e.item_means[Level.FRONT_LINE]
+        both = [i for i in board if i in front and self.item_factor[i] is worst]
+        cited = sorted(both, key=lambda i: (-abs(board[i] - front[i]), i))
+        text = self.text["executive_disconnect"].format(
+            factor=self.factor_names[worst],
+            gap=_whole(abs(value)),
+            direction=self.text[
+                "executive_disconnect.higher" if value > 0 else "executive_disconnect.lower"
+            ],
+            lo=_signed(interval[0]),
+            hi=_signed(interval[1]),
+        )
+        return Recommendation(
+            "executive_disconnect",
+            text,
+            levels=(Level.BOARD, Level.FRONT_LINE),
+            items=self.cite(cited),
+            figures={
+                "factor": worst.value,
+                "gap": r2(value),
+                "ci90": r2_interval(interval),
+                "factors": [
+                    {
+                        "factor": f.value,
+                        "gap": r2(self.e.board_front_exact[f]),
+                        "ci90": r2_interval(gap.ci90[f]),
+                    }
+                    for f in wide
+                ],
+            },
+        )
+
+    def blind_spot(self) -> Recommendation | None:
+        if Level.BOARD not in self.e.published or Level.FRONT_LINE not in self.e.published:
+            return None
+        found = []
+        for f in FACTORS:
+            dont_know, answered = self.e.board_dont_know[f]
+            score = self.e.factors[Level.FRONT_LINE][f]
+            if (
+                answered
+                and Fraction(dont_know * 100, answered) >= BLIND_SPOT_SHARE
+                and score is not None
+                and score <= 0
+            ):
+                found.append((f, Fraction(dont_know * 100, answered), score))
+        if not found:
+            return None
+        f, share, score = found[0]
+        items = [i for i, fac in self.item_factor.items() if fac is f]
+        text = self.text["blind_spot"].format(
+            factor=self.factor_names[f], share=_whole(share), score=_signed(score)
+        )
+        return Recommendation(
+            "blind_spot",
+            text,
+            levels=(Level.BOARD, Level.FRONT_LINE),
+            items=self.cite(self.lowest_of(self.e.item_means[Level.FRONT_LINE], f)),
+            figures={
+                "factor": f.value,
+                "board_dont_know_pct": r2(share),
+                "front_line_score": r2(score),
+                "factors": [
+                    {"factor": fac.value, "board_dont_know_pct": r2(s), "front_line_score": r2(v)}
+                    for fac, s, v in found
+                ],
+                "statements": len(items),
+            },
+        )
+
+    def paired(
+        self, rule: str, higher: Factor, lower: Factor, threshold: float, cite: Factor
+    ) -> Recommendation | None:
+        limit = exact(threshold)
+        findings = []
+        for lv in self.e.published:
+            diffs = [
+                a - b
+                for own in self.e.own[lv].values()
+                if (a := own[higher]) is not None and (b := own[lower]) is not None
+            ]
+            if len(diffs) < 2:
+                continue
+            average = mean(diffs)
+            assert average is not None
+            interval = mean_interval(diffs)
+            if average >= limit and interval is not None and interval[0] > 0:
+                findings.append((lv, len(diffs), average, interval))
+        if not findings:
+            return None
+        levels = tuple(lv for lv, *_ in findings)
+        biggest = max(findings, key=lambda entry: entry[2])
+        means = {
+            i: m
+            for i in self.item_text
+            if (m := mean([self.e.item_means[lv][i] for lv in levels
+                          if i in self.e.item_means[lv]])) is not None
+        }
+        text = self.text[rule].format(
+            levels=_levels_phrase(levels, self.lang), gap=_whole(biggest[2])
+        )
+        return Recommendation(
+            rule,
+            text,
+            levels=levels,
+            items=self.cite(self.lowest_of(means, cite)),
+            figures={
+                "findings": [
+                    {
+                        "level": lv.value,
+                        "n": n,
+                        "difference": r2(average),
+                        "ci90": r2_interval(interval),
+                    }
+                    for lv, n, average, interval in findings
+                ]
+            },
+        )
+
+    def weakest_leg(self) -> Recommendation | None:
+        scores = self.e.all_factors
+        if any(scores[f] is None for f in FACTORS):
+            return None
+        weakest = min(FACTORS, key=lambda f: (scores[f], FACTORS.index(f)))
+        score = scores[weakest]
+        assert score is not None
+        text = self.text["weakest_leg"].format(
+            factor=self.factor_names[weakest], score=_signed(score)
+        )
+        return Recommendation(
+            "weakest_leg",
+            text,
+            levels=self.e.published,
+            items=self.cite(self.lowest_of(self.all_items, weakest)),
+            figures={"factor": weakest.value, "score": r2(score)},
+        )
+
+    def divided_level(self) -> Recommendation | None:
+        limit = exact(self.t.divided_level_sd) ** 2
+        found = []
+        for lv in self.e.published:
+            for f in FACTORS:
+                values = [v for own in self.e.own[lv].values() if (v := own[f]) is not None]
+                if len(values) >= 2:
+                    variance = population_variance(values)
+                    if variance >= limit:
+                        found.append((lv, f, variance))
+        if not found:
+            return None
+        lv, f, variance = max(
+            found, key=lambda e: (e[2], -LEVELS.index(e[0]), -FACTORS.index(e[1]))
+        )
+        spread = self.e.item_spread[lv]
+        cited = sorted(
+            (i for i in spread if self.item_factor[i] is f), key=lambda i: (-spread[i], i)
+        )
+        level_name = LEVEL_NAMES[self.lang][lv]
+        text = self.text["divided_level"].format(
+            level=level_name[:1].upper() + level_name[1:],
+            factor=self.factor_names[f],
+            sd=_whole(math.sqrt(variance)),
+        )
+        return Recommendation(
+            "divided_level",
+            text,
+            levels=tuple(dict.fromkeys(entry[0] for entry in found)),
+            items=self.cite(cited),
+            figures={
+                "level": lv.value,
+                "factor": f.value,
+                "sd": r2(math.sqrt(variance)),
+                "findings": [
+                    {"level": level.value, "factor": fac.value, "sd": r2(math.sqrt(var))}
+                    for level, fac, var in found
+                ],
+            },
+        )
+
+    def largest_item_gaps(self) -> Recommendation | None:
+        if Level.BOARD not in self.e.published or Level.FRONT_LINE not in self.e.published:
+            return None
+        board, front = self.e.item_means[Level.BOARD], self.e.item_means[Level.FRONT_LINE]
+        limit = exact(self.t.executive_disconnect)
+        wide = [i for i in board if i in front and abs(board[i] - front[i]) >= limit]
+        if not wide:
+            return None
+        wide.sort(key=lambda i: (-abs(board[i] - front[i]), i))
+        top = wide[:CITED]
+        return Recommendation(
+            "largest_item_gaps",
+            self.text["largest_item_gaps"],
+            levels=(Level.BOARD, Level.FRONT_LINE),
+            items=self.cite(top),
+            figures={
+                "item_gaps": [
+                    {
+                        "id": i,
+                        "board": r2(board[i]),
+                        "front_line": r2(front[i]),
+                        "gap": r2(board[i] - front[i]),
+                    }
+                    for i in top
+                ]
+            },
+        )
+
+    def lowest_items(self) -> Recommendation | None:
+        below = [i for i, m in self.all_items.items() if m < 0]
+        if not below:
+            return None
+        below.sort(key=lambda i: (self.all_items[i], i))
+        top = below[:CITED]
+        return Recommendation(
+            "lowest_items",
+            self.text["lowest_items"],
+            levels=self.e.published,
+            items=self.cite(top),
+            figures={"item_means": [{"id": i, "mean": r2(self.all_items[i])} for i in top]},
+        )
 
 
 def recommend(
-    *,
-    groups: Mapping[str, GroupScores],
-    items: Mapping[str, ItemScores],
-    spreads: Spread,
-    thresholds: Thresholds,
-    language: str,
+    evidence: Evidence, questionnaire: Questionnaire, language: str
 ) -> tuple[Recommendation, ...]:
-    """The recommendations for a report's figures, most important first."""
-    lang = language if language in _TEXT else "en"
-    names = FACTOR_NAMES[lang]
-    found: list[Recommendation] = []
-    whole = groups[ALL]
-    board, front = groups[Level.BOARD.value], groups[Level.FRONT_LINE.value]
-
-    if not board.suppressed and not front.suppressed:
-        gaps = {
-            f: b - fl
-            for f in FACTORS
-            if (b := board.factors.get(f)) is not None and (fl := front.factors.get(f)) is not None
-        }
-        wide = {f: g for f, g in gaps.items() if abs(g) >= thresholds.executive_disconnect}
-        if wide:
-            worst = max(wide, key=lambda f: abs(wide[f]))
-            found.append(
-                Recommendation(
-                    "executive_disconnect",
-                    _text(lang, "executive_disconnect", gap=wide[worst], factor=names[worst]),
-                    {
-                        "factor": worst.value,
-                        "gap": r2(wide[worst]),
-                        "gaps": {f.value: r2(g) for f, g in wide.items()},
-                    },
-                )
-            )
-
-    if not whole.suppressed:
-        d, r, b = (whole.factors.get(f) for f in FACTORS)
-        if d is not None and r is not None and d - r >= thresholds.promise_gap:
-            found.append(
-                Recommendation(
-                    "promise_gap",
-                    _text(lang, "promise_gap", declarations=d, resources=r, gap=d - r),
-                    {"declarations": r2(d), "resources": r2(r), "gap": r2(d - r)},
-                )
-            )
-        if r is not None and b is not None and r - b >= thresholds.execution_gap:
-            found.append(
-                Recommendation(
-                    "execution_gap",
-                    _text(lang, "execution_gap", resources=r, behaviours=b, gap=r - b),
-                    {"resources": r2(r), "behaviours": r2(b), "gap": r2(r - b)},
-                )
-            )
-        scored = {f: s for f in FACTORS if (s := whole.factors.get(f)) is not None}
-        if scored:
-            weakest = min(scored, key=lambda f: scored[f])
-            found.append(
-                Recommendation(
-                    "weakest_leg",
-                    _text(lang, "weakest_leg", factor=names[weakest], score=scored[weakest]),
-                    {"factor": weakest.value, "score": r2(scored[weakest])},
-                )
-            )
-
-    divided = [
-        (level, f, sd)
-        for level, spread in spreads.items()
-        for f in FACTORS
-        if (sd := spread.get(f)) is not None and sd >= thresholds.divided_level_sd
+    """The recommendations the published figures support, most important first."""
+    rules = _Rules(evidence, questionnaire, language)
+    t = questionnaire.thresholds
+    D, R, B = FACTORS  # noqa: N806 - the three legs, as in DESIGN.md
+    found = [
+        rules.executive_disconnect(),
+        rules.blind_spot(),
+        rules.paired("promise_gap", D, R, t.promise_gap, cite=R),
+        rules.paired("execution_gap", R, B, t.execution_gap, cite=B),
+        rules.paired("compensating_effort", B, R, t.execution_gap, cite=R),
+        rules.weakest_leg(),
+        rules.divided_level(),
+        rules.largest_item_gaps(),
+        rules.lowest_items(),
     ]
-    if divided:
-        level, f, sd = max(divided, key=lambda entry: entry[2])
-        found.append(
-            Recommendation(
-                "divided_level",
-                _text(
-                    lang, "divided_level", level=LEVEL_NAMES[lang][level], factor=names[f], sd=sd
-                ),
-                {
-                    "level": level.value,
-                    "factor": f.value,
-                    "sd": r2(sd),
-                    "levels": [
-                        {"level": lv.value, "factor": fc.value, "sd": r2(s)}
-                        for lv, fc, s in divided
-                    ],
-                },
-            )
-        )
+    return tuple(r for r in found if r is not None)
 
-    if not board.suppressed and not front.suppressed:
-        item_gaps = []
-        for item in items.values():
-            b_mean = item.levels[Level.BOARD].mean
-            f_mean = item.levels[Level.FRONT_LINE].mean
-            if b_mean is not None and f_mean is not None:
-                item_gaps.append((item, b_mean, f_mean, b_mean - f_mean))
-        item_gaps.sort(key=lambda entry: -abs(entry[3]))
-        top = item_gaps[:3]
-        if top:
-            found.append(
-                Recommendation(
-                    "largest_item_gaps",
-                    _text(
-                        lang,
-                        "largest_item_gaps",
-                        items=", ".join(f"{it.item_id} ({_signed(gap)})" for it, _, _, gap in top),
-                    ),
-                    {
-                        "items": [
-                            {
-                                "item": it.item_id,
-                                "factor": it.factor.value,
-                                "area": it.area,
-                                "board": r2(b_mean),
-                                "front_line": r2(f_mean),
-                                "gap": r2(gap),
-                            }
-                            for it, b_mean, f_mean, gap in top
-                        ]
-                    },
-                )
-            )
 
-    if not whole.suppressed:
-        rated = [(it, m) for it in items.values() if (m := it.all.mean) is not None]
-        rated.sort(key=lambda entry: entry[1])
-        lowest = rated[:3]
-        if lowest:
-            found.append(
-                Recommendation(
-                    "lowest_items",
-                    _text(
-                        lang,
-                        "lowest_items",
-                        items=", ".join(f"{it.item_id} ({_signed(m)})" for it, m in lowest),
-                    ),
-                    {
-                        "items": [
-                            {
-                                "item": it.item_id,
-                                "factor": it.factor.value,
-                                "area": it.area,
-                                "mean": r2(m),
-                            }
-                            for it, m in lowest
-                        ]
-                    },
-                )
-            )
-    return tuple(found)
+def rule_ids() -> tuple[str, ...]:
+    """Every recommendation id, in priority order."""
+    return (
+        "executive_disconnect",
+        "blind_spot",
+        "promise_gap",
+        "execution_gap",
+        "compensating_effort",
+        "weakest_leg",
+        "divided_level",
+        "largest_item_gaps",
+        "lowest_items",
+    )
+

@@ -1,8 +1,10 @@
 """The frozen result of scoring a session: what every screen and export shows.
 
 A ``Report`` is immutable: the dashboard gets a *new* one after each change,
-and ``report --json`` prints ``Report.to_json()``, so the room and the analyst
-always see the same figures.
+and ``report --json`` prints ``Report.to_json()`` (DESIGN.md format 2), so the
+room and the analyst always see the same figures. Every decision (k, the
+audit, thresholds, ties) was taken on exact values before the report was
+built; the floats here are for showing and writing only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, StoolState
+from coherence_tui.domain.stats import Interval
+
+REPORT_FORMAT = 2
+"""The ``format`` of ``report --json``."""
 
 ALL = "all"
 """The organisation group: every level weighted the same."""
@@ -22,10 +29,12 @@ GAP_PAIRS: tuple[tuple[Level, Level], ...] = (
     (Level.MANAGEMENT, Level.FRONT_LINE),
 )
 
+DEPARTMENT_PREFIX = "department:"
+
 
 def department_key(name: str) -> str:
     """The group key of a department, as in ``report --json``."""
-    return f"department:{name}"
+    return f"{DEPARTMENT_PREFIX}{name}"
 
 
 def gap_key(a: Level, b: Level) -> str:
@@ -34,26 +43,34 @@ def gap_key(a: Level, b: Level) -> str:
 
 def r2(value: float | None) -> float | None:
     """Round a figure to 2 decimals for output; ``None`` stays ``None``."""
-    return None if value is None else round(value, 2)
+    return None if value is None else round(float(value), 2)
+
+
+def r2_interval(interval: Interval | None) -> list[float] | None:
+    return None if interval is None else [round(interval[0], 2), round(interval[1], 2)]
 
 
 @dataclass(frozen=True, slots=True)
 class GroupScores:
     """Figures for one group (``all``, a level, or a department).
 
-    When ``suppressed`` every figure is ``None``: only ``n`` may be shown.
+    When ``suppressed`` every figure is empty: only ``n`` and the reason may be shown.
     """
 
     key: str
     n: int
     """Participants of this group who gave any answer (don't know counts)."""
     suppressed: bool
-    factors: Mapping[Factor, float | None]
-    agree_pct: Mapping[Factor, float | None]
-    """Mean of the items' agree % per factor (the dashboard's second metric)."""
-    overall: float | None
-    imbalance: float | None
-    stool: StoolState | None
+    reason: Suppression | None = None
+    factors: Mapping[Factor, float | None] = field(default_factory=dict)
+    ci90: Mapping[Factor, Interval | None] = field(default_factory=dict)
+    favourable_pct: Mapping[Factor, float | None] = field(default_factory=dict)
+    """Mean favourable % of the items each factor score uses."""
+    overall: float | None = None
+    imbalance: float | None = None
+    stool: StoolState | None = None
+    stool_confident: bool | None = None
+    """Whether the 90 % interval of the stool's widest gap lies inside the state's band."""
 
     @property
     def has_scores(self) -> bool:
@@ -62,24 +79,30 @@ class GroupScores:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "suppressed": self.suppressed}
         if self.suppressed:
+            if self.reason is not None:
+                out["suppressed_reason"] = self.reason.value
             return out
         out["factors"] = {f.value: r2(self.factors.get(f)) for f in FACTORS}
+        out["ci90"] = {f.value: r2_interval(self.ci90.get(f)) for f in FACTORS}
+        out["favourable_pct"] = {f.value: r2(self.favourable_pct.get(f)) for f in FACTORS}
         out["overall"] = r2(self.overall)
         out["imbalance"] = r2(self.imbalance)
         out["stool"] = None if self.stool is None else self.stool.value
-        out["agree_pct"] = {f.value: r2(self.agree_pct.get(f)) for f in FACTORS}
+        out["stool_confident"] = self.stool_confident
         return out
 
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """``a`` minus ``b`` per factor and overall; suppressed if either level is."""
+    """``a`` minus ``b`` per factor and overall; suppressed unless both are publishable."""
 
     a: Level
     b: Level
     suppressed: bool
-    factors: Mapping[Factor, float | None]
-    overall: float | None
+    factors: Mapping[Factor, float | None] = field(default_factory=dict)
+    overall: float | None = None
+    ci90: Mapping[Factor, Interval | None] = field(default_factory=dict)
+    significant: Mapping[Factor, bool | None] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -92,26 +115,35 @@ class Gap:
         for f in FACTORS:
             out[f.value] = r2(self.factors.get(f))
         out["overall"] = r2(self.overall)
+        out["ci90"] = {f.value: r2_interval(self.ci90.get(f)) for f in FACTORS}
+        out["significant"] = {f.value: self.significant.get(f) for f in FACTORS}
         return out
 
 
 @dataclass(frozen=True, slots=True)
 class ItemFigures:
-    """One item's figures within one group."""
+    """One item's figures within one publishable level.
+
+    ``published`` is False when fewer than k real answers stand behind the item:
+    then only the counts are shown.
+    """
 
     n: int
-    """Participants of the group who answered this item (don't know counts)."""
-    suppressed: bool
-    mean: float | None
-    agree_pct: float | None
+    """Answers to the item, don't know included."""
+    real: int
+    """Answers other than don't know."""
+    published: bool
+    mean: float | None = None
+    favourable_pct: float | None = None
+    dont_know_pct: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"n": self.n}
-        if self.suppressed:
-            out["suppressed"] = True
+        out: dict[str, Any] = {"n": self.n, "real": self.real}
+        if not self.published:
             return out
         out["mean"] = r2(self.mean)
-        out["agree_pct"] = r2(self.agree_pct)
+        out["favourable_pct"] = r2(self.favourable_pct)
+        out["dont_know_pct"] = r2(self.dont_know_pct)
         return out
 
 
@@ -123,27 +155,40 @@ class ItemScores:
     text: str
     reverse: bool
     levels: Mapping[Level, ItemFigures]
-    all: ItemFigures
+    """Publishable levels only: a level below k shows nothing per item."""
+    all_mean: float | None
+    all_favourable_pct: float | None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "factor": self.factor.value,
             "area": self.area,
-            "levels": {lv.value: self.levels[lv].to_json() for lv in LEVELS},
-            "all": self.all.to_json(),
+            "reverse": self.reverse,
+            "text": self.text,
+            "levels": {lv.value: self.levels[lv].to_json() for lv in LEVELS if lv in self.levels},
+            "all": {"mean": r2(self.all_mean), "favourable_pct": r2(self.all_favourable_pct)},
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """Where to intervene: a stable id, a sentence, and the figures behind it."""
+    """Where to intervene: a stable id, a sentence, the statements and figures behind it."""
 
     id: str
     text: str
+    levels: tuple[Level, ...] = ()
+    items: tuple[tuple[str, str], ...] = ()
+    """(item id, statement text) of the statements it cites."""
     figures: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, **self.figures}
+        out: dict[str, Any] = {"id": self.id, "text": self.text}
+        if self.levels:
+            out["levels"] = [lv.value for lv in self.levels]
+        if self.items:
+            out["items"] = [{"id": item_id, "text": text} for item_id, text in self.items]
+        out.update(self.figures)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +199,7 @@ class Report:
     questionnaire: str
     k: int
     groups: Mapping[str, GroupScores]
-    """``all``, each level, each department, in that order."""
+    """``all``, each level, each department (largest first), in that order."""
     gaps: Mapping[str, Gap]
     items: Mapping[str, ItemScores]
     recommendations: tuple[Recommendation, ...]
@@ -170,8 +215,9 @@ class Report:
         return {lv: self.groups[lv.value].n for lv in LEVELS}
 
     def to_json(self) -> dict[str, Any]:
-        """The ``report --json`` document (DESIGN.md), figures rounded to 2 decimals."""
+        """The ``report --json`` document (DESIGN.md, format 2), figures rounded to 2 decimals."""
         return {
+            "format": REPORT_FORMAT,
             "session": self.session,
             "questionnaire": self.questionnaire,
             "k": self.k,

@@ -1,18 +1,25 @@
-"""The scoring engine: DESIGN.md *Scoring*, exactly, one answer at a time.
+"""The scoring engine: DESIGN.md *Scoring* (version 2), exactly, one answer at a time.
 
-A ``Tally`` keeps running sums per (group, item) and per (participant,
+A ``Tally`` keeps running integer sums per (group, item) and per (participant,
 factor). Recording an answer is O(1); ``report()`` costs O(groups x items +
-participants), independent of how many answers the session holds, so the live
-dashboard can ask for a fresh ``Report`` after every answer of a
-10,000-answer session.
+participants), independent of how many answers the session holds. Every figure
+a threshold or a tie looks at is an exact ``Fraction``; only standard
+deviations, t quantiles and interval bounds are floats (``domain.stats``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
+from coherence_tui.domain.disclosure import (
+    Audit,
+    Cell,
+    Suppression,
+    audit_departments,
+    publishable,
+)
 from coherence_tui.domain.model import (
     ANSWER_VALUES,
     FACTORS,
@@ -25,7 +32,7 @@ from coherence_tui.domain.model import (
     StoolState,
     Thresholds,
 )
-from coherence_tui.domain.recommend import Spread, recommend
+from coherence_tui.domain.recommend import Evidence, recommend
 from coherence_tui.domain.report import (
     ALL,
     GAP_PAIRS,
@@ -37,64 +44,109 @@ from coherence_tui.domain.report import (
     department_key,
     gap_key,
 )
+from coherence_tui.domain.stats import (
+    Interval,
+    excludes_zero,
+    exact,
+    mean,
+    mean_interval,
+    present_mean,
+    welch_interval,
+)
+
+MIN_PUBLISHED_ITEMS = 3
+"""A factor score (or gap) needs this many published items (or all, for a smaller factor)."""
 
 
-def stool_state(imbalance: float, thresholds: Thresholds) -> StoolState:
+def stool_state(imbalance: Fraction, thresholds: Thresholds) -> StoolState:
     """``stable`` below the wobbly threshold, ``wobbly`` below tipping, else ``tipping``."""
-    if imbalance < thresholds.stool_wobbly:
+    if imbalance < exact(thresholds.stool_wobbly):
         return StoolState.STABLE
-    if imbalance < thresholds.stool_tipping:
+    if imbalance < exact(thresholds.stool_tipping):
         return StoolState.WOBBLY
     return StoolState.TIPPING
 
 
-def _mean(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
+def state_band_holds(interval: Interval, state: StoolState, thresholds: Thresholds) -> bool:
+    """Whether an interval of the stool's gap lies wholly inside the band of ``state``."""
+    lo, hi = interval
+    wobbly, tipping = float(thresholds.stool_wobbly), float(thresholds.stool_tipping)
+    if state is StoolState.STABLE:
+        return hi < wobbly
+    if state is StoolState.WOBBLY:
+        return lo >= wobbly and hi < tipping
+    return lo >= tipping
+
+
+def _f(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
 
 
 class _ItemSums:
     """Running sums for one item within one group."""
 
-    __slots__ = ("answered", "total", "counted", "agreed")
+    __slots__ = ("answered", "total", "squares", "real", "favourable")
 
     def __init__(self) -> None:
         self.answered = 0
         """Answers of any kind, don't know included."""
         self.total = 0
-        """Sum of adjusted (reverse-negated) non-null values."""
-        self.counted = 0
-        """Non-null answers."""
-        self.agreed = 0
-        """Non-null answers of +1 or +2 after reversing."""
+        """Sum of adjusted (reverse-negated) real answers."""
+        self.squares = 0
+        """Sum of their squares (for the spread of a divided level's statements)."""
+        self.real = 0
+        """Answers other than don't know."""
+        self.favourable = 0
+        """Real answers of +1 or +2 after reversing."""
 
     def add(self, adjusted: int | None, sign: int) -> None:
         self.answered += sign
         if adjusted is not None:
             self.total += sign * adjusted
-            self.counted += sign
+            self.squares += sign * adjusted * adjusted
+            self.real += sign
             if adjusted > 0:
-                self.agreed += sign
+                self.favourable += sign
 
     @property
-    def mean(self) -> float | None:
-        return self.total * 100 / self.counted if self.counted else None
+    def mean(self) -> Fraction | None:
+        return Fraction(self.total * 100, self.real) if self.real else None
 
     @property
-    def agree_pct(self) -> float | None:
-        return self.agreed * 100 / self.counted if self.counted else None
+    def variance(self) -> Fraction | None:
+        """Population variance of the real answers (x 100 squared, like the mean)."""
+        if not self.real:
+            return None
+        mu = Fraction(self.total, self.real)
+        return (Fraction(self.squares, self.real) - mu * mu) * 10_000
+
+    @property
+    def favourable_pct(self) -> Fraction | None:
+        return Fraction(self.favourable * 100, self.real) if self.real else None
+
+    @property
+    def dont_know_pct(self) -> Fraction | None:
+        dont_know = self.answered - self.real
+        return Fraction(dont_know * 100, self.answered) if self.answered else None
 
 
 @dataclass(frozen=True, slots=True)
-class _RawGroup:
-    """A group's figures before suppression is applied."""
+class _Exact:
+    """One group's exact figures, before they are frozen into ``GroupScores``."""
 
+    key: str
     n: int
-    item_means: Mapping[str, float | None]
-    item_agree: Mapping[str, float | None]
-    item_answered: Mapping[str, int]
-    factors: Mapping[Factor, float | None]
-    factor_agree: Mapping[Factor, float | None]
+    reason: Suppression | None
+    item_means: Mapping[str, Fraction]
+    """Published items only."""
+    item_favourable: Mapping[str, Fraction]
+    factors: Mapping[Factor, Fraction | None]
+    favourable: Mapping[Factor, Fraction | None]
+    members: tuple[str, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.reason is not None
 
 
 class Tally:
@@ -124,12 +176,12 @@ class Tally:
         self._sums: dict[str, dict[str, _ItemSums]] = {
             g: {item_id: _ItemSums() for item_id in self._items} for g in group_keys
         }
-        self._group_n: dict[str, int] = dict.fromkeys(group_keys, 0)
         self._participants: dict[str, Participant] = {}
         self._values: dict[tuple[str, str], int | None] = {}
         self._answer_count: dict[str, int] = {}
-        # Per participant and factor: [sum of adjusted values, non-null count].
+        # Per participant and factor: [sum of adjusted real answers, real answers].
         self._own: dict[str, dict[Factor, list[int]]] = {}
+        self._audits: dict[frozenset[tuple[Cell, int]], Audit] = {}
 
     # -- feeding -----------------------------------------------------------------
 
@@ -144,7 +196,6 @@ class Tally:
             self.departments = (*self.departments, participant.department)
             key = department_key(participant.department)
             self._sums[key] = {item_id: _ItemSums() for item_id in self._items}
-            self._group_n[key] = 0
         self._participants[participant.code] = participant
         self._answer_count[participant.code] = 0
         self._own[participant.code] = {f: [0, 0] for f in FACTORS}
@@ -173,9 +224,6 @@ class Tally:
                 own[1] -= 1
         else:
             self._answer_count[participant] += 1
-            if self._answer_count[participant] == 1:
-                for g in groups:
-                    self._group_n[g] += 1
         new = self._adjusted(item, value)
         self._values[key] = value
         for g in groups:
@@ -217,110 +265,183 @@ class Tally:
 
     # -- figures -----------------------------------------------------------------
 
-    def _raw(self, group: str) -> _RawGroup:
-        sums = self._sums[group]
-        means = {i: s.mean for i, s in sums.items()}
-        agree = {i: s.agree_pct for i, s in sums.items()}
-        return _RawGroup(
-            n=self._group_n[group],
-            item_means=means,
-            item_agree=agree,
-            item_answered={i: s.answered for i, s in sums.items()},
-            factors={f: _mean(means[i] for i in ids) for f, ids in self._factor_items.items()},
-            factor_agree={f: _mean(agree[i] for i in ids) for f, ids in self._factor_items.items()},
+    def counting(self) -> list[Participant]:
+        """Participants who gave at least one answer (don't know counts)."""
+        return [p for code, p in self._participants.items() if self._answer_count[code]]
+
+    def cells(self) -> dict[Cell, int]:
+        """Counting participants per (level, department-or-None)."""
+        out: dict[Cell, int] = {}
+        for p in self.counting():
+            out[(p.level, p.department)] = out.get((p.level, p.department), 0) + 1
+        return out
+
+    def audit(self) -> Audit:
+        """The departments' subtraction audit for the participants counting now."""
+        cells = self.cells()
+        key = frozenset(cells.items())
+        audit = self._audits.get(key)
+        if audit is None:
+            audit = audit_departments(cells, self.k)
+            self._audits[key] = audit
+        return audit
+
+    def p(self, participant: str, factor: Factor) -> Fraction | None:
+        """100 x the mean of the participant's real answers to the factor's items."""
+        total, real = self._own[participant][factor]
+        return Fraction(total * 100, real) if real else None
+
+    def _needed(self, factor: Factor) -> int:
+        return min(MIN_PUBLISHED_ITEMS, len(self._factor_items[factor]))
+
+    def _exact(self, key: str, members: tuple[str, ...], reason: Suppression | None) -> _Exact:
+        sums = self._sums[key]
+        means: dict[str, Fraction] = {}
+        favourable: dict[str, Fraction] = {}
+        if reason is None:
+            for item_id, s in sums.items():
+                if s.real >= self.k:
+                    means[item_id] = s.mean  # type: ignore[assignment]
+                    favourable[item_id] = s.favourable_pct  # type: ignore[assignment]
+        factors: dict[Factor, Fraction | None] = {}
+        fav: dict[Factor, Fraction | None] = {}
+        for f, ids in self._factor_items.items():
+            used = [i for i in ids if i in means]
+            if reason is None and len(used) >= self._needed(f):
+                factors[f] = mean([means[i] for i in used])
+                fav[f] = mean([favourable[i] for i in used])
+            else:
+                factors[f] = fav[f] = None
+        return _Exact(key, len(members), reason, means, favourable, factors, fav, members)
+
+    def _group_scores(self, g: _Exact, *, intervals: bool) -> GroupScores:
+        if g.suppressed:
+            return GroupScores(g.key, g.n, True, g.reason)
+        thresholds = self.questionnaire.thresholds
+        present = [v for v in g.factors.values() if v is not None]
+        overall = mean(present)
+        imbalance = max(present) - min(present) if len(present) >= 2 else None
+        state = None if imbalance is None else stool_state(imbalance, thresholds)
+        ci90: dict[Factor, Interval | None] = dict.fromkeys(FACTORS)
+        confident: bool | None = None
+        if intervals:
+            for f in FACTORS:
+                score = g.factors[f]
+                if score is not None:
+                    own = [v for c in g.members if (v := self.p(c, f)) is not None]
+                    ci90[f] = mean_interval(own, centre=score)
+            if state is not None:
+                confident = self._stool_confident(g, state)
+        return GroupScores(
+            key=g.key,
+            n=g.n,
+            suppressed=False,
+            factors={f: _f(v) for f, v in g.factors.items()},
+            ci90=ci90,
+            favourable_pct={f: _f(v) for f, v in g.favourable.items()},
+            overall=_f(overall),
+            imbalance=_f(imbalance),
+            stool=state,
+            stool_confident=confident,
         )
 
-    def _scores(
-        self,
-        key: str,
-        n: int,
-        suppressed: bool,
-        factors: Mapping[Factor, float | None],
-        agree: Mapping[Factor, float | None],
-    ) -> GroupScores:
-        if suppressed:
-            return GroupScores(key, n, True, {}, {}, None, None, None)
-        present = [v for v in factors.values() if v is not None]
-        overall = sum(present) / len(present) if present else None
-        imbalance = max(present) - min(present) if present else None
-        state = None if imbalance is None else stool_state(imbalance, self.questionnaire.thresholds)
-        return GroupScores(key, n, False, dict(factors), dict(agree), overall, imbalance, state)
+    def _stool_confident(self, g: _Exact, state: StoolState) -> bool:
+        """Paired interval of p(hi) - p(lo) inside the band of the state shown."""
+        scored = [f for f in FACTORS if g.factors[f] is not None]
+        hi = max(scored, key=lambda f: (g.factors[f], -FACTORS.index(f)))
+        rest = [f for f in scored if f is not hi]
+        lo = min(rest, key=lambda f: (g.factors[f], FACTORS.index(f)))
+        diffs = self.paired(g.members, hi, lo)
+        interval = mean_interval(diffs)
+        if interval is None:
+            return False
+        return state_band_holds(interval, state, self.questionnaire.thresholds)
 
-    def _spread(self, level: Level) -> dict[Factor, float | None]:
-        """Population SD per factor of the level's participants' own factor scores."""
-        spread: dict[Factor, float | None] = {}
-        members = [c for c, p in self._participants.items() if p.level is level]
-        for f in FACTORS:
-            scores = [own[0] * 100 / own[1] for c in members if (own := self._own[c][f])[1] > 0]
-            if not scores:
-                spread[f] = None
-                continue
-            mu = sum(scores) / len(scores)
-            spread[f] = math.sqrt(sum((s - mu) ** 2 for s in scores) / len(scores))
-        return spread
+    def paired(self, members: Iterable[str], a: Factor, b: Factor) -> list[Fraction]:
+        """p(x, a) - p(x, b) over the members with both."""
+        out = []
+        for code in members:
+            pa, pb = self.p(code, a), self.p(code, b)
+            if pa is not None and pb is not None:
+                out.append(pa - pb)
+        return out
 
     def report(self) -> Report:
-        """Every figure of DESIGN.md *Scoring*, suppression applied, as a new frozen Report."""
+        """Every figure of DESIGN.md *Scoring*, disclosure applied, as a new frozen Report."""
         k = self.k
-        raw = {lv: self._raw(lv.value) for lv in LEVELS}
-        hidden = {lv: raw[lv].n < k for lv in LEVELS}
-        answered = [lv for lv in LEVELS if raw[lv].n > 0]
-        weighted = [lv for lv in answered if not hidden[lv]] or answered
-        total = sum(raw[lv].n for lv in LEVELS)
-        all_hidden = total < k
+        counting = self.counting()
+        level_members = {
+            lv: tuple(p.code for p in counting if p.level is lv) for lv in LEVELS
+        }
+        levels = {
+            lv: self._exact(
+                lv.value,
+                level_members[lv],
+                None if publishable(len(level_members[lv]), k) else Suppression.FEWER_THAN_K,
+            )
+            for lv in LEVELS
+        }
+        published = [lv for lv in LEVELS if not levels[lv].suppressed]
 
-        groups: dict[str, GroupScores] = {}
-        all_factors = {f: _mean(raw[lv].factors[f] for lv in weighted) for f in FACTORS}
-        all_agree = {f: _mean(raw[lv].factor_agree[f] for lv in weighted) for f in FACTORS}
-        groups[ALL] = self._scores(ALL, total, all_hidden, all_factors, all_agree)
+        audit = self.audit()
+        dept_members = {
+            d: tuple(p.code for p in counting if p.department == d) for d in self.departments
+        }
+        dept_order = sorted(self.departments, key=lambda d: (-len(dept_members[d]), d))
+        departments = {
+            d: self._exact(
+                department_key(d),
+                dept_members[d],
+                audit.suppressed.get(d)
+                if len(dept_members[d]) >= k
+                else Suppression.FEWER_THAN_K,
+            )
+            for d in dept_order
+        }
+
+        whole = self._all(levels, published, len(counting))
+        groups: dict[str, GroupScores] = {ALL: whole}
         for lv in LEVELS:
-            r = raw[lv]
-            groups[lv.value] = self._scores(lv.value, r.n, hidden[lv], r.factors, r.factor_agree)
-        for dept in self.departments:
-            key = department_key(dept)
-            r = self._raw(key)
-            groups[key] = self._scores(key, r.n, r.n < k, r.factors, r.factor_agree)
+            groups[lv.value] = self._group_scores(levels[lv], intervals=True)
+        for d in dept_order:
+            groups[department_key(d)] = self._group_scores(departments[d], intervals=True)
 
         gaps: dict[str, Gap] = {}
+        exact_gaps: dict[str, dict[Factor, Fraction | None]] = {}
         for a, b in GAP_PAIRS:
-            ga, gb = groups[a.value], groups[b.value]
-            if ga.suppressed or gb.suppressed:
-                gaps[gap_key(a, b)] = Gap(a, b, True, {}, None)
-                continue
-            diff = {f: _minus(ga.factors.get(f), gb.factors.get(f)) for f in FACTORS}
-            gaps[gap_key(a, b)] = Gap(a, b, False, diff, _minus(ga.overall, gb.overall))
+            gap, factor_gaps = self._gap(levels[a], levels[b], a, b)
+            gaps[gap_key(a, b)] = gap
+            exact_gaps[gap_key(a, b)] = factor_gaps
 
-        items: dict[str, ItemScores] = {}
-        for item in self.questionnaire.items:
-            levels = {
-                lv: ItemFigures(
-                    n=raw[lv].item_answered[item.id],
-                    suppressed=hidden[lv],
-                    mean=None if hidden[lv] else raw[lv].item_means[item.id],
-                    agree_pct=None if hidden[lv] else raw[lv].item_agree[item.id],
+        items = self._items_report(levels, published)
+        board_sums = self._sums[Level.BOARD.value]
+        evidence = Evidence(
+            published=tuple(published),
+            own={
+                lv: {c: {f: self.p(c, f) for f in FACTORS} for c in levels[lv].members}
+                for lv in published
+            },
+            factors={lv: dict(levels[lv].factors) for lv in published},
+            item_means={lv: dict(levels[lv].item_means) for lv in published},
+            item_spread={
+                lv: {
+                    i: self._sums[lv.value][i].variance  # type: ignore[misc]
+                    for i in levels[lv].item_means
+                }
+                for lv in published
+            },
+            all_factors={f: _exact_all(levels, published, f) for f in FACTORS},
+            board_front=gaps[gap_key(Level.BOARD, Level.FRONT_LINE)],
+            board_front_exact=exact_gaps[gap_key(Level.BOARD, Level.FRONT_LINE)],
+            board_dont_know={
+                f: (
+                    sum(board_sums[i].answered - board_sums[i].real for i in ids),
+                    sum(board_sums[i].answered for i in ids),
                 )
-                for lv in LEVELS
-            }
-            whole = ItemFigures(
-                n=sum(raw[lv].item_answered[item.id] for lv in LEVELS),
-                suppressed=all_hidden,
-                mean=None if all_hidden else _mean(raw[lv].item_means[item.id] for lv in weighted),
-                agree_pct=None
-                if all_hidden
-                else _mean(raw[lv].item_agree[item.id] for lv in weighted),
-            )
-            items[item.id] = ItemScores(
-                item.id, item.factor, item.area, item.text, item.reverse, levels, whole
-            )
-
-        spreads: Spread = {lv: self._spread(lv) for lv in LEVELS if not hidden[lv] and raw[lv].n}
-        recommendations = recommend(
-            groups=groups,
-            items=items,
-            spreads=spreads,
-            thresholds=self.questionnaire.thresholds,
-            language=self.language,
+                for f, ids in self._factor_items.items()
+            },
         )
+        recommendations = recommend(evidence, self.questionnaire, self.language)
         return Report(
             session=self.session,
             questionnaire=self.questionnaire.id,
@@ -329,10 +450,85 @@ class Tally:
             gaps=gaps,
             items=items,
             recommendations=recommendations,
-            participants=total,
+            participants=len(counting),
             answers=len(self._values),
         )
 
+    def _all(self, levels: Mapping[Level, _Exact], published: list[Level], n: int) -> GroupScores:
+        if not published:
+            return GroupScores(ALL, n, True, Suppression.FEWER_THAN_K)
+        factors = {f: _exact_all(levels, published, f) for f in FACTORS}
+        favourable = {
+            f: present_mean([levels[lv].favourable[f] for lv in published]) for f in FACTORS
+        }
+        g = _Exact(ALL, n, None, {}, {}, factors, favourable, ())
+        scores = self._group_scores(g, intervals=False)
+        return scores
 
-def _minus(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
+    def _gap(
+        self, a: _Exact, b: _Exact, la: Level, lb: Level
+    ) -> tuple[Gap, dict[Factor, Fraction | None]]:
+        if a.suppressed or b.suppressed:
+            return Gap(la, lb, True), dict.fromkeys(FACTORS)
+        diffs: dict[Factor, Fraction | None] = {}
+        ci90: dict[Factor, Interval | None] = {}
+        significant: dict[Factor, bool | None] = {}
+        for f, ids in self._factor_items.items():
+            both = [i for i in ids if i in a.item_means and i in b.item_means]
+            if len(both) < self._needed(f):
+                diffs[f], ci90[f], significant[f] = None, None, None
+                continue
+            diff = mean([a.item_means[i] - b.item_means[i] for i in both])
+            assert diff is not None
+            diffs[f] = diff
+            own_a = [v for c in a.members if (v := self.p(c, f)) is not None]
+            own_b = [v for c in b.members if (v := self.p(c, f)) is not None]
+            ci90[f] = welch_interval(diff, own_a, own_b)
+            significant[f] = excludes_zero(ci90[f])
+        overall = present_mean(list(diffs.values()))
+        gap = Gap(
+            la,
+            lb,
+            False,
+            factors={f: _f(v) for f, v in diffs.items()},
+            overall=_f(overall),
+            ci90=ci90,
+            significant=significant,
+        )
+        return gap, diffs
+
+    def _items_report(
+        self, levels: Mapping[Level, _Exact], published: list[Level]
+    ) -> dict[str, ItemScores]:
+        out: dict[str, ItemScores] = {}
+        for item in self.questionnaire.items:
+            at_levels: dict[Level, ItemFigures] = {}
+            for lv in published:
+                s = self._sums[lv.value][item.id]
+                shown = item.id in levels[lv].item_means
+                at_levels[lv] = ItemFigures(
+                    n=s.answered,
+                    real=s.real,
+                    published=shown,
+                    mean=_f(s.mean) if shown else None,
+                    favourable_pct=_f(s.favourable_pct) if shown else None,
+                    dont_know_pct=_f(s.dont_know_pct) if shown else None,
+                )
+            out[item.id] = ItemScores(
+                item_id=item.id,
+                factor=item.factor,
+                area=item.area,
+                text=item.text,
+                reverse=item.reverse,
+                levels=at_levels,
+                all_mean=_f(present_mean([levels[lv].item_means.get(item.id) for lv in published])),
+                all_favourable_pct=_f(
+                    present_mean([levels[lv].item_favourable.get(item.id) for lv in published])
+                ),
+            )
+        return out
+
+
+def _exact_all(levels: Mapping[Level, _Exact], published: list[Level], f: Factor) -> Fraction | None:
+    """``all.factors[f]``: the unweighted mean of the publishable levels' non-null scores."""
+    return present_mean([levels[lv].factors[f] for lv in published])

@@ -1,0 +1,227 @@
+"""What may be shown: k, the departments' subtraction audit, batched room releases.
+
+DESIGN.md *Anonymity*, in three pure functions a report, a screen or an export
+asks before it shows anything:
+
+- ``publishable``: a group of at least ``k`` counting participants;
+- ``audit_departments``: which departments can be published next to the
+  levels and ``all`` without any set of 1..k-1 people being recoverable by
+  adding and subtracting published figures;
+- ``released``: which finished participants the room may see, in batches of
+  0 or at least ``k`` people per level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+from coherence_tui.domain.model import LEVELS, Level, Participant
+
+Cell = tuple[Level, str | None]
+"""(level, department or ``None``): the smallest block of people the figures can address."""
+
+AUDIT_BUDGET = 200_000
+"""Subsets the audit may try for one department. Past it (only with a large k and many
+tiny cells) the department is suppressed: not proven safe counts as unsafe."""
+
+
+class Suppression(StrEnum):
+    """Why a group shows no figure (``suppressed_reason`` in ``report --json``)."""
+
+    FEWER_THAN_K = "fewer_than_k"
+    SUBTRACTION = "subtraction"
+
+
+def publishable(n: int, k: int) -> bool:
+    """A group may show figures once at least ``k`` of its participants answered anything."""
+    return n >= k
+
+
+def department_order(counts: Mapping[str, int]) -> list[str]:
+    """Largest first; ties by name in code-point order (as Python's ``sorted``)."""
+    return sorted(counts, key=lambda name: (-counts[name], name))
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """The outcome of the subtraction audit for one session's departments."""
+
+    order: tuple[str, ...]
+    """Departments in the order they were tried (largest n first)."""
+    suppressed: Mapping[str, Suppression]
+    """Departments that may not be published, with the reason."""
+
+    def admitted(self, department: str) -> bool:
+        return department not in self.suppressed
+
+
+def audit_departments(cells: Mapping[Cell, int], k: int) -> Audit:
+    """Admit departments one by one, largest first, while no small set becomes exposed.
+
+    ``cells`` maps (level, department-or-None) to its counting participants. The
+    published equations are each publishable level, ``all`` (equal level weights) and
+    every department admitted so far, each a linear combination of the cells' sums. A
+    set of cells holding 1..k-1 people is exposed when its indicator vector lies in the
+    span of those equations; empty cells are left out.
+    """
+    live = [cell for cell, n in cells.items() if n > 0]
+    index = {cell: i for i, cell in enumerate(live)}
+    level_n = {lv: sum(cells.get(c, 0) for c in live if c[0] is lv) for lv in LEVELS}
+    equations: list[list[Fraction]] = []
+    published_levels = [lv for lv in LEVELS if publishable(level_n[lv], k)]
+    for lv in published_levels:
+        equations.append(_indicator(index, (c for c in live if c[0] is lv)))
+    if published_levels:
+        equations.append(
+            [
+                Fraction(1, level_n[c[0]]) if c[0] in published_levels else Fraction(0)
+                for c in live
+            ]
+        )
+    dept_n: dict[str, int] = {}
+    for (_lv, dept), n in cells.items():
+        if dept is not None:
+            dept_n[dept] = dept_n.get(dept, 0) + n
+    order = department_order(dept_n)
+    suppressed: dict[str, Suppression] = {}
+    for dept in order:
+        if not publishable(dept_n[dept], k):
+            suppressed[dept] = Suppression.FEWER_THAN_K
+            continue
+        trial = [*equations, _indicator(index, (c for c in live if c[1] == dept))]
+        if _exposes(trial, [cells[c] for c in live], k):
+            suppressed[dept] = Suppression.SUBTRACTION
+        else:
+            equations = trial
+    return Audit(order=tuple(order), suppressed=suppressed)
+
+
+def _indicator(index: Mapping[Cell, int], members: Iterable[Cell]) -> list[Fraction]:
+    row = [Fraction(0)] * len(index)
+    for cell in members:
+        row[index[cell]] = Fraction(1)
+    return row
+
+
+def _null_space(rows: Sequence[Sequence[Fraction]], width: int) -> list[list[Fraction]]:
+    """A basis of {x : row . x = 0 for every row}, by exact Gauss-Jordan elimination."""
+    matrix = [list(row) for row in rows]
+    pivots: list[int] = []
+    r = 0
+    for col in range(width):
+        pivot = next((i for i in range(r, len(matrix)) if matrix[i][col] != 0), None)
+        if pivot is None:
+            continue
+        matrix[r], matrix[pivot] = matrix[pivot], matrix[r]
+        lead = matrix[r][col]
+        matrix[r] = [v / lead for v in matrix[r]]
+        for i in range(len(matrix)):
+            if i != r and matrix[i][col] != 0:
+                factor = matrix[i][col]
+                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[r], strict=True)]
+        pivots.append(col)
+        r += 1
+        if r == len(matrix):
+            break
+    basis = []
+    for free in (c for c in range(width) if c not in pivots):
+        vector = [Fraction(0)] * width
+        vector[free] = Fraction(1)
+        for row, col in enumerate(pivots):
+            vector[col] = -matrix[row][free]
+        basis.append(vector)
+    return basis
+
+
+def _exposes(rows: Sequence[Sequence[Fraction]], sizes: Sequence[int], k: int) -> bool:
+    """Whether some set of cells holding 1..k-1 people has its indicator in the rows' span.
+
+    A vector lies in the row space exactly when it is orthogonal to the null space, so
+    each cell gets a signature (its entries in the null-space basis) and a set is
+    exposed when its signatures sum to zero. Only cells of at most k-1 people can
+    belong to such a set; they are searched depth-first with their head count bounded.
+    """
+    width = len(sizes)
+    basis = _null_space(rows, width)
+    small = [i for i in range(width) if sizes[i] <= k - 1]
+    signature = {i: tuple(vector[i] for vector in basis) for i in small}
+    zero = tuple(Fraction(0) for _ in basis)
+    tried = 0
+
+    def search(start: int, people: int, total: tuple[Fraction, ...]) -> bool:
+        nonlocal tried
+        for pos in range(start, len(small)):
+            cell = small[pos]
+            grown = people + sizes[cell]
+            if grown > k - 1:
+                continue
+            tried += 1
+            if tried > AUDIT_BUDGET:
+                return True
+            summed = tuple(a + b for a, b in zip(total, signature[cell], strict=True))
+            if summed == zero or search(pos + 1, grown, summed):
+                return True
+        return False
+
+    return search(0, 0, zero)
+
+
+def released(finishes: Iterable[Sequence[tuple[str, Level]]], k: int) -> frozenset[str]:
+    """The finished participants the room may see, replaying finishes in their order.
+
+    ``finishes`` are the moments people finished, in order, each with everyone who
+    finished at that moment (one kiosk's thank-you, or a whole imported batch).
+    Newly finished people wait until every level holds 0 or at least ``k`` of them,
+    then are released together, so no two consecutive room views differ by 1..k-1
+    people of a level. Every process replays the same stored order, so two projectors
+    and a restarted one show the same batches.
+    """
+    pending: dict[Level, list[str]] = {lv: [] for lv in LEVELS}
+    out: set[str] = set()
+    for moment in finishes:
+        for code, level in moment:
+            pending[level].append(code)
+        if all(len(codes) == 0 or len(codes) >= k for codes in pending.values()):
+            for codes in pending.values():
+                out.update(codes)
+                codes.clear()
+    return frozenset(out)
+
+
+REHEARSAL_BELOW = 3
+"""A session with k below this is a rehearsal: the dashboard says so on screen."""
+
+
+def is_rehearsal(k: int) -> bool:
+    return k < REHEARSAL_BELOW
+
+
+def check_k_change(current: int, wanted: int, *, has_answers: bool) -> str | None:
+    """Why ``wanted`` may not replace ``current`` as k; ``None`` when it may.
+
+    People answered believing small groups were hidden, so k is never lowered once a
+    session has answers (raising it is always fine), and never goes below 3 unless the
+    session was created as a rehearsal (with k 1 or 2).
+    """
+    if wanted < 1:
+        return "k must be at least 1"
+    if wanted < current and has_answers:
+        return f"k cannot be lowered below {current} once the session has answers"
+    if is_rehearsal(wanted) and not is_rehearsal(current):
+        return f"k cannot go below {REHEARSAL_BELOW} (only a session created as a rehearsal can)"
+    return None
+
+
+def finish_order(participants: Iterable[Participant]) -> list[list[tuple[str, Level]]]:
+    """Finished participants grouped by the moment they finished, in order, for ``released``.
+
+    People stored with the same ``finished_at`` (an import, or an old file's one-second
+    timestamps) finished at one moment.
+    """
+    moments: dict[str, list[tuple[str, Level]]] = {}
+    for p in sorted((p for p in participants if p.finished), key=lambda p: p.code):
+        moments.setdefault(p.finished_at or "", []).append((p.code, p.level))
+    return [moments[when] for when in sorted(moments)]
