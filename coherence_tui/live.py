@@ -1,13 +1,15 @@
 """A session in a running workshop: the store, the tally and the visible report.
 
 Pure Python (no Textual): screens hold one ``LiveSession`` and ask it for
-``report`` after ``poll()`` or after recording an answer. It applies the
-session's update rule, so a screen never has to think about anonymity:
-
-- ``UpdateRule.PARTICIPANT`` (default): the visible report counts only
-  participants who have finished, so nobody can read one person's answer off
-  a moving bar; once the session is ended, everyone counts (nothing is dropped);
-- ``UpdateRule.ANSWER``: every recorded answer counts at once.
+``report`` after ``poll()`` or after recording an answer. It applies the room
+rule of DESIGN.md *Anonymity*, so a screen never has to think about it: the
+visible report counts finished participants only, released in batches of 0 or
+at least k people per level (``domain.disclosure.released``), so no two views
+of the room differ by fewer than k people of a level. Releases replay the
+finishes in the order they were stored, so every process (a projector, a
+restarted projector) shows the same batches. Once the session is ended,
+everyone counts (nothing is dropped). The withdrawn per-answer rule of old
+session files behaves the same way.
 
 ``full_report`` counts everything (the facilitator's exports, ``report``).
 
@@ -19,6 +21,7 @@ from the file (a few milliseconds at 10,000 answers).
 from __future__ import annotations
 
 from coherence_tui.domain import pin
+from coherence_tui.domain.disclosure import finish_order, released
 from coherence_tui.domain.model import (
     Answer,
     Level,
@@ -26,7 +29,6 @@ from coherence_tui.domain.model import (
     Questionnaire,
     SessionSettings,
     SessionState,
-    UpdateRule,
 )
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.scoring import Tally
@@ -65,17 +67,20 @@ class LiveSession:
             language=self.language,
         )
 
+    def _releasable(self) -> frozenset[str]:
+        """The participants the room may see now: everyone once ended, else the batches."""
+        if self._state.ended:
+            return frozenset(self._participants)
+        return released(finish_order(self._participants.values()), self._settings.k)
+
     def _counts_now(self, participant: Participant) -> bool:
         """Whether this participant's answers are visible to the room yet."""
-        return (
-            self._settings.update_rule is UpdateRule.ANSWER
-            or self._state.ended
-            or participant.finished
-        )
+        return participant.code in self._released
 
     def _rebuild(self) -> None:
         self._full = self._new_tally()
         self._visible = self._new_tally()
+        self._released = self._releasable()
         for participant in self._participants.values():
             self._full.add_participant(participant)
             self._visible.add_participant(participant)
@@ -85,6 +90,16 @@ class LiveSession:
                 self._visible.record(answer.participant, answer.item, answer.value)
         self._visible_report: Report | None = None
         self._full_report: Report | None = None
+
+    def _release(self) -> None:
+        """Show the room the batch that just became releasable (all its answers at once)."""
+        now = self._releasable()
+        for code in sorted(now - self._released):
+            for item, value in self.answers_of(code).items():
+                self._visible.record(code, item, value)
+        if now != self._released:
+            self._visible_report = None
+        self._released = now
 
     def _apply(self, snapshot: SessionSnapshot) -> None:
         """Bring the tallies up to ``snapshot`` by recording only what changed.
@@ -97,14 +112,10 @@ class LiveSession:
         self._generation = snapshot.generation
         self._behind = False
         self._state = snapshot.state
-        now_counted: list[str] = []
         for participant in snapshot.participants:
-            known = self._participants.get(participant.code)
-            if known is None:
+            if participant.code not in self._participants:
                 self._full.add_participant(participant)
                 self._visible.add_participant(participant)
-            elif not self._counts_now(known) and self._counts_now(participant):
-                now_counted.append(participant.code)
             self._participants[participant.code] = participant
         for answer in snapshot.answers:
             key = (answer.participant, answer.item)
@@ -115,11 +126,9 @@ class LiveSession:
             self._full.record(answer.participant, answer.item, answer.value)
             if self._counts_now(self._participants[answer.participant]):
                 self._visible.record(answer.participant, answer.item, answer.value)
-        for code in now_counted:
-            for item, value in self.answers_of(code).items():
-                self._visible.record(code, item, value)
         self._visible_report = None
         self._full_report = None
+        self._release()
 
     @property
     def snapshot(self) -> SessionSnapshot:
@@ -215,7 +224,7 @@ class LiveSession:
         return participant
 
     def record_answer(self, participant: str, item: str, value: int | None) -> Answer:
-        """Durable on return; ``report`` reflects it at once under ``UpdateRule.ANSWER``."""
+        """Durable on return; the room's ``report`` shows it once the participant is released."""
         answer = self.store.record_answer(participant, item, value)
         self._wrote()
         self._answers[(participant, item)] = answer
@@ -240,15 +249,12 @@ class LiveSession:
         who = self._participants.get(participant)
         if who is None or who.finished:
             return
-        self.store.finish_participant(participant)
+        finished_at = self.store.finish_participant(participant)
         self._wrote()
-        done = Participant(who.code, who.level, who.department, finished=True)
-        self._participants[participant] = done
-        if not self._counts_now(who):
-            for (code, item), answer in self._answers.items():
-                if code == participant:
-                    self._visible.record(code, item, answer.value)
-            self._visible_report = None
+        self._participants[participant] = Participant(
+            who.code, who.level, who.department, finished=True, finished_at=finished_at
+        )
+        self._release()
 
     def update_state(self, state: SessionState) -> None:
         self.store.update_state(state)

@@ -53,7 +53,7 @@ import re
 import secrets
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +67,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from coherence_tui.domain.disclosure import check_k_change
 from coherence_tui.domain.model import (
     Answer,
     Level,
@@ -134,6 +135,10 @@ class SessionEnded(SessionError):
     """The facilitator ended the session: it takes no more answers."""
 
 
+class SettingsRejected(SessionError):
+    """A settings change the anonymity rules forbid (e.g. lowering k after answers)."""
+
+
 class AnswerRejected(SessionError):
     """Unknown participant or item, or a value outside -2..2."""
 
@@ -192,6 +197,11 @@ def session_path_for_name(name: str, sessions_dir: Path) -> Path:
 def utc_now() -> str:
     """Now as ISO 8601 UTC to the second, e.g. ``2026-11-24T09:15:02Z``."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_now_precise() -> str:
+    """Now as ISO 8601 UTC to the microsecond: orders finishes that share a second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _one_line(text: str) -> str:
@@ -699,6 +709,7 @@ class SessionStore:
                         level=_LEVELS[doc["level"]],
                         department=doc["department"],
                         finished=doc["finished_at"] is not None,
+                        finished_at=doc["finished_at"],
                     )
                 )
                 given = doc["answers"]
@@ -881,18 +892,25 @@ class SessionStore:
             self._participants.update(put, doc_ids=[doc_id])  # type: ignore[arg-type]
         return Answer(participant, item, value, answered_at)
 
-    def finish_participant(self, participant: str) -> None:
-        """Set the participant's ``finished_at`` (idempotent); durable on return."""
+    def finish_participant(self, participant: str) -> str:
+        """Set the participant's ``finished_at`` (idempotent) and return it; durable on return.
+
+        Taken to the microsecond under the lock, so every process orders finishes alike.
+        """
         with self._writing() as meta:
             doc_id = self._participant_id(meta, participant)
-            if self._storage.read()[_PARTICIPANTS_TABLE][str(doc_id)]["finished_at"] is not None:
-                return
-            finished_at = utc_now()
+            known: str | None = self._storage.read()[_PARTICIPANTS_TABLE][str(doc_id)][
+                "finished_at"
+            ]
+            if known is not None:
+                return known
+            finished_at = utc_now_precise()
 
             def finish(doc: dict[str, Any]) -> None:
                 doc["finished_at"] = finished_at
 
             self._participants.update(finish, doc_ids=[doc_id])  # type: ignore[arg-type]
+        return finished_at
 
     def import_answers(self, rows: Sequence[ImportRow]) -> int:
         """All-or-nothing: add participants/answers in one durable write; returns answers added.
@@ -969,15 +987,35 @@ class SessionStore:
         return sum(len(answers) for answers in planned.values())
 
     def update_settings(self, settings: SessionSettings) -> None:
-        """Replace the session's settings; durable on return."""
-        self._update_head("settings", SessionSettings.model_validate(settings))
+        """Replace the session's settings; durable on return.
+
+        Refuses (``SettingsRejected``) a k that ``check_k_change`` forbids, decided under
+        the lock against the file as it is, so no process can lower k behind another's back.
+        """
+        settings = SessionSettings.model_validate(settings)
+
+        def check(meta: _Meta) -> None:
+            people = self._storage.read().get(_PARTICIPANTS_TABLE, {}).values()
+            has_answers = any(doc["answers"] for doc in people)
+            problem = check_k_change(meta.head.settings.k, settings.k, has_answers=has_answers)
+            if problem is not None:
+                raise SettingsRejected(f"{self.path}: {problem}")
+
+        self._update_head("settings", settings, check)
 
     def update_state(self, state: SessionState) -> None:
         """Replace the session's state (reveal, pause, end); durable on return."""
         self._update_head("state", SessionState.model_validate(state))
 
-    def _update_head(self, key: str, value: SessionSettings | SessionState) -> None:
+    def _update_head(
+        self,
+        key: str,
+        value: SessionSettings | SessionState,
+        check: Callable[[_Meta], None] | None = None,
+    ) -> None:
         with self._writing() as meta:
+            if check is not None:
+                check(meta)
             self._session_table.update(
                 {key: value.model_dump(mode="json")}, doc_ids=[_SESSION_DOC_ID]
             )

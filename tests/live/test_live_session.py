@@ -43,13 +43,37 @@ def test_room_sees_nothing_of_a_participant_until_they_finish(tmp_path: Path) ->
     assert live.report.group(Level.BOARD).factors["declarations"] == 200.0
 
 
-def test_every_answer_counts_at_once_under_the_answer_rule(tmp_path: Path) -> None:
+def test_the_withdrawn_answer_rule_of_old_files_waits_for_the_finish(tmp_path: Path) -> None:
     live = open_live(tmp_path, UpdateRule.ANSWER)
     who = live.start_participant(Level.FRONT_LINE, None)
-    before = live.report
     live.record_answer(who.code, "D1", -1)
-    assert live.report is not before
+    assert live.report.group(Level.FRONT_LINE).n == 0
+    live.finish_participant(who.code)
     assert live.report.group(Level.FRONT_LINE).factors["declarations"] == -100.0
+
+
+def test_finished_people_reach_the_room_in_batches_of_k_per_level(tmp_path: Path) -> None:
+    live = open_live(tmp_path, k=3)
+    seen = []
+    for level in (Level.FRONT_LINE, Level.BOARD, Level.FRONT_LINE, Level.FRONT_LINE,
+                  Level.BOARD, Level.BOARD, Level.FRONT_LINE):
+        who = live.start_participant(level, None)
+        answer_all(live, who.code, 1)
+        live.finish_participant(who.code)
+        seen.append((live.report.group(Level.BOARD).n, live.report.group(Level.FRONT_LINE).n))
+    # Front line reaches 3 with a board member pending: both wait until the board has 3.
+    assert seen == [(0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (3, 3), (3, 3)]
+
+
+def test_a_restarted_projector_shows_the_same_batches(tmp_path: Path) -> None:
+    live = open_live(tmp_path, k=2)
+    for level in (Level.BOARD, Level.BOARD, Level.MANAGEMENT):
+        who = live.start_participant(level, None)
+        answer_all(live, who.code, 2)
+        live.finish_participant(who.code)
+    again = LiveSession(SessionStore.open(tmp_path / "live.json"))
+    assert again.report.level_counts() == live.report.level_counts()
+    assert again.report.level_counts()[Level.MANAGEMENT] == 0
 
 
 def test_ending_the_session_counts_participants_who_stopped_half_way(tmp_path: Path) -> None:
@@ -151,9 +175,10 @@ def test_incremental_poll_equals_a_fresh_load_after_every_change(tmp_path: Path)
 
 
 def test_a_language_chosen_for_this_process_also_translates_recommendations(tmp_path: Path) -> None:
-    live = open_live(tmp_path, UpdateRule.ANSWER)
+    live = open_live(tmp_path)
     who = live.start_participant(Level.BOARD, None)
     answer_all(live, who.code, 1)
+    live.finish_participant(who.code)
     assert live.report.recommendations[0].text.startswith("Weakest leg")
     live.set_language("pl")
     assert live.language == "pl"
@@ -165,11 +190,13 @@ def test_an_answer_from_another_kiosk_is_not_lost_behind_our_own_next_write(
 ) -> None:
     """Our write re-reads the file under the lock, so ``changed()`` no longer sees the
     other kiosk's write; the live session must still pick it up."""
-    live = open_live(tmp_path, UpdateRule.ANSWER)
+    live = open_live(tmp_path)
     ours = live.start_participant(Level.BOARD, None)
     other = SessionStore.open(tmp_path / "live.json")
     theirs = other.add_participant(Level.FRONT_LINE)
-    other.record_answer(theirs.code, "D1", -2)
+    for item in ("D1", "R1", "B1"):
+        other.record_answer(theirs.code, item, -2)
+    other.finish_participant(theirs.code)
     live.record_answer(ours.code, "D1", 2)  # before our projector polled
     assert live.poll() is True
     assert live.report.group(Level.FRONT_LINE).factors["declarations"] == -200.0
