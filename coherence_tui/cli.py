@@ -55,7 +55,8 @@ def _csv_list(text: str | None) -> tuple[str, ...]:
 def cmd_new(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from coherence_tui.domain.model import SessionSettings, SessionState, UpdateRule
+    from coherence_tui.domain.disclosure import is_rehearsal
+    from coherence_tui.domain.model import SessionSettings, SessionState
     from coherence_tui.domain.pin import hash_pin, random_pin, validate_pin
     from coherence_tui.questionnaires import load
     from coherence_tui.store import SessionStore, resolve_session_path
@@ -72,7 +73,6 @@ def cmd_new(args: argparse.Namespace) -> int:
         settings = SessionSettings(
             k=args.k,
             departments=_csv_list(args.departments),
-            update_rule=UpdateRule(args.update_rule),
             start_hidden=not args.revealed,
             language=args.lang,
             pin_salt=salt,
@@ -91,6 +91,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         settings=settings,
         state=SessionState(revealed=args.revealed),
     )
+    if is_rehearsal(settings.k):
+        print(
+            f"warning: k = {settings.k} makes a rehearsal session: groups of fewer than 3 "
+            "people show figures; never use it for a real workshop",
+            file=sys.stderr,
+        )
     if generated:
         print(f"Facilitator PIN: {pin} (write it down: it is stored only as a hash)")
     print(path)
@@ -242,14 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("name", metavar="NAME")
     new.add_argument("--questionnaire", required=True, metavar="ID")
     new.add_argument("--departments", metavar="A,B", help="comma-separated department names")
-    new.add_argument("--k", type=int, default=3, help="anonymity threshold (default 3)")
-    new.add_argument("--pin", help="facilitator PIN, 4-12 digits (default: a random one, printed)")
     new.add_argument(
-        "--update-rule",
-        choices=("participant", "answer"),
-        default="participant",
-        help="dashboard moves after each finished participant (default) or each answer",
+        "--k",
+        type=int,
+        default=3,
+        help="anonymity threshold (default 3; 1 or 2 makes a rehearsal session)",
     )
+    new.add_argument("--pin", help="facilitator PIN, 4-12 digits (default: a random one, printed)")
     new.add_argument("--revealed", action="store_true", help="show results from the start")
     new.set_defaults(func=cmd_new)
 

@@ -75,9 +75,10 @@ EN: dict[str, str] = {
     # settings
     "settings.title": "Session settings",
     "settings.k": "Anonymity threshold k (groups with fewer participants show no figures)",
-    "settings.update_rule": "When the dashboard moves",
-    "settings.update_rule.participant": "After each completed participant",
-    "settings.update_rule.answer": "After every answer",
+    "settings.err.k_lower": (
+        "k can only go up now (at least {k}): people answered believing smaller groups "
+        "were hidden"
+    ),
     "settings.language": "Interface language",
     "settings.language.auto": "Questionnaire's language",
     "settings.save": "Save",
@@ -193,9 +194,10 @@ PL: dict[str, str] = {
     "menu.no": "Nie",
     "settings.title": "Ustawienia sesji",
     "settings.k": "Próg anonimowości k (grupy z mniejszą liczbą osób nie pokazują wyników)",
-    "settings.update_rule": "Kiedy odświeżać panel wyników",
-    "settings.update_rule.participant": "Po każdej osobie, która skończyła",
-    "settings.update_rule.answer": "Po każdej odpowiedzi",
+    "settings.err.k_lower": (
+        "k można teraz tylko podnieść (co najmniej {k}): ludzie odpowiadali, wierząc, że "
+        "mniejsze grupy są ukryte"
+    ),
     "settings.language": "Język interfejsu",
     "settings.language.auto": "Język kwestionariusza",
     "settings.save": "Zapisz",

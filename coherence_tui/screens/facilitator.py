@@ -20,7 +20,8 @@ from textual.widgets.option_list import Option
 
 from coherence_tui import export
 from coherence_tui.app import CoherenceApp
-from coherence_tui.domain.model import Level, SessionSettings, UpdateRule
+from coherence_tui.domain.disclosure import check_k_change
+from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import ExportFinished, LanguageChanged
@@ -82,36 +83,28 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class SettingsScreen(ModalScreen[SessionSettings | None]):
-    """k, update rule and language; dismisses with the new settings or None."""
+    """k and language; dismisses with the new settings or None.
+
+    k follows ``check_k_change``: never lowered once the session has answers, never
+    below 3 outside a rehearsal session.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, settings: SessionSettings, lang: str) -> None:
+    def __init__(self, settings: SessionSettings, lang: str, *, has_answers: bool) -> None:
         super().__init__(classes="settings")
         self.settings = settings
         self.lang = lang
+        self.has_answers = has_answers
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        rule = self.settings.update_rule
         language = self.settings.language
         with VerticalScroll(classes="dialog"):
             yield Static(t("settings.title", lang), classes="dialog-title")
             yield Static(t("settings.k", lang), classes="field-label")
             yield Input(str(self.settings.k), type="integer", max_length=3, id="settings-k")
             yield Static("", id="settings-k-error", classes="field-error")
-            yield Static(t("settings.update_rule", lang), classes="field-label")
-            with RadioSet(id="settings-rule"):
-                yield RadioButton(
-                    t("settings.update_rule.participant", lang),
-                    value=rule is UpdateRule.PARTICIPANT,
-                    id="rule-participant",
-                )
-                yield RadioButton(
-                    t("settings.update_rule.answer", lang),
-                    value=rule is UpdateRule.ANSWER,
-                    id="rule-answer",
-                )
             yield Static(t("settings.language", lang), classes="field-label")
             with RadioSet(id="settings-language"):
                 yield RadioButton(
@@ -140,19 +133,18 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
             error.update(t("home.err.k", self.lang))
             error.display = True
             return
-        rule_button = self.query_one("#settings-rule", RadioSet).pressed_button
-        rule = (
-            UpdateRule.ANSWER
-            if rule_button and rule_button.id == "rule-answer"
-            else UpdateRule.PARTICIPANT
-        )
+        if check_k_change(self.settings.k, int(raw), has_answers=self.has_answers) is not None:
+            lowest = self.settings.k if self.has_answers else min(self.settings.k, 3)
+            error.update(t("settings.err.k_lower", self.lang).format(k=lowest))
+            error.display = True
+            return
         lang_button = self.query_one("#settings-language", RadioSet).pressed_button
         language = {"lang-en": "en", "lang-pl": "pl"}.get(
             lang_button.id or "" if lang_button else ""
         )
         self.dismiss(
             self.settings.model_copy(
-                update={"k": int(raw), "update_rule": rule, "language": language}
+                update={"k": int(raw), "language": language}
             )
         )
 
@@ -298,7 +290,12 @@ class FacilitatorScreen(Screen[None]):
         elif entry == "screenshot":
             self._screenshot()
         elif entry == "settings":
-            self.app.push_screen(SettingsScreen(live.settings, self.lang), self._save_settings)
+            self.app.push_screen(
+                SettingsScreen(
+                    live.settings, self.lang, has_answers=live.full_report.participants > 0
+                ),
+                self._save_settings,
+            )
         elif entry == "quit":
             self.app.push_screen(
                 ConfirmScreen(t("menu.quit.confirm", self.lang), self.lang), self._quit
