@@ -24,10 +24,20 @@ import orjson
 
 from coherence_tui.domain.model import FACTORS, LEVELS
 from coherence_tui.domain.recommend import LEVEL_NAMES
-from coherence_tui.domain.report import ALL, Report
+from coherence_tui.domain.disclosure import Suppression
+from coherence_tui.domain.report import ALL, GroupScores, Report
 from coherence_tui.domain.scoring import Tally
 from coherence_tui.store import SessionSnapshot
-from coherence_tui.textreport import FACTOR_LABELS, STATE_LABELS, signed, stool_lines
+from coherence_tui.textreport import (
+    FACTOR_LABELS,
+    STATE_LABELS,
+    gap_text,
+    margin_text,
+    percent,
+    signed,
+    state_text,
+    stool_lines,
+)
 
 ExportFormat = Literal["json", "csv", "md"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "md")
@@ -154,7 +164,17 @@ _MD = {
         "item": "Statement",
         "all": "Organisation",
         "department": "Department",
-        "footer": "Scores run from -200 (strongly disagree) to +200 (strongly agree).",
+        "footer": (
+            "Higher is better in every row. Scores run from -200 to +200 (0 is neutral); "
+            "a reversed statement's answers are negated before scoring, so disagreeing with "
+            "it counts as favourable. ±N is the margin of the 90 % interval. A question mark "
+            "after a stool state means the answers cannot yet tell it from the next state."
+        ),
+        "favourable": "Favourable % by group",
+        "reversed": "(reversed)",
+        "subtraction": "hidden: it would let fewer than {k} people be worked out",
+        "ci": "90 % interval",
+        "not_published": "fewer than {k} answers",
     },
     "pl": {
         "title": "Warsztat spójności obsługi klienta",
@@ -162,9 +182,9 @@ _MD = {
         "questionnaire": "Kwestionariusz",
         "participants": "Uczestnicy",
         "answers": "odpowiedzi",
-        "k_note": "Grupy liczące mniej niż {k} osoby są ukryte (anonimowość).",
+        "k_note": "Grupy, w których odpowiedziało mniej niż k = {k} osób, są ukryte (anonimowość).",
         "stool": "Stołek (cała organizacja)",
-        "hidden": "ukryte: mniej niż {k} uczestników",
+        "hidden": "ukryte: za mało uczestników (k = {k})",
         "groups": "Wyniki według grup",
         "group": "Grupa",
         "overall": "Ogółem",
@@ -179,8 +199,17 @@ _MD = {
         "all": "Organizacja",
         "department": "Dział",
         "footer": (
-            "Wyniki od -200 (zdecydowanie się nie zgadzam) do +200 (zdecydowanie się zgadzam)."
+            "W każdym wierszu wyżej znaczy lepiej. Wyniki od -200 do +200 (0 to ocena "
+            "neutralna); odpowiedzi na stwierdzenia odwrócone są przed liczeniem zmieniane na "
+            "przeciwne, więc niezgoda z nimi jest przychylna. ±N to margines przedziału 90 %. "
+            "Znak zapytania po stanie stołka: odpowiedzi nie pozwalają jeszcze odróżnić go od "
+            "sąsiedniego stanu."
         ),
+        "favourable": "% odpowiedzi przychylnych według grup",
+        "reversed": "(odwrócone)",
+        "subtraction": "ukryte: pozwoliłoby wyliczyć mniej niż {k} osób",
+        "ci": "przedział 90 %",
+        "not_published": "mniej niż {k} odpowiedzi",
     },
 }
 
@@ -229,15 +258,22 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     head = [words["group"], "n", *(factors[f] for f in FACTORS)]
     head += [words["overall"], words["imbalance"], words["state"]]
     out += ["", f"## {words['groups']}", "", _row(head), _row(["---"] * len(head))]
+    shown = {key: g for key, g in report.groups.items() if not g.suppressed}
     for key, group in report.groups.items():
         if group.suppressed:
-            cells = [group_label(key, lang), str(group.n), words["hidden"].format(k=k)]
+            cells = [group_label(key, lang), str(group.n), _hidden(group, words, k)]
             cells += [""] * (len(head) - 3)
         else:
             cells = [group_label(key, lang), str(group.n)]
-            cells += [signed(group.factors.get(f)) for f in FACTORS]
+            cells += [margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS]
             cells += [signed(group.overall), signed(group.imbalance)]
-            cells.append(states[group.stool] if group.stool else "–")
+            cells.append(state_text(group, states))
+        out.append(_row(cells))
+    fav_head = [words["group"], *(factors[f] for f in FACTORS)]
+    out += ["", f"## {words['favourable']}", "", _row(fav_head), _row(["---"] * len(fav_head))]
+    for key, group in shown.items():
+        cells = [group_label(key, lang)]
+        cells += [percent(group.favourable_pct.get(f)) for f in FACTORS]
         out.append(_row(cells))
     out += ["", f"## {words['gaps']}", ""]
     gap_head = [words["gap"], *(factors[f] for f in FACTORS), words["overall"]]
@@ -247,25 +283,42 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
         if gap.suppressed:
             out.append(_row([label, words["hidden"].format(k=k), "", "", ""]))
         else:
-            figures = [signed(gap.factors.get(f)) for f in FACTORS]
+            figures = [gap_text(gap.factors.get(f), gap.ci90.get(f)) for f in FACTORS]
             out.append(_row([label, *figures, signed(gap.overall)]))
     out += ["", f"## {words['recommendations']}", ""]
+    reverse = {item.id for item in q.items if item.reverse}
     if report.recommendations:
-        out += [f"{n}. {r.text}" for n, r in enumerate(report.recommendations, 1)]
+        for n, rec in enumerate(report.recommendations, 1):
+            out.append(f"{n}. {rec.text}")
+            for item_id, text in rec.items:
+                mark = f" {words['reversed']}" if item_id in reverse else ""
+                out.append(f"   - {item_id}: “{text}”{mark}")
     else:
         out.append(words["none"])
     level_names = [LEVEL_NAMES[lang][lv].capitalize() for lv in LEVELS]
     item_head = ["ID", words["item"], *level_names, words["all"]]
     out += ["", f"## {words['items']}", "", _row(item_head), _row(["---"] * len(item_head))]
     for item_id, item in report.items.items():
-        cells = [item_id, item.text.replace("|", "/")]
+        text = item.text.replace("|", "/")
+        cells = [item_id, f"{text} {words['reversed']}" if item.reverse else text]
         for lv in LEVELS:
-            at_level = item.levels[lv]
-            cells.append("–" if at_level.suppressed else signed(at_level.mean))
-        cells.append("–" if item.all.suppressed else signed(item.all.mean))
+            at_level = item.levels.get(lv)
+            if at_level is None:
+                cells.append("–")
+            elif not at_level.published:
+                cells.append(f"n={at_level.n}")
+            else:
+                cells.append(signed(at_level.mean))
+        cells.append(signed(item.all_mean))
         out.append(_row(cells))
     out += ["", f"_{words['footer']}_", ""]
     return "\n".join(out)
+
+
+def _hidden(group: GroupScores, words: dict[str, str], k: int) -> str:
+    if group.reason is Suppression.SUBTRACTION:
+        return words["subtraction"].format(k=k)
+    return words["hidden"].format(k=k)
 
 
 def _row(cells: list[str]) -> str:

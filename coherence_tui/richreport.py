@@ -8,17 +8,28 @@ recommendations and the participation per level.
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, LEVELS, StoolState
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, Report
 from coherence_tui.export import group_label
 from coherence_tui.store import SessionSnapshot
-from coherence_tui.textreport import FACTOR_LABELS, STATE_LABELS, gap_bar, signed, stool_lines
+from coherence_tui.textreport import (
+    FACTOR_LABELS,
+    STATE_LABELS,
+    gap_bar,
+    gap_text,
+    margin_text,
+    signed,
+    state_text,
+    stool_lines,
+)
 
 STATE_STYLE = {StoolState.STABLE: "green", StoolState.WOBBLY: "yellow", StoolState.TIPPING: "red"}
 
@@ -26,7 +37,10 @@ _WORDS = {
     "en": {
         "participants": "Participants",
         "answers": "answers",
-        "hidden": "hidden: fewer than {k} participants",
+        "hidden": "hidden for anonymity: fewer than {k} participants",
+        "subtraction": "hidden: with the other groups it would reveal fewer than {k} people",
+        "reversed": "(reversed)",
+        "margin": "±N: margin of the 90 % interval; a state with ? is not yet certain",
         "hidden_short": "hidden",
         "group": "Group",
         "overall": "Overall",
@@ -38,7 +52,10 @@ _WORDS = {
     "pl": {
         "participants": "Uczestnicy",
         "answers": "odpowiedzi",
-        "hidden": "ukryte: mniej niż {k} uczestników",
+        "hidden": "ukryte dla anonimowości: za mało uczestników (k = {k})",
+        "subtraction": "ukryte: razem z innymi grupami ujawniłoby mniej niż {k} osób",
+        "reversed": "(odwrócone)",
+        "margin": "±N: margines przedziału 90 %; stan ze znakiem ? nie jest jeszcze pewny",
         "hidden_short": "ukryte",
         "group": "Grupa",
         "overall": "Ogółem",
@@ -84,7 +101,7 @@ def print_report(
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
     table.add_column(words["group"], no_wrap=True, max_width=22, overflow="ellipsis")
     for f in FACTORS:
-        table.add_column(factors[f], justify="right", no_wrap=True)
+        table.add_column(factors[f], justify="right")
     table.add_column(words["overall"], justify="right", no_wrap=True)
     table.add_column(words["stool"], no_wrap=True)
     for key, group in report.groups.items():
@@ -101,17 +118,21 @@ def print_report(
         state = Text("–")
         if group.stool:
             state = Text(
-                f"{states[group.stool]} ({group.imbalance:.0f})", style=STATE_STYLE[group.stool]
+                f"{state_text(group, states)} ({group.imbalance:.0f})",
+                style=STATE_STYLE[group.stool],
             )
         table.add_row(
             f"{label} ({group.n})",
-            *(signed(group.factors.get(f)) for f in FACTORS),
+            *(margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS),
             signed(group.overall),
             state,
         )
     console.print(table)
-    if any(group.suppressed for group in report.groups.values()):
+    console.print(words["margin"], style="dim")
+    if any(g.suppressed and g.reason is Suppression.FEWER_THAN_K for g in report.groups.values()):
         console.print(hidden, style="dim")
+    if any(g.reason is Suppression.SUBTRACTION for g in report.groups.values()):
+        console.print(words["subtraction"].format(k=report.k), style="dim")
 
     bars = Table(
         box=None, show_header=False, title=words["gaps"], title_justify="left", pad_edge=False
@@ -119,7 +140,8 @@ def print_report(
     bars.add_column(no_wrap=True)
     bars.add_column(no_wrap=True)
     bars.add_column(no_wrap=True)
-    bars.add_column(justify="right")
+    bars.add_column(justify="right", no_wrap=True)
+    half = 12 if console.width >= 100 else 6
     for gap in report.gaps.values():
         label = f"{LEVEL_NAMES[lang][gap.a].capitalize()} − {LEVEL_NAMES[lang][gap.b]}"
         if gap.suppressed:
@@ -127,11 +149,19 @@ def print_report(
             continue
         for f in FACTORS:
             value = gap.factors.get(f)
-            bars.add_row(label, factors[f], gap_bar(value, half_width=12), signed(value))
+            figure = gap_text(value, gap.ci90.get(f))
+            bars.add_row(label, factors[f], gap_bar(value, half_width=half), figure)
             label = ""
     console.print(bars)
 
-    lines = [Text(f"{n}. {r.text}") for n, r in enumerate(report.recommendations, 1)]
+    reverse = {item.id for item in snapshot.questionnaire.items if item.reverse}
+    lines: list[RenderableType] = []
+    for n, rec in enumerate(report.recommendations, 1):
+        lines.append(Text(f"{n}. {rec.text}"))
+        for item_id, text in rec.items:
+            mark = f" {words['reversed']}" if item_id in reverse else ""
+            cited = Text.assemble(("› ", "dim"), (f"{text}{mark} ", "italic"), (item_id, "dim"))
+            lines.append(Padding(cited, (0, 0, 0, 3)))
     console.print(
         Panel(Group(*lines) if lines else Text(words["none"]), title=words["recommendations"])
     )

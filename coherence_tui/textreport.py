@@ -43,6 +43,40 @@ def signed(value: float | None) -> str:
     return f"{whole:+d}" if whole else "0"
 
 
+def margin(interval: tuple[float, float] | None) -> int | None:
+    """Half the width of a 90 % interval as the whole number shown after ``±``."""
+    return None if interval is None else round((interval[1] - interval[0]) / 2)
+
+
+def margin_text(score: float | None, interval: tuple[float, float] | None) -> str:
+    """A score with the margin of its 90 % interval: ``+37 ±21`` (just ``+37`` without one)."""
+    if score is None:
+        return "–"
+    half = margin(interval)
+    return signed(score) if half is None else f"{signed(score)} ±{half}"
+
+
+def gap_text(gap: float | None, interval: tuple[float, float] | None) -> str:
+    """A gap with its 90 % interval, ``+42 [+12, +72]``; the interval shows how sure it is."""
+    if gap is None:
+        return "–"
+    if interval is None:
+        return signed(gap)
+    return f"{signed(gap)} [{signed(interval[0])}, {signed(interval[1])}]"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value)} %"
+
+
+def state_text(group: GroupScores, states: dict[StoolState, str]) -> str:
+    """The stool state in words, ``tipping?`` when the answers can't tell it from the next."""
+    if group.stool is None:
+        return "–"
+    word = states[group.stool]
+    return word + "?" if group.stool_confident is False else word
+
+
 def leg_rows(score: float | None, rows: int = LEG_ROWS) -> int:
     """Leg length in rows, proportional to the score on -200..+200 (at least 1)."""
     if score is None:
@@ -57,7 +91,7 @@ def stool_lines(group: GroupScores, lang: str = "en", rows: int = LEG_ROWS) -> l
         return []
     lengths = [leg_rows(group.factors.get(f), rows) for f in FACTORS]
     width = 13
-    state = STATE_LABELS.get(lang, STATE_LABELS["en"])[group.stool] if group.stool else ""
+    state = state_text(group, STATE_LABELS.get(lang, STATE_LABELS["en"])) if group.stool else ""
     seat = f" {signed(group.overall)} "
     shortest = min(range(3), key=lambda i: lengths[i])
     tilt = {0: "\\", 1: "=", 2: "/"}[shortest] if group.stool is not StoolState.STABLE else "="

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Footer, Static
 
+from coherence_tui.domain.disclosure import is_rehearsal
 from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
@@ -223,6 +224,9 @@ class DashboardScreen(Screen[None]):
         )
         if self.session_state:
             showing = f"{t(f'dash.session.{self.session_state}', lang)}   {showing}"
+        k_now = report.k if report is not None else self.live.settings.k
+        if is_rehearsal(k_now):
+            showing = f"{t('dash.rehearsal', lang, k=k_now)}   {showing}"
         if showing != self._showing:
             # Static.update() asks for a layout pass, which redraws the whole screen.
             self._showing = showing
@@ -288,7 +292,7 @@ class DashboardScreen(Screen[None]):
         self.group_key = keys[(index + step) % len(keys)]
 
     def action_toggle_metric(self) -> None:
-        self.metric = "agree" if self.metric == "score" else "score"
+        self.metric = "favourable" if self.metric == "score" else "score"
 
     def action_quit_dashboard(self) -> None:
         self.app.exit(0)  # the projector's normal end: exit code 0

@@ -25,7 +25,7 @@ from coherence_tui.domain.report import Gap, Report
 from coherence_tui.i18n import t
 from coherence_tui.widgets.stool import signed
 
-Metric = Literal["score", "agree"]
+Metric = Literal["score", "favourable"]
 
 LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
     Level.BOARD: (86, 180, 233),
@@ -141,7 +141,7 @@ def level_values(report: Report, metric: Metric) -> dict[Level, list[float] | No
         if group.suppressed:
             out[lv] = None
             continue
-        source = group.factors if metric == "score" else group.agree_pct
+        source = group.factors if metric == "score" else group.favourable_pct
         out[lv] = [float(source.get(f) or 0.0) for f in FACTORS]
     return out
 
@@ -175,7 +175,7 @@ class _Chart(Widget):
 
 
 class LevelChart(_Chart):
-    """Per factor, the three levels side by side (score or agree %)."""
+    """Per factor, the three levels side by side (score or favourable %)."""
 
     DEFAULT_CSS = """
     LevelChart {

@@ -29,9 +29,14 @@ class Recommendations(Widget):
     }
     Recommendations > .recommendations--number { color: $accent; text-style: bold; }
     Recommendations > .recommendations--notice { color: $text-muted; text-style: italic; }
+    Recommendations > .recommendations--cited { color: $foreground 85%; text-style: italic; }
     """
 
-    COMPONENT_CLASSES = {"recommendations--number", "recommendations--notice"}
+    COMPONENT_CLASSES = {
+        "recommendations--number",
+        "recommendations--notice",
+        "recommendations--cited",
+    }
 
     recommendations: reactive[tuple[Recommendation, ...]] = reactive((), repaint=False)
     """Repaints only when the sentences change (their figures are whole numbers)."""
@@ -48,7 +53,7 @@ class Recommendations(Widget):
     def watch_recommendations(
         self, old: tuple[Recommendation, ...], new: tuple[Recommendation, ...]
     ) -> None:
-        if [r.text for r in old] == [r.text for r in new]:
+        if [(r.text, r.items) for r in old] == [(r.text, r.items) for r in new]:
             return
         # Sized by its content, the box needs a new layout; sized by the screen, a repaint
         # is enough (a layout pass redraws the whole screen).
@@ -63,7 +68,14 @@ class Recommendations(Widget):
         if self.limit:
             recs = recs[: self.limit]
         number = self.get_component_rich_style("recommendations--number")
-        entries = [Text.assemble((f"{i}. ", number), rec.text) for i, rec in enumerate(recs, 1)]
+        cited = self.get_component_rich_style("recommendations--cited")
+        entries = []
+        for i, rec in enumerate(recs, 1):
+            entry = Text.assemble((f"{i}. ", number), rec.text)
+            for item_id, text in rec.items:
+                entry.append(f"\n   › {text} ", cited)
+                entry.append(f"({item_id})", number)
+            entries.append(entry)
         width, height = self.content_size
         if width <= 0 or height <= 0 or self.styles.height is None or self.styles.height.is_auto:
             # Sized by its content (the widget tests): everything shows.

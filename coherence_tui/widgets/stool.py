@@ -29,9 +29,11 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, Factor, StoolState
 from coherence_tui.domain.report import GroupScores
 from coherence_tui.i18n import t
+from coherence_tui.textreport import margin, margin_text, state_text
 
 MIN_LEG = 3
 MAX_LEG = 30
@@ -62,20 +64,41 @@ def shown_group(group: GroupScores | None) -> tuple[object, ...] | None:
     return (
         group.n,
         tuple(whole(group.factors.get(f)) for f in FACTORS),
-        tuple(whole(group.agree_pct.get(f)) for f in FACTORS),
+        tuple(whole(group.favourable_pct.get(f)) for f in FACTORS),
+        tuple(margin(group.ci90.get(f)) for f in FACTORS),
         whole(group.overall),
         whole(group.imbalance),
         group.stool,
+        group.stool_confident,
     )
 
 
 def shown_stool(group: GroupScores | None) -> tuple[object, ...] | None:
-    """What the stool drawing shows: factor scores, overall and state (no agree %)."""
+    """What the stool drawing shows: factor scores, overall and state (no favourable %)."""
     if group is None:
         return None
     if group.suppressed:
-        return ("hidden", group.n > 0)
-    return (tuple(whole(group.factors.get(f)) for f in FACTORS), whole(group.overall), group.stool)
+        return ("hidden", group.n > 0, group.reason)
+    return (
+        tuple(whole(group.factors.get(f)) for f in FACTORS),
+        whole(group.overall),
+        group.stool,
+        group.stool_confident,
+    )
+
+
+def state_label(group: GroupScores, lang: str) -> str:
+    """The stool state in words, with "?" when the data can't tell it from the next state."""
+    if group.stool is None:
+        return ""
+    return state_text(group, {s: t(f"dash.state.{s.value}", lang) for s in StoolState})
+
+
+def hidden_label(group: GroupScores, lang: str, k: int) -> str:
+    """Why a group shows no figure: fewer than k, or it would let a small group be subtracted."""
+    if group.reason is Suppression.SUBTRACTION:
+        return t("dash.hidden_subtraction", lang)
+    return t("dash.hidden_group", lang, k=k)
 
 
 def leg_length(score: float | None, max_len: int) -> int:
@@ -198,7 +221,7 @@ def draw_stool(
     # Figure line: overall score and the state in words, centred.
     state = group.stool
     overall = group.overall if group.overall is not None else 0.0
-    state_word = t(f"dash.state.{state.value}", lang) if state is not None else ""
+    state_word = state_label(group, lang)
     head = Text.assemble((signed(overall), styles.figure), "  ", (state_word.upper(), styles.state))
     head_line = Text(" " * max(0, (width - head.cell_len) // 2)) + head
 
@@ -381,7 +404,7 @@ class Stool(Widget):
         if group.suppressed or not group.has_scores:
             notice = self.get_component_rich_style("stool--notice")
             message = (
-                t("dash.hidden_group", self.lang, k=self.k)
+                hidden_label(group, self.lang, self.k)
                 if group.suppressed and group.n > 0
                 else t("dash.no_answers", self.lang)
             )
@@ -429,9 +452,10 @@ class Stool(Widget):
 
 
 class StoolFigures(Widget):
-    """The stool's group in figures: each leg's score and agree %, overall, imbalance.
+    """The stool's group in figures: each leg's score ±90 % margin and favourable %,
+    overall, imbalance with the state, participants.
 
-    ``metric`` ("score" or "agree") picks the column in bold; ``gap_overall`` is the
+    ``metric`` ("score" or "favourable") picks the column in bold; ``gap_overall`` is the
     board minus front line overall gap (``None`` when suppressed or unknown).
     """
 
@@ -499,7 +523,7 @@ class StoolFigures(Widget):
         if group is None:
             return Text("")
         if group.suppressed and group.n > 0:
-            return Text(t("dash.hidden_group", self.lang, k=self.k), style=notice)
+            return Text(hidden_label(group, self.lang, self.k), style=notice)
         if not group.has_scores:
             return Text(t("dash.no_answers", self.lang), style=notice)
         label = self.get_component_rich_style("figures--label")
@@ -512,30 +536,32 @@ class StoolFigures(Widget):
             width, len(t("dash.fig.imbalance", self.lang)), len(t("dash.fig.overall", self.lang))
         )
         lines: list[Text] = []
+        scores = {f: margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS}
+        column = max(7, *(len(v) + 1 for v in scores.values()))
         head = Text(" " * width)
-        head.append(f"{t('dash.metric.score', self.lang):>7}", score_style)
-        head.append(f"{t('dash.metric.agree', self.lang):>9}", agree_style)
+        head.append(f"{t('dash.metric.score', self.lang):>{column}}", score_style)
+        head.append(f"{t('dash.metric.favourable', self.lang):>13}", agree_style)
         lines.append(head)
         for f in FACTORS:
-            score = group.factors.get(f)
-            agree = group.agree_pct.get(f)
+            favourable = group.favourable_pct.get(f)
             line = Text(names[f].ljust(width), label)
-            line.append(f"{signed(score) if score is not None else '–':>7}", score_style)
-            line.append(f"{f'{round(agree)}%' if agree is not None else '–':>9}", agree_style)
+            line.append(f"{scores[f]:>{column}}", score_style)
+            shown = f"{round(favourable)}%" if favourable is not None else "–"
+            line.append(f"{shown:>13}", agree_style)
             lines.append(line)
         overall = group.overall if group.overall is not None else 0.0
         lines.append(
             Text(t("dash.fig.overall", self.lang).ljust(width), label)
-            + Text(f"{signed(overall):>7}", strong)
+            + Text(f"{signed(overall):>{column}}", strong)
         )
         if group.imbalance is not None and group.stool is not None:
             state_style = self.get_component_rich_style(f"stool--{group.stool.value}")
             line = Text(t("dash.fig.imbalance", self.lang).ljust(width), label)
-            line.append(f"{round(group.imbalance):>7}", strong)
-            line.append("  " + t(f"dash.state.{group.stool.value}", self.lang), state_style)
+            line.append(f"{round(group.imbalance):>{column}}", strong)
+            line.append("  " + state_label(group, self.lang), state_style)
             lines.append(line)
         line = Text(t("dash.fig.n", self.lang).ljust(width), label)
-        line.append(f"{group.n:>7}", strong)
+        line.append(f"{group.n:>{column}}", strong)
         lines.append(line)
         gap_label = t("dash.fig.gap_bf", self.lang)
         if self.gap_suppressed:

@@ -69,17 +69,36 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
     assert (
         report["session"] == "acme" and report["questionnaire"] == "general-en" and report["k"] == 2
     )
+    assert report["format"] == 2
     board = report["groups"]["board"]
-    assert board["n"] == 2 and board["factors"]["declarations"] == 150.0
-    assert board["factors"]["behaviours"] is None  # only a don't know
-    assert report["groups"]["management"] == {"n": 0, "suppressed": True}
-    assert report["groups"]["department:Sales"] == {"n": 1, "suppressed": True}
-    assert report["gaps"]["board-front_line"]["declarations"] == 200.0
+    # One published statement per factor is not a factor score (it needs three).
+    assert board["n"] == 2 and board["factors"]["declarations"] is None
+    assert report["groups"]["management"] == {
+        "n": 0,
+        "suppressed": True,
+        "suppressed_reason": "fewer_than_k",
+    }
+    assert report["groups"]["department:Sales"] == {
+        "n": 1,
+        "suppressed": True,
+        "suppressed_reason": "fewer_than_k",
+    }
+    assert report["gaps"]["board-front_line"]["declarations"] is None
+    assert report["items"]["D01"]["levels"]["board"] == {
+        "n": 2,
+        "real": 2,
+        "mean": 150.0,
+        "favourable_pct": 100.0,
+        "dont_know_pct": 0.0,
+    }
     assert report["items"]["D01"]["levels"]["front_line"] == {
         "n": 2,
+        "real": 2,
         "mean": -50.0,
-        "agree_pct": 0.0,
+        "favourable_pct": 0.0,
+        "dont_know_pct": 0.0,
     }
+    assert report["items"]["B01"]["levels"]["board"] == {"n": 1, "real": 0}  # a don't know only
 
     exported = run("export", "acme", "--format", "csv", check=True).stdout
     rows = list(csv.reader(io.StringIO(exported)))
@@ -113,20 +132,24 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
 def test_text_report_shows_stool_and_recommendations(
     run: Run, session: Path, tmp_path: Path
 ) -> None:
+    from coherence_tui.questionnaires import load
+
+    items = [item.id for item in load("general-en").items]
     rows = [
-        f"P{n},{lv},,{item},{v}"
+        f"P{n},{lv},,{item},{v if i % 2 else v // 2}"
         for n, lv, v in (
             (1, "board", 2),
             (2, "board", 2),
             (3, "front_line", -2),
             (4, "front_line", -1),
         )
-        for item in ("D01", "R01", "B01")
+        for i, item in enumerate(items)
     ]
     run("import", "acme", str(write_csv(tmp_path / "a.csv", rows)), check=True)
     text = run("report", "acme", check=True).stdout
     assert "Declarations" in text and "Recommendations" in text
-    assert "Executive disconnect" in text
+    assert "The board and the front line see" in text
+    assert "±" in text  # scores carry the margin of their 90 % interval
 
 
 @pytest.mark.parametrize(
@@ -247,4 +270,5 @@ def test_two_imports_started_together_both_land(run: Run, session: Path, tmp_pat
 def test_demo_report_shows_the_executive_disconnect(run: Run) -> None:
     done = run("demo", "--report", check=True)
     assert "Board 4 · Management 9 · Front line 17" in done.stdout
-    assert "Executive disconnect" in done.stdout
+    assert "The board and the front line see resources differently" in done.stdout
+    assert "(reversed)" in done.stdout
