@@ -41,6 +41,7 @@ from textual.screen import Screen
 
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
+from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.pin import PinGuard
 from coherence_tui.store import SessionStore
 
@@ -65,7 +66,7 @@ def _default_language() -> str:
 class CoherenceApp(App[int]):
     """The coherence workshop. ``run()`` returns the process exit code (0 = ok)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = stylesheet("app.tcss")
     TITLE = "coherence-tui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [

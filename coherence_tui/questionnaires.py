@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coherence_tui.domain.model import FACTORS, LANGUAGES, Questionnaire
+from coherence_tui.package_files import SHIPPED_QUESTIONNAIRES, package_folder
 
 __all__ = [
     "ENV_DIR",
@@ -40,8 +41,13 @@ __all__ = [
 ENV_DIR = "COHERENCE_QUESTIONNAIRES_DIR"
 """Environment variable that points the loader at another questionnaires directory."""
 
-SHIPPED_DIR: Path = Path(__file__).resolve().parent.parent / "questionnaires"
-"""The questionnaires shipped in the repository (``questionnaires/`` beside the package)."""
+SHIPPED_DIR: Path = package_folder(SHIPPED_QUESTIONNAIRES)
+"""The shipped questionnaires, wherever the package is installed.
+
+The package ``coherence_tui.shipped``, found through ``importlib.resources``: in a
+wheel or sdist install a folder inside the package, in an editable install the
+repository's top-level ``questionnaires/`` (``pyproject.toml`` maps one onto the other).
+"""
 
 SUFFIX = ".toml"
 

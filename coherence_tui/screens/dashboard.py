@@ -28,6 +28,7 @@ from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
+from coherence_tui.package_files import stylesheet
 from coherence_tui.store import SessionError
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.participation import Participation
@@ -52,7 +53,7 @@ def group_label(key: str, lang: str) -> str:
 class DashboardScreen(Screen[None]):
     """The live dashboard of one session."""
 
-    CSS_PATH = "../dashboard.tcss"
+    CSS_PATH = stylesheet("dashboard.tcss")
 
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
