@@ -145,7 +145,7 @@ def print_report(
     for gap in report.gaps.values():
         label = f"{LEVEL_NAMES[lang][gap.a].capitalize()} − {LEVEL_NAMES[lang][gap.b]}"
         if gap.suppressed:
-            bars.add_row(label, "", Text(hidden, style="dim"), "")
+            bars.add_row(label, Text(words["hidden_short"], style="dim"), "", "")
             continue
         for f in FACTORS:
             value = gap.factors.get(f)
