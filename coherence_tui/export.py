@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 import orjson
 
+from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, LEVELS
 from coherence_tui.domain.recommend import LEVEL_NAMES
-from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.report import ALL, GroupScores, Report
 from coherence_tui.domain.scoring import Tally
 from coherence_tui.store import SessionSnapshot

@@ -23,9 +23,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+
 from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, Questionnaire
 from coherence_tui.domain.report import Gap, Recommendation, r2, r2_interval
-from coherence_tui.domain.stats import exact, mean, mean_interval, population_variance
+from coherence_tui.domain.stats import Scaled, exact, mean, mean_interval
 
 BLIND_SPOT_SHARE = Fraction(30)
 """The board's don't-know share (%) over a factor's items from which ``blind_spot`` looks."""
@@ -158,8 +159,9 @@ class Evidence:
 
     published: tuple[Level, ...]
     """Publishable levels."""
-    own: Mapping[Level, Mapping[str, Mapping[Factor, Fraction | None]]]
-    """Per publishable level, each counting participant's p(x, f)."""
+    scaled: Scaled
+    own: Mapping[Level, Mapping[str, Mapping[Factor, int | None]]]
+    """Per publishable level, each counting participant's p(x, f), as ``scaled`` integers."""
     factors: Mapping[Level, Mapping[Factor, Fraction | None]]
     """Per publishable level, its factor scores (published items only)."""
     item_means: Mapping[Level, Mapping[str, Fraction]]
@@ -221,18 +223,17 @@ class _Rules:
         if gap.suppressed:
             return None
         limit = exact(self.t.executive_disconnect)
-        wide = [
-            f
+        wide = {
+            f: g
             for f in FACTORS
             if (g := self.e.board_front_exact[f]) is not None
             and abs(g) >= limit
             and gap.significant.get(f) is True
-        ]
+        }
         if not wide:
             return None
-        worst = max(wide, key=lambda f: (abs(self.e.board_front_exact[f]), -FACTORS.index(f)))
-        value = self.e.board_front_exact[worst]
-        assert value is not None
+        worst = max(wide, key=lambda f: (abs(wide[f]), -FACTORS.index(f)))
+        value = wide[worst]
         interval = gap.ci90[worst]
         assert interval is not None
         board, front = self.e.item_means[Level.BOARD], self.e.item_means[Level.FRONT_LINE]
@@ -309,6 +310,7 @@ class _Rules:
         self, rule: str, higher: Factor, lower: Factor, threshold: float, cite: Factor
     ) -> Recommendation | None:
         limit = exact(threshold)
+        scaled = self.e.scaled
         findings = []
         for lv in self.e.published:
             diffs = [
@@ -316,12 +318,11 @@ class _Rules:
                 for own in self.e.own[lv].values()
                 if (a := own[higher]) is not None and (b := own[lower]) is not None
             ]
-            if len(diffs) < 2:
+            if len(diffs) < 2 or not scaled.mean_at_least(diffs, limit):
                 continue
-            average = mean(diffs)
-            assert average is not None
-            interval = mean_interval(diffs)
-            if average >= limit and interval is not None and interval[0] > 0:
+            interval = mean_interval([scaled.real(d) for d in diffs])
+            if interval is not None and interval[0] > 0:
+                average = Fraction(sum(diffs), len(diffs) * scaled.denominator)
                 findings.append((lv, len(diffs), average, interval))
         if not findings:
             return None
@@ -374,12 +375,13 @@ class _Rules:
 
     def divided_level(self) -> Recommendation | None:
         limit = exact(self.t.divided_level_sd) ** 2
+        scaled = self.e.scaled
         found = []
         for lv in self.e.published:
             for f in FACTORS:
                 values = [v for own in self.e.own[lv].values() if (v := own[f]) is not None]
                 if len(values) >= 2:
-                    variance = population_variance(values)
+                    variance = scaled.population_variance(values)
                     if variance >= limit:
                         found.append((lv, f, variance))
         if not found:
@@ -387,6 +389,7 @@ class _Rules:
         lv, f, variance = max(
             found, key=lambda e: (e[2], -LEVELS.index(e[0]), -FACTORS.index(e[1]))
         )
+        sd = math.sqrt(variance)
         spread = self.e.item_spread[lv]
         cited = sorted(
             (i for i in spread if self.item_factor[i] is f), key=lambda i: (-spread[i], i)
@@ -395,7 +398,7 @@ class _Rules:
         text = self.text["divided_level"].format(
             level=level_name[:1].upper() + level_name[1:],
             factor=self.factor_names[f],
-            sd=_whole(math.sqrt(variance)),
+            sd=_whole(sd),
         )
         return Recommendation(
             "divided_level",
@@ -405,7 +408,7 @@ class _Rules:
             figures={
                 "level": lv.value,
                 "factor": f.value,
-                "sd": r2(math.sqrt(variance)),
+                "sd": r2(sd),
                 "findings": [
                     {"level": level.value, "factor": fac.value, "sd": r2(math.sqrt(var))}
                     for level, fac, var in found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from coherence_tui.domain.disclosure import Suppression
@@ -41,7 +42,7 @@ def gap_key(a: Level, b: Level) -> str:
     return f"{a.value}-{b.value}"
 
 
-def r2(value: float | None) -> float | None:
+def r2(value: float | Fraction | None) -> float | None:
     """Round a figure to 2 decimals for output; ``None`` stays ``None``."""
     return None if value is None else round(float(value), 2)
 

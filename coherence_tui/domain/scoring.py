@@ -46,8 +46,9 @@ from coherence_tui.domain.report import (
 )
 from coherence_tui.domain.stats import (
     Interval,
-    excludes_zero,
+    Scaled,
     exact,
+    excludes_zero,
     mean,
     mean_interval,
     present_mean,
@@ -182,6 +183,9 @@ class Tally:
         # Per participant and factor: [sum of adjusted real answers, real answers].
         self._own: dict[str, dict[Factor, list[int]]] = {}
         self._audits: dict[frozenset[tuple[Cell, int]], Audit] = {}
+        self._scaled = Scaled(max(len(ids) for ids in self._factor_items.values()))
+        self._pf: dict[str, dict[Factor, float | None]] = {}
+        """p(x, f) as floats for the intervals of the report being built."""
 
     # -- feeding -----------------------------------------------------------------
 
@@ -328,8 +332,8 @@ class Tally:
             for f in FACTORS:
                 score = g.factors[f]
                 if score is not None:
-                    own = [v for c in g.members if (v := self.p(c, f)) is not None]
-                    ci90[f] = mean_interval(own, centre=score)
+                    own = [v for c in g.members if (v := self._pf[c][f]) is not None]
+                    ci90[f] = mean_interval(own, centre=float(score))
             if state is not None:
                 confident = self._stool_confident(g, state)
         return GroupScores(
@@ -351,25 +355,26 @@ class Tally:
         hi = max(scored, key=lambda f: (g.factors[f], -FACTORS.index(f)))
         rest = [f for f in scored if f is not hi]
         lo = min(rest, key=lambda f: (g.factors[f], FACTORS.index(f)))
-        diffs = self.paired(g.members, hi, lo)
+        diffs = [
+            pa - pb
+            for c in g.members
+            if (pa := self._pf[c][hi]) is not None and (pb := self._pf[c][lo]) is not None
+        ]
         interval = mean_interval(diffs)
         if interval is None:
             return False
         return state_band_holds(interval, state, self.questionnaire.thresholds)
 
-    def paired(self, members: Iterable[str], a: Factor, b: Factor) -> list[Fraction]:
-        """p(x, a) - p(x, b) over the members with both."""
-        out = []
-        for code in members:
-            pa, pb = self.p(code, a), self.p(code, b)
-            if pa is not None and pb is not None:
-                out.append(pa - pb)
-        return out
-
     def report(self) -> Report:
         """Every figure of DESIGN.md *Scoring*, disclosure applied, as a new frozen Report."""
         k = self.k
         counting = self.counting()
+        scaled = self._scaled
+        own = {p.code: {f: scaled.of(*self._own[p.code][f]) for f in FACTORS} for p in counting}
+        self._pf = {
+            c: {f: None if v is None else scaled.real(v) for f, v in by_factor.items()}
+            for c, by_factor in own.items()
+        }
         level_members = {
             lv: tuple(p.code for p in counting if p.level is lv) for lv in LEVELS
         }
@@ -417,10 +422,8 @@ class Tally:
         board_sums = self._sums[Level.BOARD.value]
         evidence = Evidence(
             published=tuple(published),
-            own={
-                lv: {c: {f: self.p(c, f) for f in FACTORS} for c in levels[lv].members}
-                for lv in published
-            },
+            scaled=scaled,
+            own={lv: {c: own[c] for c in levels[lv].members} for lv in published},
             factors={lv: dict(levels[lv].factors) for lv in published},
             item_means={lv: dict(levels[lv].item_means) for lv in published},
             item_spread={
@@ -481,9 +484,9 @@ class Tally:
             diff = mean([a.item_means[i] - b.item_means[i] for i in both])
             assert diff is not None
             diffs[f] = diff
-            own_a = [v for c in a.members if (v := self.p(c, f)) is not None]
-            own_b = [v for c in b.members if (v := self.p(c, f)) is not None]
-            ci90[f] = welch_interval(diff, own_a, own_b)
+            own_a = [v for c in a.members if (v := self._pf[c][f]) is not None]
+            own_b = [v for c in b.members if (v := self._pf[c][f]) is not None]
+            ci90[f] = welch_interval(float(diff), own_a, own_b)
             significant[f] = excludes_zero(ci90[f])
         overall = present_mean(list(diffs.values()))
         gap = Gap(
@@ -529,6 +532,8 @@ class Tally:
         return out
 
 
-def _exact_all(levels: Mapping[Level, _Exact], published: list[Level], f: Factor) -> Fraction | None:
+def _exact_all(
+    levels: Mapping[Level, _Exact], published: list[Level], f: Factor
+) -> Fraction | None:
     """``all.factors[f]``: the unweighted mean of the publishable levels' non-null scores."""
     return present_mean([levels[lv].factors[f] for lv in published])

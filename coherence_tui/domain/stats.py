@@ -23,7 +23,7 @@ CONFIDENCE = 0.95
 @cache
 def t_quantile(df: float) -> float:
     """Student's t quantile ``t(0.95, df)`` (scipy.stats.t.ppf; df may be fractional, Welch)."""
-    from scipy.special import stdtrit  # the function scipy.stats.t.ppf calls, lighter import
+    from scipy.special import stdtrit  # type: ignore[import-untyped]  # what t.ppf calls
 
     return float(stdtrit(df, CONFIDENCE))
 
@@ -38,19 +38,13 @@ def present_mean(values: Sequence[Fraction | None]) -> Fraction | None:
     return mean([v for v in values if v is not None])
 
 
-def population_variance(values: Sequence[Fraction]) -> Fraction:
-    """Exact population variance (divides by n); needs at least one value."""
-    mu = sum(values, Fraction(0)) / len(values)
-    return sum(((v - mu) ** 2 for v in values), Fraction(0)) / len(values)
+def sample_sd(values: Sequence[float]) -> float:
+    """Sample standard deviation (n - 1); needs at least two values. A float, as DESIGN allows."""
+    mu = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mu) ** 2 for v in values) / (len(values) - 1))
 
 
-def sample_variance(values: Sequence[Fraction]) -> Fraction:
-    """Exact sample variance (divides by n - 1); needs at least two values."""
-    mu = sum(values, Fraction(0)) / len(values)
-    return sum(((v - mu) ** 2 for v in values), Fraction(0)) / (len(values) - 1)
-
-
-def mean_interval(values: Sequence[Fraction], centre: Fraction | None = None) -> Interval | None:
+def mean_interval(values: Sequence[float], centre: float | None = None) -> Interval | None:
     """``centre +- t(0.95, n-1) x s / sqrt(n)`` over ``values`` (centre: their mean by default).
 
     ``None`` under two values. A spread of zero gives the point itself.
@@ -58,17 +52,15 @@ def mean_interval(values: Sequence[Fraction], centre: Fraction | None = None) ->
     n = len(values)
     if n < 2:
         return None
-    middle = float(centre if centre is not None else sum(values, Fraction(0)) / n)
-    variance = sample_variance(values)
-    if variance == 0:
+    middle = centre if centre is not None else math.fsum(values) / n
+    sd = sample_sd(values)
+    if sd == 0:
         return (middle, middle)
-    half = t_quantile(n - 1) * math.sqrt(variance) / math.sqrt(n)
+    half = t_quantile(n - 1) * sd / math.sqrt(n)
     return (middle - half, middle + half)
 
 
-def welch_interval(
-    gap: Fraction, a: Sequence[Fraction], b: Sequence[Fraction]
-) -> Interval | None:
+def welch_interval(gap: float, a: Sequence[float], b: Sequence[float]) -> Interval | None:
     """``gap +- t(0.95, df) x se`` with Welch's standard error and Welch-Satterthwaite df.
 
     ``None`` when either side has fewer than two values; the point itself when se = 0.
@@ -76,15 +68,45 @@ def welch_interval(
     na, nb = len(a), len(b)
     if na < 2 or nb < 2:
         return None
-    va = sample_variance(a) / na
-    vb = sample_variance(b) / nb
+    va = sample_sd(a) ** 2 / na
+    vb = sample_sd(b) ** 2 / nb
     se2 = va + vb
-    middle = float(gap)
     if se2 == 0:
-        return (middle, middle)
+        return (gap, gap)
     df = se2**2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
-    half = t_quantile(float(df)) * math.sqrt(se2)
-    return (middle - half, middle + half)
+    half = t_quantile(df) * math.sqrt(se2)
+    return (gap - half, gap + half)
+
+
+class Scaled:
+    """Participants' own factor scores p(x, f) as exact integers over one common denominator.
+
+    p = 100 x sum / answers, and a factor has at most ``items`` answers per person, so
+    ``p x lcm(1..items)`` is a whole number. Sums and squares of p then stay in fast integer
+    arithmetic, and every threshold is still decided exactly (DESIGN: exact arithmetic).
+    """
+
+    def __init__(self, items: int) -> None:
+        self.denominator = math.lcm(*range(1, max(1, items) + 1))
+
+    def of(self, total: int, answers: int) -> int | None:
+        """``p x denominator`` for a participant's adjusted total over ``answers`` real answers."""
+        return total * 100 * (self.denominator // answers) if answers else None
+
+    def real(self, value: int) -> float:
+        return value / self.denominator
+
+    def mean_at_least(self, values: Sequence[int], threshold: Fraction) -> bool:
+        """Exactly: mean(values) / denominator >= threshold."""
+        return threshold.denominator * sum(values) >= (
+            threshold.numerator * len(values) * self.denominator
+        )
+
+    def population_variance(self, values: Sequence[int]) -> Fraction:
+        """Exactly: the population variance of values / denominator."""
+        n = len(values)
+        spread = n * sum(v * v for v in values) - sum(values) ** 2  # n^2 x variance x den^2
+        return Fraction(spread, (n * self.denominator) ** 2)
 
 
 def excludes_zero(interval: Interval | None) -> bool | None:

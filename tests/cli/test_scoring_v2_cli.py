@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from coherence_tui.domain.model import Level, SessionSettings, UpdateRule
 from coherence_tui.live import LiveSession
 from coherence_tui.questionnaires import load
@@ -54,12 +56,8 @@ def test_k_never_goes_down_once_a_session_has_answers(tmp_path: Path) -> None:
     live.record_answer(who.code, "D01", 1)
     before = path.read_bytes()
     for lower in (2, 1):
-        try:
+        with pytest.raises(SettingsRejected, match="cannot be lowered"):
             live.update_settings(live.settings.model_copy(update={"k": lower}))
-        except SettingsRejected as error:
-            assert "cannot be lowered" in str(error)
-        else:
-            raise AssertionError(f"k = {lower} was accepted")
     assert path.read_bytes() == before
     live.update_settings(live.settings.model_copy(update={"k": 5}))
     assert SessionStore.open(path).snapshot().settings.k == 5
@@ -69,12 +67,8 @@ def test_a_real_session_can_never_become_a_rehearsal(tmp_path: Path) -> None:
     store = SessionStore.create(
         tmp_path / "s.json", name="s", questionnaire=load("general-en"), settings=SessionSettings()
     )
-    try:
+    with pytest.raises(SettingsRejected, match="below 3"):
         store.update_settings(SessionSettings(k=2))
-    except SettingsRejected as error:
-        assert "below 3" in str(error)
-    else:
-        raise AssertionError("a session created with k = 3 went down to k = 2")
 
 
 def test_new_with_k_2_warns_that_it_makes_a_rehearsal(run: Run) -> None:
