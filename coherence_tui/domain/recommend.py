@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, Questionnaire
 from coherence_tui.domain.report import Gap, Recommendation, r2, r2_interval
-from coherence_tui.domain.stats import Scaled, exact, mean, mean_interval
+from coherence_tui.domain.stats import Scaled, exact, mean
 
 BLIND_SPOT_SHARE = Fraction(30)
 """The board's don't-know share (%) over a factor's items from which ``blind_spot`` looks."""
@@ -320,9 +320,8 @@ class _Rules:
             ]
             if len(diffs) < 2 or not scaled.mean_at_least(diffs, limit):
                 continue
-            interval = mean_interval([scaled.real(d) for d in diffs])
+            average, interval = scaled.mean_interval(diffs)
             if interval is not None and interval[0] > 0:
-                average = Fraction(sum(diffs), len(diffs) * scaled.denominator)
                 findings.append((lv, len(diffs), average, interval))
         if not findings:
             return None

@@ -69,9 +69,12 @@ def stool_state(imbalance: Fraction, thresholds: Thresholds) -> StoolState:
 
 
 def state_band_holds(interval: Interval, state: StoolState, thresholds: Thresholds) -> bool:
-    """Whether an interval of the stool's gap lies wholly inside the band of ``state``."""
+    """Whether an interval of the stool's gap lies wholly inside the band of ``state``.
+
+    Thresholds are exact, so a bound that is exactly on one is decided exactly.
+    """
     lo, hi = interval
-    wobbly, tipping = float(thresholds.stool_wobbly), float(thresholds.stool_tipping)
+    wobbly, tipping = exact(thresholds.stool_wobbly), exact(thresholds.stool_tipping)
     if state is StoolState.STABLE:
         return hi < wobbly
     if state is StoolState.WOBBLY:
@@ -184,8 +187,10 @@ class Tally:
         self._own: dict[str, dict[Factor, list[int]]] = {}
         self._audits: dict[frozenset[tuple[Cell, int]], Audit] = {}
         self._scaled = Scaled(max(len(ids) for ids in self._factor_items.values()))
+        self._pi: dict[str, dict[Factor, int | None]] = {}
+        """p(x, f) as exact ``Scaled`` integers, for the report being built."""
         self._pf: dict[str, dict[Factor, float | None]] = {}
-        """p(x, f) as floats for the intervals of the report being built."""
+        """The same as floats, for intervals."""
 
     # -- feeding -----------------------------------------------------------------
 
@@ -358,9 +363,9 @@ class Tally:
         diffs = [
             pa - pb
             for c in g.members
-            if (pa := self._pf[c][hi]) is not None and (pb := self._pf[c][lo]) is not None
+            if (pa := self._pi[c][hi]) is not None and (pb := self._pi[c][lo]) is not None
         ]
-        interval = mean_interval(diffs)
+        _mean_d, interval = self._scaled.mean_interval(diffs)
         if interval is None:
             return False
         return state_band_holds(interval, state, self.questionnaire.thresholds)
@@ -371,6 +376,7 @@ class Tally:
         counting = self.counting()
         scaled = self._scaled
         own = {p.code: {f: scaled.of(*self._own[p.code][f]) for f in FACTORS} for p in counting}
+        self._pi = own
         self._pf = {
             c: {f: None if v is None else scaled.real(v) for f, v in by_factor.items()}
             for c, by_factor in own.items()

@@ -102,6 +102,19 @@ class Scaled:
             threshold.numerator * len(values) * self.denominator
         )
 
+    def mean_interval(self, values: Sequence[int]) -> tuple[Fraction, Interval | None]:
+        """The exact mean of ``values / denominator`` and its 90 % t-interval.
+
+        With no spread the interval is the exact mean itself, so a threshold it sits on
+        is decided exactly; otherwise the bounds are floats around the exact mean.
+        """
+        mu = Fraction(sum(values), max(1, len(values)) * self.denominator)
+        if len(values) < 2:
+            return mu, None
+        if all(v == values[0] for v in values):
+            return mu, (mu, mu)  # type: ignore[return-value]  # exact bounds compare exactly
+        return mu, mean_interval([v / self.denominator for v in values], centre=float(mu))
+
     def population_variance(self, values: Sequence[int]) -> Fraction:
         """Exactly: the population variance of values / denominator."""
         n = len(values)
