@@ -71,7 +71,13 @@ class LiveSession:
         """The participants the room may see now: everyone once ended, else the batches."""
         if self._state.ended:
             return frozenset(self._participants)
-        return released(finish_order(self._participants.values()), self._settings.k)
+        answered = {code for code, _item in self._answers}
+        people = [p for p in self._participants.values() if p.code in answered]
+        return released(
+            finish_order(people),
+            self._settings.k_schedule,
+            department_of={p.code: p.department for p in people},
+        )
 
     def _counts_now(self, participant: Participant) -> bool:
         """Whether this participant's answers are visible to the room yet."""

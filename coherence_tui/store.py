@@ -56,7 +56,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from coherence_tui.domain.disclosure import check_k_change
+from coherence_tui.domain.disclosure import check_k_change, instant
 from coherence_tui.domain.model import (
     Answer,
     Level,
@@ -904,7 +904,7 @@ class SessionStore:
             ]
             if known is not None:
                 return known
-            finished_at = utc_now_precise()
+            finished_at = _after_every_finish(self._storage.read()[_PARTICIPANTS_TABLE].values())
 
             def finish(doc: dict[str, Any]) -> None:
                 doc["finished_at"] = finished_at
@@ -991,31 +991,37 @@ class SessionStore:
 
         Refuses (``SettingsRejected``) a k that ``check_k_change`` forbids, decided under
         the lock against the file as it is, so no process can lower k behind another's back.
+        A change of k is added to ``k_history`` with the number of people who had finished
+        (and answered) by then, so every process batches the room's view alike.
         """
-        settings = SessionSettings.model_validate(settings)
+        wanted = SessionSettings.model_validate(settings)
 
-        def check(meta: _Meta) -> None:
-            people = self._storage.read().get(_PARTICIPANTS_TABLE, {}).values()
+        def prepare(meta: _Meta) -> SessionSettings:
+            people = list(self._storage.read().get(_PARTICIPANTS_TABLE, {}).values())
             has_answers = any(doc["answers"] for doc in people)
-            problem = check_k_change(meta.head.settings.k, settings.k, has_answers=has_answers)
+            current = meta.head.settings
+            problem = check_k_change(current.k, wanted.k, has_answers=has_answers)
             if problem is not None:
                 raise SettingsRejected(f"{self.path}: {problem}")
+            if wanted.k == current.k:
+                return wanted.model_copy(update={"k_history": current.k_history})
+            finished = sum(1 for doc in people if doc["finished_at"] and doc["answers"])
+            history = (*current.k_schedule, (finished, wanted.k))
+            return wanted.model_copy(update={"k_history": history})
 
-        self._update_head("settings", settings, check)
+        self._update_head("settings", prepare)
 
     def update_state(self, state: SessionState) -> None:
         """Replace the session's state (reveal, pause, end); durable on return."""
-        self._update_head("state", SessionState.model_validate(state))
+        checked = SessionState.model_validate(state)
+        self._update_head("state", lambda _meta: checked)
 
     def _update_head(
-        self,
-        key: str,
-        value: SessionSettings | SessionState,
-        check: Callable[[_Meta], None] | None = None,
+        self, key: str, prepare: Callable[[_Meta], SessionSettings | SessionState]
     ) -> None:
+        """Write the head's settings or state as ``prepare`` makes them under the lock."""
         with self._writing() as meta:
-            if check is not None:
-                check(meta)
+            value = prepare(meta)
             self._session_table.update(
                 {key: value.model_dump(mode="json")}, doc_ids=[_SESSION_DOC_ID]
             )
@@ -1028,6 +1034,21 @@ class SessionStore:
                 settings=value if isinstance(value, SessionSettings) else head.settings,
                 state=value if isinstance(value, SessionState) else head.state,
             )
+
+
+def _after_every_finish(docs: Iterable[dict[str, Any]]) -> str:
+    """Now to the microsecond, but always later than every finish already stored.
+
+    The room's batches replay finishes in ``finished_at`` order; a clock that stepped
+    back must not slip a new finish in among earlier ones.
+    """
+    now = utc_now_precise()
+    latest = max((instant(doc["finished_at"]) for doc in docs if doc["finished_at"]), default="")
+    if now > latest:
+        return now
+    stored = datetime.strptime(latest, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    later = stored + timedelta(microseconds=1)
+    return later.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _by_code(doc: dict[str, Any]) -> str:

@@ -169,7 +169,31 @@ def _exposes(rows: Sequence[Sequence[Fraction]], sizes: Sequence[int], k: int) -
     return search(0, 0, zero)
 
 
-def released(finishes: Iterable[Sequence[tuple[str, Level]]], k: int) -> frozenset[str]:
+KSchedule = Sequence[tuple[int, int]]
+"""k during a round: (people already finished when it took effect, k), in order."""
+
+
+def k_in_force(schedule: KSchedule, finished: int) -> int:
+    """The k that applies once ``finished`` people have finished."""
+    k = schedule[0][1]
+    for since, value in schedule:
+        if since <= finished:
+            k = value
+    return k
+
+
+def published_departments(cells: Mapping[Cell, int], k: int) -> frozenset[str]:
+    """Departments a view of these people publishes: publishable and admitted by the audit."""
+    audit = audit_departments(cells, k)
+    return frozenset(d for d in audit.order if d not in audit.suppressed)
+
+
+def released(
+    finishes: Iterable[Sequence[tuple[str, Level]]],
+    k: int | KSchedule,
+    *,
+    department_of: Mapping[str, str | None] | None = None,
+) -> frozenset[str]:
     """The finished participants the room may see, replaying finishes in their order.
 
     ``finishes`` are the moments people finished, in order, each with everyone who
@@ -178,17 +202,51 @@ def released(finishes: Iterable[Sequence[tuple[str, Level]]], k: int) -> frozens
     then are released together, so no two consecutive room views differ by 1..k-1
     people of a level. Every process replays the same stored order, so two projectors
     and a restarted one show the same batches.
+
+    Beyond DESIGN.md (which names levels only): with ``department_of``, a department the
+    room sees both before and after a batch must also gain 0 or at least k people, or
+    ``4 x after - 3 x before`` of that department would give one newcomer's answers.
+    ``k`` may be a schedule (``KSchedule``): a k raised mid-round applies from then on,
+    and what was released under the old k stays released.
     """
+    schedule: KSchedule = [(0, k)] if isinstance(k, int) else k
     pending: dict[Level, list[str]] = {lv: [] for lv in LEVELS}
     out: set[str] = set()
+    shown: dict[Cell, int] = {}
+    seen = 0
     for moment in finishes:
+        now_k = k_in_force(schedule, seen)
+        seen += len(moment)
         for code, level in moment:
             pending[level].append(code)
-        if all(len(codes) == 0 or len(codes) >= k for codes in pending.values()):
-            for codes in pending.values():
-                out.update(codes)
-                codes.clear()
+        if not all(len(codes) == 0 or len(codes) >= now_k for codes in pending.values()):
+            continue
+        batch: dict[Cell, int] = {}
+        for level, codes in pending.items():
+            for code in codes:
+                cell = (level, department_of.get(code) if department_of else None)
+                batch[cell] = batch.get(cell, 0) + 1
+        if department_of is not None and not _departments_move_by_k(shown, batch, now_k):
+            continue
+        for cell, n in batch.items():
+            shown[cell] = shown.get(cell, 0) + n
+        for codes in pending.values():
+            out.update(codes)
+            codes.clear()
     return frozenset(out)
+
+
+def _departments_move_by_k(shown: Mapping[Cell, int], batch: Mapping[Cell, int], k: int) -> bool:
+    """Whether every department published before and after the batch gains 0 or >= k people."""
+    after = dict(shown)
+    for cell, n in batch.items():
+        after[cell] = after.get(cell, 0) + n
+    stable = published_departments(shown, k) & published_departments(after, k)
+    for department in stable:
+        gained = sum(n for (_lv, d), n in batch.items() if d == department)
+        if 0 < gained < k:
+            return False
+    return True
 
 
 REHEARSAL_BELOW = 3
@@ -223,5 +281,18 @@ def finish_order(participants: Iterable[Participant]) -> list[list[tuple[str, Le
     """
     moments: dict[str, list[tuple[str, Level]]] = {}
     for p in sorted((p for p in participants if p.finished), key=lambda p: p.code):
-        moments.setdefault(p.finished_at or "", []).append((p.code, p.level))
+        moments.setdefault(instant(p.finished_at), []).append((p.code, p.level))
     return [moments[when] for when in sorted(moments)]
+
+
+def instant(stamp: str | None) -> str:
+    """An ISO 8601 UTC stamp made sortable as text: second stamps get ``.000000``.
+
+    Older files (and imports) stamp to the second, kiosks to the microsecond; without
+    this, ``...:00.5Z`` would sort before ``...:00Z``.
+    """
+    if not stamp:
+        return ""
+    if len(stamp) == 20 and stamp.endswith("Z"):  # 2026-11-30T09:15:02Z
+        return stamp[:-1] + ".000000Z"
+    return stamp

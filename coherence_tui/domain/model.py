@@ -191,6 +191,10 @@ class SessionSettings(BaseModel):
     """
     departments: tuple[str, ...] = ()
     """The departments a participant may pick from (optional)."""
+    k_history: tuple[tuple[int, int], ...] = ()
+    """Every change of k during the round: (finished participants then, new k), in order,
+    starting with (0, the first k). Empty when k never changed. The room's batches use the
+    k in force when each person finished (``domain.disclosure.released``)."""
     update_rule: UpdateRule = UpdateRule.PARTICIPANT
     """When the dashboard moves: after each completed participant, or each answer."""
     start_hidden: bool = True
@@ -200,6 +204,11 @@ class SessionSettings(BaseModel):
     pin_salt: str | None = None
     pin_hash: str | None = None
     """scrypt hash of the facilitator PIN (hex); the PIN itself is never stored."""
+
+    @property
+    def k_schedule(self) -> tuple[tuple[int, int], ...]:
+        """The k in force over the round, for ``released``: ((finished before, k), ...)."""
+        return self.k_history or ((0, self.k),)
 
     @field_validator("departments")
     @classmethod

@@ -48,7 +48,9 @@ def r2(value: float | Fraction | None) -> float | None:
 
 
 def r2_interval(interval: Interval | None) -> list[float] | None:
-    return None if interval is None else [round(float(interval[0]), 2), round(float(interval[1]), 2)]
+    if interval is None:
+        return None
+    return [round(float(interval[0]), 2), round(float(interval[1]), 2)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,9 +27,11 @@ EN: dict[str, str] = {
     "dash.hidden_subtraction": (
         "hidden for anonymity: with the other groups it would reveal fewer than k people"
     ),
-    "dash.rehearsal": "Rehearsal: k = {k}, groups smaller than 3 show figures",
+    "dash.rehearsal": "Rehearsal k={k}",
     "dash.reversed": "(reversed)",
     "dash.hidden_bar": "hidden: fewer than {k}",
+    "dash.hidden_word": "hidden",
+    "dash.fewer_than": "fewer than {k}",
     "dash.no_answers": "No answers yet",
     "dash.no_answers_short": "–",
     "dash.metric.score": "score",
@@ -85,13 +87,15 @@ PL: dict[str, str] = {
     "dash.hidden_subtraction": (
         "ukryte dla anonimowości: razem z innymi grupami ujawniłoby mniej niż k osób"
     ),
-    "dash.rehearsal": "Próba: k = {k}, grupy mniejsze niż 3 pokazują wyniki",
+    "dash.rehearsal": "Próba k={k}",
     "dash.reversed": "(odwrócone)",
     "dash.hidden_bar": "ukryte: mniej niż {k}",
+    "dash.hidden_word": "ukryte",
+    "dash.fewer_than": "mniej niż {k}",
     "dash.no_answers": "Nie ma jeszcze odpowiedzi",
     "dash.no_answers_short": "–",
     "dash.metric.score": "wynik",
-    "dash.metric.favourable": "% przychylnych",
+    "dash.metric.favourable": "% przychyl.",
     "dash.showing": "Grupa: {group}   Miara: {metric}",
     "dash.showing_short": "{group} · {metric}",
     "dash.session.paused": "Wstrzymano",

@@ -243,15 +243,24 @@ class LevelChart(_Chart):
             ticks = AGREE_TICKS if roomy else FEW_AGREE_TICKS
             plt.ylim(low, high)
             plt.yticks(ticks, [f"{round(v)}%" for v in ticks])
-        text = Text()
+        # Alternatives, longest first: each hidden level says why, or (when that is too
+        # wide) says "hidden" with the reason once at the end.
+        full, short = Text(), Text()
+        hidden_word = t("dash.hidden_word", self.lang)
         for lv, colour in zip(LEVELS, colours, strict=True):
-            if text:
-                text.append("   ")
-            text.append("██ ", style=f"rgb({colour[0]},{colour[1]},{colour[2]})")
-            text.append(t(f"dash.level.{lv.value}", self.lang))
+            for text in (full, short):
+                if text:
+                    text.append("   " if text is full else "  ")
+                text.append("██ ", style=f"rgb({colour[0]},{colour[1]},{colour[2]})")
+                text.append(t(f"dash.level.{lv.value}", self.lang))
             if values[lv] is None:
-                text.append(" " + t("dash.hidden_bar", self.lang, k=self.k), style="italic")
-        legend.texts = (text,)
+                full.append(" " + t("dash.hidden_bar", self.lang, k=self.k), style="italic")
+                short.append(f" {hidden_word}", style="italic")
+        shortest = short.copy()
+        if any(v is None for v in values.values()):
+            short.append(f" ({t('dash.fewer_than', self.lang, k=self.k)})", style="italic")
+            shortest.append(f" (<{self.k})", style="italic")
+        legend.texts = (full, short, shortest)
 
 
 class GapChart(_Chart):

@@ -69,23 +69,26 @@ class Recommendations(Widget):
             recs = recs[: self.limit]
         number = self.get_component_rich_style("recommendations--number")
         cited = self.get_component_rich_style("recommendations--cited")
-        entries = []
+        # Each recommendation is its sentence, then one block per cited statement.
+        entries: list[list[Text]] = []
         for i, rec in enumerate(recs, 1):
-            entry = Text.assemble((f"{i}. ", number), rec.text)
+            blocks = [Text.assemble((f"{i}. ", number), rec.text)]
             for item_id, text in rec.items:
-                entry.append(f"\n   › {text} ", cited)
-                entry.append(f"({item_id})", number)
-            entries.append(entry)
+                blocks.append(Text.assemble((f"   › {text} ", cited), (f"({item_id})", number)))
+            entries.append(blocks)
         width, height = self.content_size
         if width <= 0 or height <= 0 or self.styles.height is None or self.styles.height.is_auto:
             # Sized by its content (the widget tests): everything shows.
-            return Text("\n").join(entries)
+            return Text("\n").join(block for blocks in entries for block in blocks)
+        # Whole blocks only, so a statement is never cut in the middle; the first
+        # sentence always shows (the box is never empty).
         shown: list[Text] = []
         used = 0
-        for entry in entries:
-            rows = len(entry.wrap(self.app.console, width))
-            if shown and used + rows > height:
-                break
-            shown.append(entry)
-            used += rows
+        for blocks in entries:
+            for block in blocks:
+                rows = len(block.wrap(self.app.console, width))
+                if shown and used + rows > height:
+                    return Text("\n").join(shown)
+                shown.append(block)
+                used += rows
         return Text("\n").join(shown)

@@ -540,14 +540,16 @@ class StoolFigures(Widget):
         column = max(7, *(len(v) + 1 for v in scores.values()))
         head = Text(" " * width)
         head.append(f"{t('dash.metric.score', self.lang):>{column}}", score_style)
-        head.append(f"{t('dash.metric.favourable', self.lang):>13}", agree_style)
+        favourable_label = t("dash.metric.favourable", self.lang)
+        fav_column = len(favourable_label) + 1
+        head.append(f"{favourable_label:>{fav_column}}", agree_style)
         lines.append(head)
         for f in FACTORS:
             favourable = group.favourable_pct.get(f)
             line = Text(names[f].ljust(width), label)
             line.append(f"{scores[f]:>{column}}", score_style)
             shown = f"{round(favourable)}%" if favourable is not None else "–"
-            line.append(f"{shown:>13}", agree_style)
+            line.append(f"{shown:>{fav_column}}", agree_style)
             lines.append(line)
         overall = group.overall if group.overall is not None else 0.0
         lines.append(

@@ -26,7 +26,7 @@ def small_questionnaire(language: str = "en") -> Questionnaire:
     return Questionnaire(
         id="tiny",
         version="1",
-        language=language,  # type: ignore[arg-type]
+        language=language,
         title="Tiny service check",
         company_type="general",
         scale=Scale(

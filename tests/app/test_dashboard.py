@@ -6,12 +6,15 @@ import asyncio
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
+import coherence_tui.store as store_module
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import (
     Factor,
@@ -21,7 +24,6 @@ from coherence_tui.domain.model import (
     Scale,
     SessionSettings,
     SessionState,
-    UpdateRule,
 )
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
@@ -30,7 +32,10 @@ from coherence_tui.store import ImportRow, SessionStore
 from coherence_tui.widgets.gap_chart import LevelChart
 from coherence_tui.widgets.stool import Stool, StoolFigures
 
-ITEMS = ("d1", "d2", "r1", "r2", "b1", "b2")
+EARLIER = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+ITEMS = ("d1", "d2", "d3", "r1", "r2", "r3", "b1", "b2", "b3")
+"""Three statements a factor: the fewest behind a factor score (DESIGN.md, Figures)."""
 
 # Mean answer per level and factor: board values give +173-ish figures nobody else has.
 PROFILE = {
@@ -38,6 +43,9 @@ PROFILE = {
     Level.MANAGEMENT: {"d": 1, "r": 0, "b": 1},
     Level.FRONT_LINE: {"d": 1, "r": -2, "b": 0},
 }
+
+
+FACTOR_OF = {"d": Factor.DECLARATIONS, "r": Factor.RESOURCES, "b": Factor.BEHAVIOURS}
 
 
 def questionnaire() -> Questionnaire:
@@ -51,14 +59,7 @@ def questionnaire() -> Questionnaire:
         title="Dashboard test",
         company_type="general",
         scale=Scale(labels=("--", "-", "0", "+", "++"), dont_know="?"),
-        items=(
-            item("d1", Factor.DECLARATIONS),
-            item("d2", Factor.DECLARATIONS),
-            item("r1", Factor.RESOURCES),
-            item("r2", Factor.RESOURCES),
-            item("b1", Factor.BEHAVIOURS),
-            item("b2", Factor.BEHAVIOURS),
-        ),
+        items=tuple(item(item_id, FACTOR_OF[item_id[0]]) for item_id in ITEMS),
     )
 
 
@@ -68,16 +69,24 @@ def workshop(
     *,
     k: int = 3,
     revealed: bool = True,
+    ended: bool = False,
     departments: tuple[str, ...] = (),
 ) -> Path:
-    """A session whose participants have all finished, with answers from ``PROFILE``."""
+    """A session whose participants have all finished, with answers from ``PROFILE``.
+
+    They are imported in one write, so they finished at one moment: the room sees them
+    all at once when every level holds 0 or at least k of them, else (until the session
+    is ended) none of them. The import is stamped an hour before the test runs, as a
+    workshop's earlier answers are (a finish stamped within the import's second is
+    ``test_dashboard_anonymity``'s business).
+    """
     path = tmp_path / "workshop.json"
     store = SessionStore.create(
         path,
         name="workshop",
         questionnaire=questionnaire(),
-        settings=SessionSettings(k=k, departments=departments, update_rule=UpdateRule.ANSWER),
-        state=SessionState(revealed=revealed),
+        settings=SessionSettings(k=k, departments=departments),
+        state=SessionState(revealed=revealed, ended=ended),
     )
     rows = []
     for level, count in counts.items():
@@ -86,7 +95,9 @@ def workshop(
             dept = departments[n % len(departments)] if departments else None
             for item_id in ITEMS:
                 rows.append(ImportRow(code, level, dept, item_id, PROFILE[level][item_id[0]]))
-    store.import_answers(rows)
+    with pytest.MonkeyPatch.context() as clock:
+        clock.setattr(store_module, "utc_now", lambda: EARLIER)
+        store.import_answers(rows)
     return path
 
 
@@ -113,7 +124,7 @@ async def test_dashboard_shows_stool_figures_and_participation(tmp_path: Path) -
         await pilot.pause()
         text = screen_text(app)
         assert "Board 3 · Management 4 · Front line 5" in text
-        assert "72 answers" in text
+        assert "108 answers" in text
         # all = mean of the three levels: declarations (200+100+100)/3 = +133
         stool = app.screen.query_one(Stool)
         assert stool.group is not None
@@ -122,8 +133,26 @@ async def test_dashboard_shows_stool_figures_and_participation(tmp_path: Path) -
         assert "leans towards Resources" in text
 
 
-async def test_board_below_k_is_hidden_on_dashboard(tmp_path: Path) -> None:
+async def test_a_two_person_board_holds_back_the_live_room_until_the_session_ends(
+    tmp_path: Path,
+) -> None:
+    # Everyone finished at one moment, the board with 2 (< k): releasing that moment
+    # would show the room 2 board members, so nobody is shown while answers come in.
     path = workshop(tmp_path, {Level.BOARD: 2, Level.MANAGEMENT: 4, Level.FRONT_LINE: 5})
+    app = DashApp(path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Board 0 · Management 0 · Front line 0" in text
+        assert "+167" not in text and "+133" not in text
+        SessionStore.open(path).update_state(SessionState(revealed=True, ended=True))
+        await wait_for(pilot, app, "Board 2 · Management 4 · Front line 5")
+
+
+async def test_board_below_k_is_hidden_on_dashboard(tmp_path: Path) -> None:
+    path = workshop(
+        tmp_path, {Level.BOARD: 2, Level.MANAGEMENT: 4, Level.FRONT_LINE: 5}, ended=True
+    )
     app = DashApp(path)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
@@ -138,7 +167,7 @@ async def test_board_below_k_is_hidden_on_dashboard(tmp_path: Path) -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "Group: Board" in text
-        assert "hidden: fewer than 3 participants" in text
+        assert "hidden for anonymity: fewer than 3 participants" in text
         board = app.screen.query_one(Stool).group
         assert board is not None
         assert board.suppressed
@@ -185,27 +214,33 @@ async def test_group_and_metric_switch_with_keys(tmp_path: Path) -> None:
         for _ in range(7):
             seen.append(screen.group_key)
             await pilot.press("g")
+        # Departments largest first; these tie at 3, so by name in code-point order.
         assert seen == [
             "all",
             "board",
             "management",
             "front_line",
-            "department:Sales",
             "department:Care",
             "department:Ops",
+            "department:Sales",
         ]
         assert screen.group_key == "all"  # wrapped round
         await pilot.press("g", "g", "g")
         await pilot.pause()
         text = screen_text(app)
         assert "Group: Front line" in text
-        assert "-200" in text  # front line resources: everyone answered -2
+        # Front line resources: everyone answered -2, so the interval has no width.
+        assert "-200 ±0" in text
         await pilot.press("m")
         await pilot.pause()
         text = screen_text(app)
-        assert "Metric: agree %" in text
-        assert "Agree % by level" in text
-        assert screen.query_one(LevelChart).metric == "agree"
+        assert "Metric: favourable %" in text
+        assert "Favourable % by level" in text
+        assert "agree" not in text.lower().replace("disagree", "")
+        assert screen.query_one(LevelChart).metric == "favourable"
+        assert screen.query_one(StoolFigures).metric == "favourable"
+        await pilot.press("m")
+        assert screen.metric == "score"
 
 
 async def test_escape_leaves_the_facilitators_dashboard(tmp_path: Path) -> None:
@@ -236,7 +271,9 @@ async def test_projector_dashboard_quits_with_q(tmp_path: Path) -> None:
         assert not app.is_running
 
 
-async def test_refresh_report_after_an_in_process_answer(tmp_path: Path) -> None:
+async def test_refresh_report_shows_in_process_finishes_once_they_make_a_batch(
+    tmp_path: Path,
+) -> None:
     path = workshop(tmp_path, {Level.BOARD: 3, Level.MANAGEMENT: 3, Level.FRONT_LINE: 3})
     app = DashApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -244,14 +281,29 @@ async def test_refresh_report_after_an_in_process_answer(tmp_path: Path) -> None
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         before = screen.report
-        who = app.live.start_participant(Level.FRONT_LINE, None)
-        app.live.record_answer(who.code, "d1", -2)
-        screen.refresh_report()
-        assert screen.report is not before
-        assert screen.report is not None
-        assert screen.report.answers == before.answers + 1 if before else False
+        assert before is not None
+        for n in range(3):
+            who = app.live.start_participant(Level.FRONT_LINE, None)
+            app.live.record_answer(who.code, "d1", -2)
+            screen.refresh_report()
+            # Neither an answer nor one or two finished people show before a batch of k.
+            report = screen.report
+            assert report is not None
+            assert report.answers == before.answers
+            assert report.level_counts()[Level.FRONT_LINE] == 3
+            app.live.finish_participant(who.code)
+            screen.refresh_report()
+            report = screen.report
+            assert report is not None
+            if n < 2:
+                assert report.level_counts()[Level.FRONT_LINE] == 3
+        report = screen.report
+        assert report is not None
+        assert report is not before
+        assert report.answers == before.answers + 3
+        assert report.level_counts()[Level.FRONT_LINE] == 6
         await pilot.pause()
-        assert "Front line 4" in screen_text(app)
+        assert "Front line 6" in screen_text(app)
 
 
 WRITER = textwrap.dedent(
@@ -264,7 +316,7 @@ WRITER = textwrap.dedent(
     store = SessionStore.open(Path(sys.argv[1]))
     for n in range(3):
         p = store.add_participant(Level.MANAGEMENT, None)
-        for item in ("d1", "d2", "r1", "r2", "b1", "b2"):
+        for item in ("d1", "d2", "d3", "r1", "r2", "r3", "b1", "b2", "b3"):
             store.record_answer(p.code, item, -2)
         store.finish_participant(p.code)
     print("written", flush=True)
@@ -371,13 +423,15 @@ async def test_gap_chart_draws_bars_once_a_hidden_gap_fills_in(tmp_path: Path) -
         path,
         name="empty",
         questionnaire=questionnaire(),
-        settings=SessionSettings(k=2, update_rule=UpdateRule.ANSWER),
+        settings=SessionSettings(k=2),
         state=SessionState(revealed=True),
     )
     app = CoherenceApp(start="dashboard", session=path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "hidden: fewer than 2 participants" in screen_text(app)
+        text = screen_text(app)
+        assert "Rehearsal k=2" in text
+        assert "hidden for anonymity: fewer than 2" in text
         SessionStore.open(path).import_answers(
             [
                 ImportRow(f"{level.value[:2]}{n}", level, None, item_id, value)

@@ -24,7 +24,7 @@ def test_dashboard_snapshot(snap_compare: Any, demo_session: Path, size: tuple[i
     assert snap_compare(app, terminal_size=size)
 
 
-def test_dashboard_snapshot_agree_metric_for_front_line(
+def test_dashboard_snapshot_favourable_metric_for_front_line(
     snap_compare: Any, demo_session: Path
 ) -> None:
     app = CoherenceApp(start="dashboard", session=demo_session)

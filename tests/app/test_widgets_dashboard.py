@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, Factor, Level, StoolState
 from coherence_tui.domain.report import GAP_PAIRS, Gap, GroupScores, Recommendation, Report
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, level_values, snap
@@ -23,23 +26,32 @@ def scores(
     b: float | None = 60.0,
     n: int = 12,
     stool: StoolState | None = StoolState.TIPPING,
+    margins: dict[Factor, float] | None = None,
+    confident: bool | None = True,
 ) -> GroupScores:
+    """A group with scores; ``margins`` gives each factor's 90 % interval half-width."""
     factors = {D: d, R: r, B: b}
     known = [v for v in factors.values() if v is not None]
+    ci90 = {
+        f: None if v is None or margins is None else (v - margins[f], v + margins[f])
+        for f, v in factors.items()
+    }
     return GroupScores(
         key=key,
         n=n,
         suppressed=False,
         factors=factors,
-        agree_pct={D: 81.0, R: 22.5, B: 64.0},
+        ci90=ci90,
+        favourable_pct={D: 81.0, R: 22.5, B: 64.0},
         overall=sum(known) / len(known) if known else None,
         imbalance=max(known) - min(known) if known else None,
         stool=stool,
+        stool_confident=confident,
     )
 
 
-def hidden(key: str, n: int) -> GroupScores:
-    return GroupScores(key, n, True, {}, {}, None, None, None)
+def hidden(key: str, n: int, reason: Suppression = Suppression.FEWER_THAN_K) -> GroupScores:
+    return GroupScores(key, n, True, reason=reason)
 
 
 def report(*, board_hidden: bool = False) -> Report:
@@ -52,11 +64,13 @@ def report(*, board_hidden: bool = False) -> Report:
     gaps = {}
     for a, bb in GAP_PAIRS:
         if board_hidden and Level.BOARD in (a, bb):
-            gaps[f"{a.value}-{bb.value}"] = Gap(a, bb, True, {}, None)
+            gaps[f"{a.value}-{bb.value}"] = Gap(a, bb, True)
         else:
             ga, gb = groups[a.value], groups[bb.value]
             diff = {f: (ga.factors[f] or 0) - (gb.factors[f] or 0) for f in FACTORS}
-            gaps[f"{a.value}-{bb.value}"] = Gap(a, bb, False, diff, sum(diff.values()) / 3)
+            gaps[f"{a.value}-{bb.value}"] = Gap(
+                a, bb, False, factors=diff, overall=sum(diff.values()) / 3
+            )
     recs = (
         Recommendation("executive_disconnect", "First: the board and the front line disagree."),
         Recommendation("weakest_leg", "Second: resources are the weakest leg."),
@@ -138,7 +152,7 @@ def test_level_values_leave_a_suppressed_level_without_figures() -> None:
     values = level_values(report(board_hidden=True), "score")
     assert values[Level.BOARD] is None
     assert values[Level.FRONT_LINE] == [30.0, -110.0, 20.0]
-    assert level_values(report(), "agree")[Level.MANAGEMENT] == [81.0, 22.5, 64.0]
+    assert level_values(report(), "favourable")[Level.MANAGEMENT] == [81.0, 22.5, 64.0]
 
 
 def test_chart_values_snap_to_the_cells_a_bar_can_show() -> None:
@@ -187,7 +201,7 @@ async def test_stool_widget_colours_by_state_and_hides_a_suppressed_group() -> N
         stool.group = hidden("board", 2)
         await pilot.pause()
         text = visible_text(app)
-        assert "hidden: fewer than 4 participants" in text
+        assert "hidden for anonymity: fewer than 4 participants" in text
         assert "TIPPING" not in text
 
 
@@ -204,7 +218,7 @@ async def test_charts_and_lists_show_the_report_and_hide_the_suppressed_level() 
         assert "Board 2 · Management 5 · Front line 12" in text
         assert text.index("1. First: the board") < text.index("2. Second: resources")
         assert "Board hidden: fewer than 3" in text
-        assert "hidden: fewer than 3 participants" in text  # the gap chart
+        assert "hidden for anonymity: fewer than 3 participants" in text  # the gap chart
         app.query_one(GapChart).gap = report().gaps["board-front_line"]
         await pilot.pause()
         assert "Declarations +143" in visible_text(app)  # 173 - 30
@@ -238,3 +252,138 @@ async def test_stool_redraws_in_the_new_theme_colours() -> None:
             if segment.style is not None and segment.text.strip("█") == "" and segment.text
         }
         assert leg.color in painted
+
+
+def test_stool_drawing_marks_an_unconfident_state_with_a_question_mark() -> None:
+    unsure = draw_stool(scores(confident=False), "en", width=48, max_len=8)
+    text = "\n".join(line.plain for line in unsure.lines)
+    assert "TIPPING?" in text
+    sure = draw_stool(scores(confident=True), "en", width=48, max_len=8)
+    assert "TIPPING?" not in "\n".join(line.plain for line in sure.lines)
+    polish = draw_stool(scores(stool=StoolState.WOBBLY, confident=False), "pl", width=48, max_len=8)
+    assert "CHWIEJNY?" in "\n".join(line.plain for line in polish.lines)
+
+
+async def test_an_unconfident_stool_state_is_shown_with_a_question_mark() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        group = scores(confident=False, margins={D: 30.0, R: 45.0, B: 20.0})
+        app.query_one(Stool).group = group
+        app.query_one(StoolFigures).group = group
+        await pilot.pause()
+        text = visible_text(app)
+        assert "TIPPING?" in text  # the stool's figure line
+        assert "tipping?" in text  # the key figures' imbalance line
+        app.query_one(Stool).group = scores(confident=True)
+        app.query_one(StoolFigures).group = scores(confident=True)
+        await pilot.pause()
+        text = visible_text(app)
+        assert "TIPPING" in text and "tipping" in text
+        assert "?" not in text
+
+
+async def test_key_figures_show_each_score_with_its_margin_and_favourable_percent() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        figures = app.query_one(StoolFigures)
+        figures.group = scores(margins={D: 21.0, R: 8.4, B: 35.6})
+        await pilot.pause()
+        lines = visible_text(app).splitlines()
+        row = {
+            name: next(line for line in lines if name in line)
+            for name in ("Declarations", "Resources", "Behaviours")
+        }
+        assert "+120 ±21" in row["Declarations"] and "81%" in row["Declarations"]
+        assert "-40 ±8" in row["Resources"] and "22%" in row["Resources"]  # 22.5 rounds to even
+        assert "+60 ±36" in row["Behaviours"] and "64%" in row["Behaviours"]
+        header = next(line for line in lines if "score" in line)
+        assert "favourable %" in header
+        assert "agree" not in visible_text(app)
+        # Without an interval (n < 2 behind a factor) the score stands alone.
+        figures.group = scores()
+        await pilot.pause()
+        assert "±" not in visible_text(app)
+
+
+async def test_a_department_hidden_for_subtraction_says_why_and_shows_no_figure() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        sales = hidden("department:Sales", 3, Suppression.SUBTRACTION)
+        app.query_one(Stool).group = sales
+        app.query_one(StoolFigures).group = sales
+        await pilot.pause()
+        text = visible_text(app)
+        assert text.count("would reveal fewer than k people") == 2
+        assert "fewer than 3 participants" not in text
+        stool_text = "\n".join(line.plain for line in app.query_one(Stool).content_lines())
+        figures_text = str(app.query_one(StoolFigures).render())
+        for shown in (stool_text, figures_text):
+            assert "would reveal fewer than k people" in shown
+            assert not re.search(r"[+-]\d|\d%|±", shown)
+
+
+async def test_recommendations_list_the_statements_they_cite() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(120, 60)) as pilot:
+        app.query_one(Recommendations).recommendations = (
+            Recommendation(
+                "lowest_items",
+                "These statements score lowest.",
+                levels=(Level.FRONT_LINE,),
+                items=(
+                    ("r1", "Our systems show a customer's whole history."),
+                    ("b2", "We call back."),
+                ),
+            ),
+            Recommendation("weakest_leg", "Resources are the weakest leg."),
+        )
+        await pilot.pause()
+        lines = visible_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if "1. These statements" in line)
+        assert "Our systems show a customer's whole history. (r1)" in lines[first + 1]
+        assert "We call back. (b2)" in lines[first + 2]
+        assert "2. Resources are the weakest leg." in lines[first + 3]
+
+
+async def test_key_figures_header_keeps_its_columns_apart_in_polish() -> None:
+    app = WidgetsApp()
+    async with app.run_test(size=(100, 60)) as pilot:
+        figures = app.query_one(StoolFigures)
+        figures.lang = "pl"
+        figures.group = scores(margins={D: 21.0, R: 8.4, B: 35.6})
+        await pilot.pause()
+        header = str(figures.render()).splitlines()[0]
+        assert re.search(r"wynik\s+% przychyl\.", header), header
+
+
+class ShortRecommendationsApp(App[None]):
+    """The recommendations box as the dashboard sizes it: by the screen, not its content."""
+
+    CSS = "Recommendations { height: 7; width: 44; }"
+
+    def compose(self) -> ComposeResult:
+        yield Recommendations()
+
+
+async def test_a_recommendation_too_tall_for_its_box_is_never_cut_mid_statement() -> None:
+    cited = (
+        ("R01", "Employees who serve customers can see the full history of each contact."),
+        ("R02", "There is a clear procedure for a problem that does not fit the usual rules."),
+    )
+    app = ShortRecommendationsApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        box = app.query_one(Recommendations)
+        box.recommendations = (
+            Recommendation(
+                "executive_disconnect",
+                "The board and the front line see resources differently: ask each side "
+                "what it sees day to day.",
+                items=cited,
+            ),
+        )
+        await pilot.pause()
+        shown = " ".join(visible_text(app).replace("│", " ").split())
+        for item_id, text in cited:
+            first_words = " ".join(text.split()[:3])
+            if first_words in shown:
+                assert f"{text} ({item_id})" in shown, shown

@@ -214,8 +214,9 @@ def test_finishing_a_participant_twice_changes_nothing_the_second_time(
 def test_settings_are_saved_and_read_back(store: SessionStore, session_path: Path) -> None:
     new = SessionSettings(k=5, departments=("Ops",), start_hidden=False)
     store.update_settings(new)
-    assert store.snapshot().settings == new
-    assert SessionStore.open(session_path).snapshot().settings == new
+    saved = new.model_copy(update={"k_history": ((0, 3), (0, 5))})  # k's change is recorded
+    assert store.snapshot().settings == saved
+    assert SessionStore.open(session_path).snapshot().settings == saved
 
 
 def test_creating_a_session_over_an_existing_file_fails_and_keeps_it(
