@@ -25,8 +25,9 @@ EN: dict[str, str] = {
     "dash.steady": "stands steady",
     "dash.hidden_group": "hidden for anonymity: fewer than {k} participants",
     "dash.hidden_subtraction": (
-        "hidden for anonymity: with the other groups it would reveal fewer than k people"
+        "hidden for anonymity: with the other groups it would reveal fewer than {k} people"
     ),
+    "dash.hidden_all": "hidden for anonymity: no level has {k} participants yet",
     "dash.rehearsal": "Rehearsal k={k}",
     "dash.reversed": "(reversed)",
     "dash.hidden_bar": "hidden: fewer than {k}",
@@ -85,8 +86,9 @@ PL: dict[str, str] = {
     "dash.steady": "stoi stabilnie",
     "dash.hidden_group": "ukryte dla anonimowości: mniej niż {k} uczestników",
     "dash.hidden_subtraction": (
-        "ukryte dla anonimowości: razem z innymi grupami ujawniłoby mniej niż k osób"
+        "ukryte dla anonimowości: razem z innymi grupami ujawniłoby mniej niż {k} osób"
     ),
+    "dash.hidden_all": "ukryte dla anonimowości: żaden poziom nie ma jeszcze {k} uczestników",
     "dash.rehearsal": "Próba k={k}",
     "dash.reversed": "(odwrócone)",
     "dash.hidden_bar": "ukryte: mniej niż {k}",

@@ -31,7 +31,7 @@ from textual.widget import Widget
 
 from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, Factor, StoolState
-from coherence_tui.domain.report import GroupScores
+from coherence_tui.domain.report import ALL, GroupScores
 from coherence_tui.i18n import t
 from coherence_tui.textreport import margin, margin_text, state_text
 
@@ -97,7 +97,9 @@ def state_label(group: GroupScores, lang: str) -> str:
 def hidden_label(group: GroupScores, lang: str, k: int) -> str:
     """Why a group shows no figure: fewer than k, or it would let a small group be subtracted."""
     if group.reason is Suppression.SUBTRACTION:
-        return t("dash.hidden_subtraction", lang)
+        return t("dash.hidden_subtraction", lang, k=k)
+    if group.key == ALL:
+        return t("dash.hidden_all", lang, k=k)
     return t("dash.hidden_group", lang, k=k)
 
 

@@ -292,7 +292,7 @@ async def test_a_department_hidden_for_subtraction_says_so_and_shows_no_figure(
         assert "Group: Department Sales" in text
         shown = figure_widgets_text(app)
         for where in ("stool", "figures"):
-            assert "would reveal fewer than k people" in shown[where]
+            assert "would reveal fewer than 3 people" in shown[where]
             assert "hidden for anonymity" in shown[where]
             assert not SIGNED_FIGURE.search(shown[where]), (where, shown[where])
         sales = screen.query_one(Stool).group

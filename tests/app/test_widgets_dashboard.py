@@ -313,12 +313,12 @@ async def test_a_department_hidden_for_subtraction_says_why_and_shows_no_figure(
         app.query_one(StoolFigures).group = sales
         await pilot.pause()
         text = visible_text(app)
-        assert text.count("would reveal fewer than k people") == 2
+        assert text.count("would reveal fewer than 3 people") == 2
         assert "fewer than 3 participants" not in text
         stool_text = "\n".join(line.plain for line in app.query_one(Stool).content_lines())
         figures_text = str(app.query_one(StoolFigures).render())
         for shown in (stool_text, figures_text):
-            assert "would reveal fewer than k people" in shown
+            assert "would reveal fewer than 3 people" in shown
             assert not re.search(r"[+-]\d|\d%|±", shown)
 
 
