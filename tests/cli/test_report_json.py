@@ -53,8 +53,8 @@ def test_report_json_matches_the_design(
             people[code] = (level, dept or None)
             stop = len(ITEMS) if n else len(ITEMS) // 3  # the first of each level stops half-way
             for item in ITEMS[:stop]:
-                # D03 is "don't know" for everybody: its figures must be null.
-                value = None if item["id"] == "D03" else rng.choice([None, -2, -1, 0, 1, 2, 2])
+                # D05 is "don't know" for everybody: its figures must be null.
+                value = None if item["id"] == "D05" else rng.choice([None, -2, -1, 0, 1, 2, 2])
                 rows.append(f"{code},{level},{dept},{item['id']},{'' if value is None else value}")
                 latest[(code, item["id"])] = value
     run("import", "w", str(write_csv(tmp_path / "w.csv", rows)), check=True)
@@ -86,5 +86,5 @@ def test_report_json_matches_the_design(
                 assert "mean" not in entry
             else:
                 assert (entry["mean"], entry["agree_pct"]) == (r2(figures[0]), r2(figures[1]))
-    d03 = got["items"]["D03"]["levels"]
-    assert all(entry.get("mean") is None for entry in d03.values())
+    d05 = got["items"]["D05"]["levels"]
+    assert all(entry.get("mean") is None for entry in d05.values())
