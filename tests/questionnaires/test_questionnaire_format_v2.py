@@ -364,3 +364,33 @@ def test_validate_refuses_a_variant_under_eight_in_one_line_exit_1(tmp_path: Pat
         "coherence-tui: error: variant.toml: item R1: removing it leaves factor resources "
         "with 7 items (at least 8 needed)\n"
     )
+
+
+def test_a_session_frozen_on_a_version_1_questionnaire_still_opens_with_its_old_ids(
+    tmp_path: Path,
+) -> None:
+    """Retiring D01 in the shipped files never touches a session that froze it."""
+    from coherence_tui.domain.model import Level, SessionSettings
+    from coherence_tui.store import ImportRow, SessionStore
+
+    old = tmp_path / "old-general.toml"
+    old.write_text(
+        'id = "old-general"\nversion = "1.0"\nlanguage = "en"\ntitle = "t"\n'
+        'company_type = "general"\n[scale]\nlabels = ["a", "b", "c", "d", "e"]\n'
+        'dont_know = "?"\n'
+        + item("D01", "declarations", "Our company has written service standards.")
+        + item("R01", "resources")
+        + item("B01", "behaviours"),
+        "utf-8",
+    )
+    path = tmp_path / "last-year.json"
+    store = SessionStore.create(
+        path, name="last-year", questionnaire=load_file(old), settings=SessionSettings(k=3)
+    )
+    store.import_answers([ImportRow("P1", Level.BOARD, None, "D01", 2)])
+    old.unlink()  # the file is gone; the session keeps its frozen copy
+
+    snapshot = SessionStore.open(path).snapshot()
+    assert snapshot.questionnaire.format_version == 1
+    assert snapshot.questionnaire.item("D01").text == "Our company has written service standards."
+    assert [(a.item, a.value) for a in snapshot.answers] == [("D01", 2)]
