@@ -136,13 +136,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from coherence_tui.answerfile import read_answer_csv
+    from coherence_tui.i18n.plural import render
 
     store = _open(args)
     snapshot = store.snapshot()
     rows = read_answer_csv(Path(args.file), snapshot.questionnaire, snapshot.settings)
     added = store.import_answers(rows)
     people = len({row.participant for row in rows})
-    print(f"imported {added} answers from {people} participants into {store.path}")
+    print(
+        render(
+            "imported {added:answers} from {people:participants} into {path}",
+            "en",
+            added=added,
+            people=people,
+            path=store.path,
+        )
+    )
     return 0
 
 

@@ -27,6 +27,7 @@ from coherence_tui.domain.model import FACTORS, LEVELS
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, GroupScores, Report
 from coherence_tui.domain.scoring import Tally
+from coherence_tui.i18n import interface_language, plural
 from coherence_tui.store import SessionSnapshot
 from coherence_tui.textreport import (
     FACTOR_LABELS,
@@ -147,10 +148,10 @@ _MD = {
         "session": "Session",
         "questionnaire": "Questionnaire",
         "participants": "Participants",
-        "answers": "answers",
-        "k_note": "Groups with fewer than {k} participants are hidden (anonymity).",
+        "answers": "{n:answers}",
+        "k_note": "Groups with {k:fewer_than_participants} are hidden (anonymity).",
         "stool": "The stool (whole organisation)",
-        "hidden": "hidden: fewer than {k} participants",
+        "hidden": "hidden: {k:fewer_than_participants}",
         "groups": "Scores by group",
         "group": "Group",
         "overall": "Overall",
@@ -172,17 +173,17 @@ _MD = {
         ),
         "favourable": "Favourable % by group",
         "reversed": "(reversed)",
-        "subtraction": "hidden: it would let fewer than {k} people be worked out",
+        "subtraction": "hidden: it would let {k:fewer_than_people} be worked out",
         "ci": "90 % interval",
-        "not_published": "fewer than {k} answers",
+        "not_published": "{k:fewer_than_answers}",
     },
     "pl": {
         "title": "Warsztat spójności obsługi klienta",
         "session": "Sesja",
         "questionnaire": "Kwestionariusz",
         "participants": "Uczestnicy",
-        "answers": "odpowiedzi",
-        "k_note": "Grupy, w których odpowiedziało mniej niż k = {k} osób, są ukryte (anonimowość).",
+        "answers": "{n:answers}",
+        "k_note": "Grupy liczące {k:fewer_than_people} (k = {k}) są ukryte (anonimowość).",
         "stool": "Stołek (cała organizacja)",
         "hidden": "ukryte: za mało uczestników (k = {k})",
         "groups": "Wyniki według grup",
@@ -207,9 +208,9 @@ _MD = {
         ),
         "favourable": "% odpowiedzi przychylnych według grup",
         "reversed": "(odwrócone)",
-        "subtraction": "ukryte: pozwoliłoby wyliczyć mniej niż {k} osób",
+        "subtraction": "ukryte: pozwoliłoby wyliczyć {k:fewer_than_people}",
         "ci": "przedział 90 %",
-        "not_published": "mniej niż {k} odpowiedzi",
+        "not_published": "{k:fewer_than_answers}",
     },
 }
 
@@ -229,7 +230,7 @@ def group_label(key: str, lang: str) -> str:
 
 
 def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
-    lang = lang or snapshot.settings.language or snapshot.questionnaire.language
+    lang = interface_language(lang or snapshot.settings.language or snapshot.questionnaire.language)
     words = _MD.get(lang, _MD["en"])
     factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
     states = STATE_LABELS.get(lang, STATE_LABELS["en"])
@@ -239,13 +240,14 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     counts = " · ".join(
         f"{LEVEL_NAMES[lang][lv].capitalize()} {report.groups[lv.value].n}" for lv in LEVELS
     )
+    answers = plural.render(words["answers"], lang, n=report.answers)
     out = [
         f"# {words['title']}: {snapshot.name}",
         "",
         f"- {words['session']}: {snapshot.name} ({snapshot.created_at[:10]})",
         f"- {words['questionnaire']}: {q.title} ({q.id} v{q.version})",
-        f"- {words['participants']}: {counts} ({report.answers} {words['answers']})",
-        f"- {words['k_note'].format(k=k)}",
+        f"- {words['participants']}: {counts} ({answers})",
+        f"- {plural.render(words['k_note'], lang, k=k)}",
         "",
         f"## {words['stool']}",
         "",
@@ -254,14 +256,14 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     if whole.has_scores:
         out += ["```", *stool_lines(whole, lang), "```"]
     else:
-        out.append(f"_{words['hidden'].format(k=k)}_")
+        out.append(f"_{plural.render(words['hidden'], lang, k=k)}_")
     head = [words["group"], "n", *(factors[f] for f in FACTORS)]
     head += [words["overall"], words["imbalance"], words["state"]]
     out += ["", f"## {words['groups']}", "", _row(head), _row(["---"] * len(head))]
     shown = {key: g for key, g in report.groups.items() if not g.suppressed}
     for key, group in report.groups.items():
         if group.suppressed:
-            cells = [group_label(key, lang), str(group.n), _hidden(group, words, k)]
+            cells = [group_label(key, lang), str(group.n), _hidden(group, lang, k)]
             cells += [""] * (len(head) - 3)
         else:
             cells = [group_label(key, lang), str(group.n)]
@@ -281,7 +283,7 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     for gap in report.gaps.values():
         label = f"{LEVEL_NAMES[lang][gap.a].capitalize()} − {LEVEL_NAMES[lang][gap.b]}"
         if gap.suppressed:
-            out.append(_row([label, words["hidden"].format(k=k), "", "", ""]))
+            out.append(_row([label, plural.render(words["hidden"], lang, k=k), "", "", ""]))
         else:
             figures = [gap_text(gap.factors.get(f), gap.ci90.get(f)) for f in FACTORS]
             out.append(_row([label, *figures, signed(gap.overall)]))
@@ -315,10 +317,11 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     return "\n".join(out)
 
 
-def _hidden(group: GroupScores, words: dict[str, str], k: int) -> str:
+def _hidden(group: GroupScores, lang: str, k: int) -> str:
+    words = _MD[lang]
     if group.reason is Suppression.SUBTRACTION:
-        return words["subtraction"].format(k=k)
-    return words["hidden"].format(k=k)
+        return plural.render(words["subtraction"], lang, k=k)
+    return plural.render(words["hidden"], lang, k=k)
 
 
 def _row(cells: list[str]) -> str:

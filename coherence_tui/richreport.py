@@ -19,6 +19,7 @@ from coherence_tui.domain.model import FACTORS, LEVELS, StoolState
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, Report
 from coherence_tui.export import group_label
+from coherence_tui.i18n import interface_language, plural
 from coherence_tui.store import SessionSnapshot
 from coherence_tui.textreport import (
     FACTOR_LABELS,
@@ -36,9 +37,9 @@ STATE_STYLE = {StoolState.STABLE: "green", StoolState.WOBBLY: "yellow", StoolSta
 _WORDS = {
     "en": {
         "participants": "Participants",
-        "answers": "answers",
-        "hidden": "hidden for anonymity: fewer than {k} participants",
-        "subtraction": "hidden: with the other groups it would reveal fewer than {k} people",
+        "answers": "{n:answers}",
+        "hidden": "hidden for anonymity: {k:fewer_than_participants}",
+        "subtraction": "hidden: with the other groups it would reveal {k:fewer_than_people}",
         "reversed": "(reversed)",
         "margin": "±N: margin of the 90 % interval; a state with ? is not yet certain",
         "hidden_short": "hidden",
@@ -51,9 +52,9 @@ _WORDS = {
     },
     "pl": {
         "participants": "Uczestnicy",
-        "answers": "odpowiedzi",
+        "answers": "{n:answers}",
         "hidden": "ukryte dla anonimowości: za mało uczestników (k = {k})",
-        "subtraction": "ukryte: razem z innymi grupami ujawniłoby mniej niż {k} osób",
+        "subtraction": "ukryte: razem z innymi grupami ujawniłoby {k:fewer_than_people}",
         "reversed": "(odwrócone)",
         "margin": "±N: margines przedziału 90 %; stan ze znakiem ? nie jest jeszcze pewny",
         "hidden_short": "ukryte",
@@ -74,19 +75,20 @@ def print_report(
     lang: str | None = None,
     console: Console | None = None,
 ) -> None:
-    lang = lang or snapshot.settings.language or snapshot.questionnaire.language
-    words = _WORDS.get(lang, _WORDS["en"])
+    lang = interface_language(lang or snapshot.settings.language or snapshot.questionnaire.language)
+    words = _WORDS[lang]
     factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
     states = STATE_LABELS.get(lang, STATE_LABELS["en"])
     console = console or Console(highlight=False)
-    hidden = words["hidden"].format(k=report.k)
+    hidden = plural.render(words["hidden"], lang, k=report.k)
+    answers = plural.render(words["answers"], lang, n=report.answers)
 
     counts = " · ".join(
         f"{LEVEL_NAMES[lang][lv].capitalize()} {report.groups[lv.value].n}" for lv in LEVELS
     )
     console.print(Text.assemble((snapshot.name, "bold"), f"  {snapshot.questionnaire.title}"))
     console.print(
-        f"{words['participants']}: {counts} ({report.answers} {words['answers']})",
+        f"{words['participants']}: {counts} ({answers})",
         style="dim",
         no_wrap=True,
         overflow="ellipsis",
@@ -132,7 +134,7 @@ def print_report(
     if any(g.suppressed and g.reason is Suppression.FEWER_THAN_K for g in report.groups.values()):
         console.print(hidden, style="dim")
     if any(g.reason is Suppression.SUBTRACTION for g in report.groups.values()):
-        console.print(words["subtraction"].format(k=report.k), style="dim")
+        console.print(plural.render(words["subtraction"], lang, k=report.k), style="dim")
 
     bars = Table(
         box=None, show_header=False, title=words["gaps"], title_justify="left", pad_edge=False

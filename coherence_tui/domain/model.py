@@ -58,9 +58,31 @@ class UpdateRule(StrEnum):
     """Withdrawn: read from old files, behaves as ``PARTICIPANT``."""
 
 
+class AreaGroup(StrEnum):
+    """The four areas of the HR survey source: a second grouping above the area tags.
+
+    A format 2 questionnaire maps each of its area tags (feedback, climate, ...) onto one
+    of these in its ``[areas]`` table (docs/questionnaires.md).
+    """
+
+    STAFF = "staff"
+    CLIENTS = "clients"
+    PROCESSES = "processes"
+    IT = "it"
+
+
 LEVELS: tuple[Level, ...] = (Level.BOARD, Level.MANAGEMENT, Level.FRONT_LINE)
 FACTORS: tuple[Factor, ...] = (Factor.DECLARATIONS, Factor.RESOURCES, Factor.BEHAVIOURS)
-LANGUAGES: tuple[str, ...] = ("en", "pl")
+
+Language = Literal["en", "pl", "uk", "ru"]
+"""A questionnaire's language (ISO 639-1). The interface speaks fewer: ``i18n.LANGUAGES``."""
+LANGUAGES: tuple[str, ...] = ("en", "pl", "uk", "ru")
+
+FORMAT_VERSIONS: tuple[int, ...] = (1, 2)
+"""Questionnaire file formats: 1 (the original), 2 (docs/questionnaires.md)."""
+
+MIN_ITEMS_PER_FACTOR = 8
+"""Format 2: every factor keeps at least this many statements, variants included."""
 
 ANSWER_VALUES: tuple[int, ...] = (-2, -1, 0, 1, 2)
 """The five-point agreement scale; ``None`` is *don't know*."""
@@ -103,6 +125,17 @@ class Scale(BaseModel):
         return labels
 
 
+class Translation(BaseModel):
+    """Who wrote or checked a questionnaire's text, said honestly (format 2)."""
+
+    model_config = _STRICT
+
+    source: Language | None = None
+    """The language the text was translated from; ``None`` for a text written in its own."""
+    note: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    """Who translated and who checked it, e.g. "not yet reviewed by a native speaker"."""
+
+
 class Thresholds(BaseModel):
     """Where the stool starts to wobble and where recommendations fire."""
 
@@ -133,12 +166,24 @@ class Questionnaire(BaseModel):
 
     model_config = _STRICT
 
+    format_version: Literal[1, 2] = 1
+    """The file format: 1 (the original) or 2 (instruction, area groups, at least
+    ``MIN_ITEMS_PER_FACTOR`` statements per factor). Sessions frozen before format 2 load as 1."""
     id: QuestionnaireId
     version: Annotated[str, StringConstraints(min_length=1, max_length=20)]
-    language: Literal["en", "pl"]
+    """The content's own version (statements, wording), independent of the format."""
+    language: Language
     title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     company_type: Slug
     description: str = ""
+    """For the facilitator choosing a questionnaire."""
+    instruction: Annotated[str, StringConstraints(max_length=600)] = ""
+    """Format 2: shown to every participant before statement 1 (plain text, never markup),
+    including the don't-know advice."""
+    translation: Translation | None = None
+    """Format 2: who translated and checked this file's text."""
+    areas: dict[Slug, AreaGroup] = Field(default_factory=dict)
+    """Format 2: every area tag used by an item, mapped onto its HR-survey area."""
     scale: Scale
     thresholds: Thresholds = Field(default_factory=Thresholds)
     items: tuple[Item, ...]
@@ -155,6 +200,31 @@ class Questionnaire(BaseModel):
         if missing:
             raise ValueError(f"no items for factor(s) {', '.join(missing)}")
         return items
+
+    @model_validator(mode="after")
+    def _format_2_rules(self) -> Questionnaire:
+        if self.format_version < 2:
+            return self
+        if not self.instruction:
+            raise ValueError("missing 'instruction' (format 2 shows it before statement 1)")
+        for item in self.items:
+            if item.area not in self.areas:
+                raise ValueError(
+                    f"item {item.id}: area {item.area!r} is not in [areas] "
+                    "(map it to staff, clients, processes or it)"
+                )
+        for factor in FACTORS:
+            count = sum(1 for item in self.items if item.factor is factor)
+            if count < MIN_ITEMS_PER_FACTOR:
+                raise ValueError(
+                    f"factor {factor.value} has {count} items "
+                    f"(format 2 needs at least {MIN_ITEMS_PER_FACTOR})"
+                )
+        return self
+
+    def area_group(self, item_id: str) -> AreaGroup | None:
+        """The HR-survey area of an item (``None`` for a format 1 questionnaire)."""
+        return self.areas.get(self.item(item_id).area)
 
     def item(self, item_id: str) -> Item:
         """The item with this id; ``KeyError`` if the questionnaire has none."""

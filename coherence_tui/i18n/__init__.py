@@ -1,9 +1,17 @@
-"""Interface strings in English and Polish.
+"""Interface strings in English and Polish, and the fallback for other languages.
 
 Strings live in one module per part of the interface (``kiosk.py`` for home,
 kiosk, PIN and facilitator screens; ``dashboard.py`` for the dashboard and its
 widgets), each with ``EN`` and ``PL`` dicts of the same keys. ``t()`` looks a
 key up; a test checks both languages have every key.
+
+Questionnaires come in more languages than the interface (Ukrainian, Russian):
+in those the interface speaks English, strings and plurals alike
+(:func:`interface_language`), while the statements keep their own language.
+
+A number followed by words that change with it is written with a plural phrase
+as its format spec, ``"{left:attempts_left}"``: the phrase in the string's own
+language, in the form that language's CLDR plural rule gives (``plural.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from coherence_tui.i18n import dashboard, kiosk
+from coherence_tui.i18n.plural import render
 
 _TABLES: dict[str, dict[str, str]] = {"en": {}, "pl": {}}
 for _module in (kiosk, dashboard):
@@ -18,14 +27,30 @@ for _module in (kiosk, dashboard):
     _TABLES["pl"].update(_module.PL)
 
 LANGUAGES = ("en", "pl")
+"""The languages the interface speaks."""
+
+FALLBACK = "en"
+
+
+def interface_language(lang: str | None) -> str:
+    """The language the interface speaks for ``lang``: itself if it has strings, else English."""
+    return lang if lang in LANGUAGES else FALLBACK
 
 
 def strings(lang: str) -> Mapping[str, str]:
-    """The table for a language (English for an unknown one)."""
-    return _TABLES.get(lang, _TABLES["en"])
+    """The table for a language (English for one the interface does not speak)."""
+    return _TABLES[interface_language(lang)]
 
 
 def t(key: str, lang: str, /, **values: object) -> str:
-    """The string ``key`` in ``lang``, formatted with ``values``; the key itself if missing."""
-    template = strings(lang).get(key) or _TABLES["en"].get(key, key)
-    return template.format(**values) if values else template
+    """The string ``key`` in ``lang``, formatted with ``values``; the key itself if missing.
+
+    A language without strings, or a key missing in it, gives the English string,
+    whose plural phrases are then English too.
+    """
+    used = interface_language(lang)
+    template = _TABLES[used].get(key)
+    if not template:
+        used = FALLBACK
+        template = _TABLES[FALLBACK].get(key, key)
+    return render(template, used, **values) if values else template

@@ -23,7 +23,7 @@ EN: dict[str, str] = {
     "dash.state.tipping": "tipping",
     "dash.leans": "leans towards {factor}",
     "dash.steady": "stands steady",
-    "dash.hidden_group": "hidden for anonymity: fewer than {k} participants",
+    "dash.hidden_group": "hidden for anonymity: {k:fewer_than_participants}",
     "dash.hidden_subtraction": (
         "hidden for anonymity: with the other groups it would reveal fewer than {k} people"
     ),
@@ -44,7 +44,7 @@ EN: dict[str, str] = {
     "dash.fig.n": "Participants",
     "dash.participants": "Participants",
     "dash.departments": "Departments",
-    "dash.answers": "{n} answers",
+    "dash.answers": "{n:answers}",
     "dash.results_hidden_title": "Results are hidden",
     "dash.results_hidden_body": (
         "The room sees results when the facilitator reveals them, so that early "
@@ -84,7 +84,7 @@ PL: dict[str, str] = {
     "dash.state.tipping": "przewraca się",
     "dash.leans": "przechyla się w stronę: {factor}",
     "dash.steady": "stoi stabilnie",
-    "dash.hidden_group": "ukryte dla anonimowości: mniej niż {k} uczestników",
+    "dash.hidden_group": "ukryte dla anonimowości: {k:fewer_than_participants}",
     "dash.hidden_subtraction": (
         "ukryte dla anonimowości: razem z innymi grupami ujawniłoby mniej niż {k} osób"
     ),

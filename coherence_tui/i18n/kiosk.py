@@ -37,7 +37,7 @@ EN: dict[str, str] = {
     "pin.title": "Facilitator PIN",
     "pin.hint": "Enter confirms, Escape cancels",
     "pin.placeholder": "PIN",
-    "pin.wrong": "Wrong PIN. {left} attempts left before a 60 second lock.",
+    "pin.wrong": "Wrong PIN. {left:attempts_left} before a 60 second lock.",
     "pin.locked": "Too many wrong PINs. Try again in {seconds} s.",
     "pin.unlocked": "You can try again.",
     # facilitator menu
@@ -45,7 +45,7 @@ EN: dict[str, str] = {
     "menu.hint": "Press a letter, or the arrows and Enter · Escape returns to the kiosk",
     "menu.status": "{name} · {questionnaire}",
     "menu.participation": (
-        "Board {board} · Management {management} · Front line {front_line} · {answers} answers"
+        "Board {board} · Management {management} · Front line {front_line} · {answers:answers}"
     ),
     "menu.state.hidden": "results hidden from the room",
     "menu.state.revealed": "results visible to the room",
@@ -76,8 +76,7 @@ EN: dict[str, str] = {
     "settings.title": "Session settings",
     "settings.k": "Anonymity threshold k (groups with fewer participants show no figures)",
     "settings.err.k_lower": (
-        "k can only go up now (at least {k}): people answered believing smaller groups "
-        "were hidden"
+        "k can only go up now (at least {k}): people answered believing smaller groups were hidden"
     ),
     "settings.language": "Interface language",
     "settings.language.auto": "Questionnaire's language",
@@ -157,7 +156,7 @@ PL: dict[str, str] = {
     "pin.title": "PIN prowadzącego",
     "pin.hint": "Enter zatwierdza, Escape anuluje",
     "pin.placeholder": "PIN",
-    "pin.wrong": "Błędny PIN. Pozostałe próby przed blokadą na 60 sekund: {left}.",
+    "pin.wrong": "Błędny PIN. {left:attempts_left} przed blokadą na 60 sekund.",
     "pin.locked": "Zbyt wiele błędnych prób. Spróbuj ponownie za {seconds} s.",
     "pin.unlocked": "Możesz spróbować ponownie.",
     "menu.title": "Menu prowadzącego",

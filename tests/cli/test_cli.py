@@ -51,15 +51,15 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
     answers = write_csv(
         tmp_path / "paper.csv",
         [
-            "P1,board,,D01,2",
-            "P1,board,,R01,1",
-            "P1,board,,B01,",
-            "P2,board,Sales,D01,1",
-            "P2,board,Sales,R01,0",
-            "P3,front_line,Care,D01,-1",
-            "P3,front_line,Care,R01,-2",
-            "P4,front_line,Care,D01,0",
-            "P4,front_line,Care,B01,1",
+            "P1,board,,D04,2",
+            "P1,board,,R02,1",
+            "P1,board,,B11,",
+            "P2,board,Sales,D04,1",
+            "P2,board,Sales,R02,0",
+            "P3,front_line,Care,D04,-1",
+            "P3,front_line,Care,R02,-2",
+            "P4,front_line,Care,D04,0",
+            "P4,front_line,Care,B11,1",
         ],
     )
     done = run("import", "acme", str(answers), check=True)
@@ -84,28 +84,28 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
         "suppressed_reason": "fewer_than_k",
     }
     assert report["gaps"]["board-front_line"]["declarations"] is None
-    assert report["items"]["D01"]["levels"]["board"] == {
+    assert report["items"]["D04"]["levels"]["board"] == {
         "n": 2,
         "real": 2,
         "mean": 150.0,
         "favourable_pct": 100.0,
         "dont_know_pct": 0.0,
     }
-    assert report["items"]["D01"]["levels"]["front_line"] == {
+    assert report["items"]["D04"]["levels"]["front_line"] == {
         "n": 2,
         "real": 2,
         "mean": -50.0,
         "favourable_pct": 0.0,
         "dont_know_pct": 0.0,
     }
-    assert report["items"]["B01"]["levels"]["board"] == {"n": 1, "real": 0}  # a don't know only
+    assert report["items"]["B11"]["levels"]["board"] == {"n": 1, "real": 0}  # a don't know only
 
     exported = run("export", "acme", "--format", "csv", check=True).stdout
     rows = list(csv.reader(io.StringIO(exported)))
     assert rows[0] == ["participant", "level", "department", "item", "value"]
     assert len(rows) == 10
     assert rows[1:] == sorted(rows[1:], key=lambda r: (r[0], r[3]))
-    assert ["P1", "board", "", "B01", ""] in rows
+    assert ["P1", "board", "", "B11", ""] in rows
 
     with_times = run("export", "acme", "--format", "csv", "--timestamps", check=True).stdout
     assert with_times.splitlines()[0].endswith(",answered_at")
@@ -156,19 +156,19 @@ def test_text_report_shows_stool_and_recommendations(
     ("row", "message"),
     [
         ("P1,board,,NOPE,1", "paper.csv:3: item 'NOPE' is not in questionnaire general-en"),
-        ("P1,ceo,,D01,1", "paper.csv:3: level 'ceo' is not one of"),
-        ("P1,board,,D01,3", "paper.csv:3: value '3' must be -2..2"),
-        ("P1,board,,D01,x", "paper.csv:3: value 'x' must be -2..2"),
-        ("P1,board,Legal,D01,1", "paper.csv:3: department 'Legal' is not in this session"),
-        ("P1,management,,R01,1", "paper.csv:3: participant P1 has another level"),
-        ("P1,board,,D01,2", "paper.csv:3: participant P1 answers item D01 twice"),
+        ("P1,ceo,,D04,1", "paper.csv:3: level 'ceo' is not one of"),
+        ("P1,board,,D04,3", "paper.csv:3: value '3' must be -2..2"),
+        ("P1,board,,D04,x", "paper.csv:3: value 'x' must be -2..2"),
+        ("P1,board,Legal,D04,1", "paper.csv:3: department 'Legal' is not in this session"),
+        ("P1,management,,R02,1", "paper.csv:3: participant P1 has another level"),
+        ("P1,board,,D04,2", "paper.csv:3: participant P1 answers item D04 twice"),
     ],
 )
 def test_bad_import_row_is_refused_in_one_line_and_the_session_is_unchanged(
     run: Run, session: Path, tmp_path: Path, row: str, message: str
 ) -> None:
     before = session.read_bytes()
-    answers = write_csv(tmp_path / "paper.csv", ["P1,board,,D01,1", row])
+    answers = write_csv(tmp_path / "paper.csv", ["P1,board,,D04,1", row])
     done = run("import", "acme", str(answers))
     assert done.returncode == 1
     assert message in done.stderr
@@ -179,7 +179,7 @@ def test_bad_import_row_is_refused_in_one_line_and_the_session_is_unchanged(
 def test_import_with_a_missing_column_names_it(run: Run, session: Path, tmp_path: Path) -> None:
     before = session.read_bytes()
     answers = write_csv(
-        tmp_path / "paper.csv", ["P1,board,D01,1"], header="participant,level,item,value"
+        tmp_path / "paper.csv", ["P1,board,D04,1"], header="participant,level,item,value"
     )
     done = run("import", "acme", str(answers))
     assert done.returncode == 1 and "paper.csv:1: missing column(s) department" in done.stderr
@@ -238,7 +238,7 @@ def test_two_imports_started_together_both_land(run: Run, session: Path, tmp_pat
         rows = [
             f"X{n}{p},front_line,,{item},1"
             for p in range(5)
-            for item in ("D01", "D02", "R01", "B01")
+            for item in ("D04", "D02", "R02", "B11")
         ]
         files.append(write_csv(tmp_path / f"kiosk{n}.csv", rows))
     env_dir = tmp_path / "sessions"

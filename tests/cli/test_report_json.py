@@ -48,10 +48,10 @@ def test_report_json_matches_the_design(
             stop = len(items) if n else len(items) // 3  # the first of each level stops half-way
             dont_know = 0.6 if level == "board" else 0.15  # don't-know heavy boards
             for item in items[:stop]:
-                # D03 is "don't know" for everybody: its figures must be null.
+                # D05 is "don't know" for everybody: its figures must be null.
                 value = (
                     None
-                    if item["id"] == "D03" or rng.random() < dont_know
+                    if item["id"] == "D05" or rng.random() < dont_know
                     else rng.choice([-2, -1, 0, 1, 2, 2])
                 )
                 rows.append(f"{code},{level},{dept},{item['id']},{'' if value is None else value}")
@@ -64,4 +64,4 @@ def test_report_json_matches_the_design(
     assert sorted(r["id"] for r in got.pop("recommendations")) == expected_ids
     problems = differences(expected, got)
     assert not problems, "\n".join(problems[:20])
-    assert all("mean" not in entry for entry in got["items"]["D03"]["levels"].values())
+    assert all("mean" not in entry for entry in got["items"]["D05"]["levels"].values())

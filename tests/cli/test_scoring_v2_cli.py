@@ -53,7 +53,7 @@ def test_k_never_goes_down_once_a_session_has_answers(tmp_path: Path) -> None:
     live = LiveSession(store)
     live.update_settings(live.settings.model_copy(update={"k": 3}))  # no answers yet: fine
     who = live.start_participant(Level.BOARD, None)
-    live.record_answer(who.code, "D01", 1)
+    live.record_answer(who.code, "D02", 1)
     before = path.read_bytes()
     for lower in (2, 1):
         with pytest.raises(SettingsRejected, match="cannot be lowered"):

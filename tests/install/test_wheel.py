@@ -146,7 +146,7 @@ def tool_env() -> dict[str, str]:
 
 
 def _answers_csv(path: Path) -> Path:
-    """Two board members agree strongly with D01-D03, two front-line staff disagree."""
+    """Two board members agree strongly with D02, D04 and D05, two front-line staff disagree."""
     rows = ["participant,level,department,item,value"]
     for participant, level, value in (
         ("B1", "board", 2),
@@ -154,7 +154,7 @@ def _answers_csv(path: Path) -> Path:
         ("F1", "front_line", -1),
         ("F2", "front_line", -1),
     ):
-        rows += [f"{participant},{level},,{item},{value}" for item in ("D01", "D02", "D03")]
+        rows += [f"{participant},{level},,{item},{value}" for item in ("D02", "D04", "D05")]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
