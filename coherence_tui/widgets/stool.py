@@ -81,6 +81,7 @@ def shown_stool(group: GroupScores | None) -> tuple[object, ...] | None:
         return ("hidden", group.n > 0, group.reason)
     return (
         tuple(whole(group.factors.get(f)) for f in FACTORS),
+        tuple(margin(group.ci90.get(f)) for f in FACTORS),
         whole(group.overall),
         group.stool,
         group.stool_confident,
@@ -231,6 +232,9 @@ def draw_stool(
         name = t(f"dash.factor.{f.value}", lang)
         score = factors[f]
         figure = signed(score) if score is not None else t("dash.no_answers_short", lang)
+        half = margin(group.ci90.get(f))
+        if score is not None and half is not None and len(f"{figure} ±{half}") < third:
+            figure = f"{figure} ±{half}"  # the room reads how sure each leg is
         for row, text, style in (
             (floor + 1, name, styles.label),
             (floor + 2, figure, styles.figure),

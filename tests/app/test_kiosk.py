@@ -136,7 +136,7 @@ async def test_kiosk_thank_you_returns_to_welcome_and_forgets_the_participant(
 async def test_kiosk_thank_you_clears_itself(
     session_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("coherence_tui.screens.kiosk.THANKS_SECONDS", 0.2)
+    monkeypatch.setattr("coherence_tui.screens.kiosk.THANKS_SECONDS", 1.5)
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "1", "1", "1", "1")
