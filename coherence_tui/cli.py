@@ -20,6 +20,9 @@ import orjson
 from coherence_tui import __version__
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from coherence_tui.domain.model import Questionnaire
     from coherence_tui.store import SessionStore
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
@@ -52,26 +55,96 @@ def _csv_list(text: str | None) -> tuple[str, ...]:
 # -- commands ------------------------------------------------------------------
 
 
+PIN_ENV = "COHERENCE_PIN"
+"""Environment variable ``new`` takes the facilitator PIN from (not echoed, not in ``ps``)."""
+
+
+def _questionnaire(reference: str) -> Questionnaire:
+    """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file."""
+    from coherence_tui.questionnaires import SUFFIX, load, load_file
+
+    separators = {os.sep} | ({os.altsep} if os.altsep else set())
+    if reference.endswith(SUFFIX) or any(sep in reference for sep in separators):
+        return load_file(Path(reference))
+    return load(reference)
+
+
+def _departments(text: str | None) -> tuple[str, ...]:
+    from coherence_tui.domain.model import validate_department
+
+    try:
+        return tuple(validate_department(name) for name in _csv_list(text))
+    except ValueError as error:
+        raise UserError(f"--departments: {error}") from None
+
+
+def _checked_pin(pin: str, source: str) -> str:
+    from coherence_tui.domain.pin import validate_pin
+
+    try:
+        return validate_pin(pin)
+    except ValueError as error:
+        raise UserError(f"{source}: {error}; nothing was created") from None
+
+
+def _facilitator_pin(args: argparse.Namespace) -> tuple[str, bool]:
+    """``(pin, generated)``: from ``--pin`` (with a warning), ``$COHERENCE_PIN``, a prompt
+    (twice, not echoed) when the terminal is interactive, else a random one to print."""
+    from getpass import getpass
+
+    from coherence_tui.domain.pin import random_pin
+
+    if args.pin is not None:
+        print(
+            "coherence-tui: warning: a PIN given with --pin is visible to other users of "
+            f"this machine (ps, shell history); prefer the prompt or {PIN_ENV}",
+            file=sys.stderr,
+        )
+        return _checked_pin(args.pin, "--pin"), False
+    from_env = os.environ.get(PIN_ENV)
+    if from_env:
+        return _checked_pin(from_env, PIN_ENV), False
+    if sys.stdin.isatty():
+        try:
+            first = getpass("Facilitator PIN (4-12 digits; Enter alone for a random one): ")
+            if first:
+                _checked_pin(first, "PIN")
+                if getpass("The same PIN again: ") != first:
+                    raise UserError("the two PINs differ; nothing was created")
+                return first, False
+        except EOFError:
+            raise UserError("no PIN entered; nothing was created") from None
+    return random_pin(), True
+
+
+def _settings_problem(error: ValidationError) -> str:
+    """A settings refusal in the command line's terms, without pydantic's wording."""
+    first = error.errors(include_url=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    if field == "k":
+        return "--k must be a whole number from 1 to 100"
+    reason = first["msg"].removeprefix("Value error, ")
+    return f"--{field.replace('_', '-')}: {reason}" if field else reason
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from coherence_tui.domain.model import SessionSettings, SessionState, UpdateRule
-    from coherence_tui.domain.pin import hash_pin, random_pin, validate_pin
-    from coherence_tui.questionnaires import load
-    from coherence_tui.store import SessionStore, resolve_session_path
+    from coherence_tui.domain.pin import hash_pin
+    from coherence_tui.store import SessionStore, session_path_for_name
 
-    questionnaire = load(args.questionnaire)
-    generated = args.pin is None
-    pin = random_pin() if generated else args.pin
-    try:
-        validate_pin(pin)
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    path = session_path_for_name(args.name, _sessions_dir(args))
+    if os.path.lexists(path):  # before asking for a PIN; create() checks again, atomically
+        raise UserError(f"{path}: a session file with this name already exists")
+    questionnaire = _questionnaire(args.questionnaire)
+    departments = _departments(args.departments)
+    pin, generated = _facilitator_pin(args)
     salt, digest = hash_pin(pin)
     try:
         settings = SessionSettings(
             k=args.k,
-            departments=_csv_list(args.departments),
+            departments=departments,
             update_rule=UpdateRule(args.update_rule),
             start_hidden=not args.revealed,
             language=args.lang,
@@ -79,14 +152,10 @@ def cmd_new(args: argparse.Namespace) -> int:
             pin_hash=digest,
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise UserError(f"{field}: {first['msg']}") from None
-    path = resolve_session_path(args.name, _sessions_dir(args))
-    path.parent.mkdir(parents=True, exist_ok=True)
+        raise UserError(_settings_problem(error)) from None
     SessionStore.create(
         path,
-        name=path.stem,
+        name=args.name,
         questionnaire=questionnaire,
         settings=settings,
         state=SessionState(revealed=args.revealed),
@@ -240,10 +309,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", parents=[common], help="create a session, print its path")
     new.add_argument("name", metavar="NAME")
-    new.add_argument("--questionnaire", required=True, metavar="ID")
+    new.add_argument(
+        "--questionnaire",
+        required=True,
+        metavar="ID|FILE.toml",
+        help="a questionnaire id (see 'questionnaires') or the path to a TOML file",
+    )
     new.add_argument("--departments", metavar="A,B", help="comma-separated department names")
     new.add_argument("--k", type=int, default=3, help="anonymity threshold (default 3)")
-    new.add_argument("--pin", help="facilitator PIN, 4-12 digits (default: a random one, printed)")
+    new.add_argument(
+        "--pin",
+        help="facilitator PIN, 4-12 digits; visible to other users: prefer the prompt or "
+        f"${PIN_ENV} (default without a terminal: a random one, printed)",
+    )
     new.add_argument(
         "--update-rule",
         choices=("participant", "answer"),
@@ -291,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from coherence_tui.answerfile import AnswerFileError
+    from coherence_tui.domain.text import visible
     from coherence_tui.questionnaires import QuestionnaireError
     from coherence_tui.store import SessionError
 
@@ -299,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (UserError, SessionError, QuestionnaireError, AnswerFileError) as error:
-        message = " ".join(str(error).split())
+        # Messages may quote a path or a cell as typed: shown, never acted on by the terminal.
+        message = visible(" ".join(str(error).split()))
         print(f"coherence-tui: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

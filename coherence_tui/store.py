@@ -88,9 +88,13 @@ CODE_LENGTH = 6
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another process's write before giving up (a write takes milliseconds)."""
 
-SESSION_NAME = re.compile(r"^\w(?:[\w .-]{0,62}[\w-])?$")
+SESSION_NAME_MAX = 100
+SESSION_NAME_MAX_BYTES = 200
+"""A name's UTF-8 bytes: with ``.NAME.json.<hex>.tmp`` around it a file name stays under the
+255 bytes most file systems allow (100 letters of a non-Latin script can exceed it)."""
+SESSION_NAME = re.compile(rf"^\w(?:[\w .-]{{0,{SESSION_NAME_MAX - 2}}}[\w-])?$")
 """A session name that is also a safe file name: letters (any language), digits, ``_ .-`` and
-spaces inside, at most 64 characters, no path separators."""
+spaces inside, at most ``SESSION_NAME_MAX`` characters, no path separators."""
 
 PARTICIPANT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 """Codes accepted from imports (paper forms may have their own); ours are ``CODE_LENGTH`` random."""
@@ -169,17 +173,41 @@ def resolve_session_path(session: str, sessions_dir: Path) -> Path:
     separators = {os.sep} | ({os.altsep} if os.altsep else set())
     if any(sep in session for sep in separators) or session.endswith(SUFFIX):
         return Path(session)
-    if Path(session).exists():
-        return Path(session)
+    try:
+        if Path(session).exists():
+            return Path(session)
+    except OSError:
+        pass  # e.g. a name too long to be a file: then it is no file here either
     return Path(sessions_dir) / f"{session}{SUFFIX}"
 
 
 def validate_session_name(name: str) -> str:
-    """The name if it can also be a file name (``SESSION_NAME``); ``SessionError`` otherwise."""
+    """The name if it can also be one file name (``SESSION_NAME``); ``SessionError`` otherwise.
+
+    A name is never a path: ``../x``, ``/abs/x`` and ``x.json`` are refused, so
+    ``new`` cannot write outside the sessions directory.
+    """
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    if any(sep in name for sep in separators):
+        raise SessionError(
+            f"session name {name!r} is a path; give a name only (the session is saved as "
+            "NAME.json in the sessions directory, --sessions-dir to choose another)"
+        )
+    if len(name) > SESSION_NAME_MAX:
+        raise SessionError(
+            f"session name is {len(name)} characters long; at most {SESSION_NAME_MAX}"
+        )
+    if len(name.encode("utf-8")) > SESSION_NAME_MAX_BYTES:
+        raise SessionError(
+            f"session name is {len(name.encode('utf-8'))} bytes long in UTF-8; at most "
+            f"{SESSION_NAME_MAX_BYTES} (a file name must fit the file system)"
+        )
+    if name.endswith(SUFFIX):
+        raise SessionError(f"session name {name!r}: give the name without {SUFFIX}")
     if not SESSION_NAME.match(name):
         raise SessionError(
-            f"session name {name!r} must be 1-64 letters, digits, spaces, '_', '-' or '.', "
-            "starting with a letter or digit and not ending in a space or '.'"
+            f"session name {name!r} must be 1-{SESSION_NAME_MAX} letters, digits, spaces, "
+            "'_', '-' or '.', starting with a letter or digit and not ending in a space or '.'"
         )
     return name
 
@@ -229,7 +257,8 @@ class _Invalid(Exception):
 def _pydantic_problem(where: str, error: ValidationError) -> _Invalid:
     first = error.errors()[0]
     location = ".".join(str(part) for part in first["loc"])
-    return _Invalid(f"{where}{'.' + location if location else ''}: {first['msg']}")
+    reason = first["msg"].removeprefix("Value error, ")
+    return _Invalid(f"{where}{'.' + location if location else ''}: {reason}")
 
 
 def _parse_head(doc: Any) -> _SessionHead:
@@ -969,8 +998,16 @@ class SessionStore:
         return sum(len(answers) for answers in planned.values())
 
     def update_settings(self, settings: SessionSettings) -> None:
-        """Replace the session's settings; durable on return."""
-        self._update_head("settings", SessionSettings.model_validate(settings))
+        """Replace the session's settings; durable on return.
+
+        Validated afresh (department names included), even when given a model built
+        without validation; ``SessionError`` names the problem.
+        """
+        try:
+            checked = SessionSettings.model_validate(settings.model_dump())
+        except ValidationError as error:
+            raise SessionError(f"{self.path}: {_pydantic_problem('settings', error)}") from None
+        self._update_head("settings", checked)
 
     def update_state(self, state: SessionState) -> None:
         """Replace the session's state (reveal, pause, end); durable on return."""

@@ -99,9 +99,11 @@ EN: dict[str, str] = {
     "home.pin2": "Facilitator PIN again",
     "home.create": "Create and start",
     "home.err.name": (
-        "1-64 letters, digits, spaces, '_', '-' or '.', starting with a letter or digit."
+        "1-100 letters, digits, spaces, '_', '-' or '.', starting with a letter or digit."
     ),
-    "home.err.department_name": "Department {name!r}: 1-40 characters, no commas.",
+    "home.err.department_name": (
+        "Department {name!r}: 1-40 characters, no commas or control characters."
+    ),
     "home.err.departments_unique": "Department names must differ.",
     "home.err.departments_many": "At most 9 departments (keys 1-9 at the kiosk).",
     "home.err.name_taken": "A session with this name already exists.",
@@ -216,9 +218,11 @@ PL: dict[str, str] = {
     "home.pin2": "PIN prowadzącego ponownie",
     "home.create": "Utwórz i zacznij",
     "home.err.name": (
-        "Od 1 do 64 liter, cyfr, spacji, '_', '-' lub '.', na początku litera lub cyfra."
+        "Od 1 do 100 liter, cyfr, spacji, '_', '-' lub '.', na początku litera lub cyfra."
     ),
-    "home.err.department_name": "Dział {name!r}: od 1 do 40 znaków, bez przecinków.",
+    "home.err.department_name": (
+        "Dział {name!r}: od 1 do 40 znaków, bez przecinków i znaków sterujących."
+    ),
     "home.err.departments_unique": "Nazwy działów muszą się różnić.",
     "home.err.departments_many": "Najwyżej 9 działów (klawisze 1-9 w kiosku).",
     "home.err.name_taken": "Sesja o tej nazwie już istnieje.",

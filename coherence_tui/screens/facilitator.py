@@ -66,7 +66,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(self.question, classes="dialog-title", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("menu.yes", self.lang), variant="error", id="yes")
                 yield Button(t("menu.no", self.lang), variant="primary", id="no")
@@ -196,7 +196,7 @@ class FacilitatorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-panel"):
             yield Static(t("menu.title", self.lang), id="menu-title")
-            yield Static("", id="menu-status")
+            yield Static("", id="menu-status", markup=False)
             yield OptionList(id="menu-options")
             yield Static(t("menu.hint", self.lang), id="menu-hint")
 
@@ -339,12 +339,13 @@ class FacilitatorScreen(Screen[None]):
 
     def on_export_finished(self, message: ExportFinished) -> None:
         if message.path is not None:
-            self.notify(t("menu.exported", self.lang, path=message.path), timeout=8)
+            self.notify(t("menu.exported", self.lang, path=message.path), timeout=8, markup=False)
         else:
             self.notify(
                 t("menu.export_failed", self.lang, error=message.error),
                 severity="error",
                 timeout=10,
+                markup=False,
             )
 
     def _screenshot(self) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
+from textual.content import Content
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -319,7 +320,7 @@ class Stool(Widget):
         self._update_rows()
 
     def watch_title(self, title: str) -> None:
-        self.border_title = title
+        self.border_title = Content(title)  # a department name is data, never markup
 
     def on_resize(self) -> None:
         self._update_rows(force=True)
