@@ -97,7 +97,10 @@ class CoherenceApp(App[int]):
         if start != "home":
             if session is None:
                 raise ValueError(f"start={start!r} needs a session")
-            self.live = LiveSession(SessionStore.open(session), language=lang)
+            store = SessionStore.open(session)
+            if start in SESSION_MODES:
+                store.check_writable()  # a kiosk on a read-only file could save no answer
+            self.live = LiveSession(store, language=lang)
         self.lang = lang or (self.live.language if self.live else _default_language())
 
     # -- the lock ------------------------------------------------------------------
@@ -150,7 +153,9 @@ class CoherenceApp(App[int]):
 
     def open_session(self, path: Path, start: Literal["run", "demo"] = "run") -> None:
         """Leave the home screen for a workshop (``SessionError`` if it cannot be opened)."""
-        live = LiveSession(SessionStore.open(path), language=self._lang_override)
+        store = SessionStore.open(path)
+        store.check_writable()
+        live = LiveSession(store, language=self._lang_override)
         self.live = live
         self.mode_name = start
         self.facilitator = start == "demo"

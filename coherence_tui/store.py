@@ -54,7 +54,7 @@ import secrets
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +76,13 @@ from coherence_tui.domain.model import (
     SessionState,
     validate_department,
 )
+from coherence_tui.fileio import (
+    PRIVATE_FILE,
+    make_private_directory,
+    write_all,
+    write_through_target,
+)
+from coherence_tui.fileio import fsync_directory as _fsync_directory
 
 FORMAT = "coherence-tui-session"
 FORMAT_VERSION = 1
@@ -363,17 +370,6 @@ def _stat_key(st: os.stat_result) -> StatKey:
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open a directory to sync it."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class DurableStorage(Storage):
     """A TinyDB storage that never leaves a partial file and never reads a bad one as empty.
 
@@ -402,6 +398,11 @@ class DurableStorage(Storage):
     @property
     def generation(self) -> int:
         return self._generation
+
+    @property
+    def mode(self) -> int | None:
+        """The file's permission bits as last read or written (``None`` before a read)."""
+        return self._mode
 
     @property
     def key(self) -> StatKey | None:
@@ -539,13 +540,6 @@ class DurableStorage(Storage):
         )
         return b"".join((header, body, b"}\n")), checksum
 
-    def _write_file(self, fd: int, payload: bytes) -> None:
-        """Write all of ``payload`` to ``fd`` (``os.write`` may write less than asked)."""
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-
     def _commit(
         self, tables: dict[str, dict[str, Any]], generation: int, *, exclusive: bool
     ) -> None:
@@ -554,19 +548,24 @@ class DurableStorage(Storage):
         except (TypeError, orjson.JSONEncodeError) as error:
             self.forget()
             raise self._error(SessionError, f"cannot save: {error}") from None
-        directory = self.path.parent
-        temp = directory / f".{self.path.name}.{secrets.token_hex(_TEMP_HEX // 2)}.tmp"
+        # Through a symlink, the file it points to is replaced and the link kept.
+        target = self.path if exclusive else write_through_target(self.path)
+        directory = target.parent
+        temp = directory / f".{target.name}.{secrets.token_hex(_TEMP_HEX // 2)}.tmp"
+        # Owner-only when new; an existing file keeps its owner and group bits (a
+        # facilitator may share it with a group) but never stays readable by others.
+        mode = PRIVATE_FILE if self._mode is None or exclusive else self._mode & 0o770
         fd: int | None = None
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-            if self._mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, self._mode)  # a session the facilitator made private stays so
-            self._write_file(fd, payload)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            write_all(fd, payload)
             os.fsync(fd)
             if exclusive:
                 self._link_new(temp)
             else:
-                os.replace(temp, self.path)
+                os.replace(temp, target)
             # After the rename: a rename changes the inode's ctime, part of the stat key.
             key = _stat_key(os.fstat(fd))
             os.close(fd)
@@ -602,6 +601,7 @@ class DurableStorage(Storage):
             ) from error
         self._tables, self._key = tables, key
         self._generation, self._checksum = generation, checksum
+        self._mode = mode
 
     def _link_new(self, temp: Path) -> None:
         """Give the new file its name only if nothing has that name yet."""
@@ -639,16 +639,23 @@ class SessionStore:
         self._db = TinyDB(storage=_Given(self._storage))
         self._session_table: Table = self._db.table(_SESSION_TABLE, cache_size=0)
         self._participants: Table = self._db.table(_PARTICIPANTS_TABLE, cache_size=0)
+        self.lock_path = self._sidecar(".lock")
+        """The lock every process writing this session takes (beside the real file)."""
         self._lock = FileLock(
-            str(self.path.with_name(self.path.name + ".lock")),
-            timeout=LOCK_TIMEOUT,
-            poll_interval=0.001,
+            str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
         )
+        self._lock_private = False
         self._mutex = threading.RLock()
         self._swept = False
         self._snapshot: SessionSnapshot | None = None
         self._snapshot_token: tuple[int, int] | None = None
         self._writes = 0
+
+    def _sidecar(self, suffix: str) -> Path:
+        """``NAME.json<suffix>`` beside the real session file (through a symlink, its target's),
+        so every process finds the same one however it named the session."""
+        target = write_through_target(self.path)
+        return target.with_name(target.name + suffix)
 
     # ------------------------------------------------------------------ opening
 
@@ -680,7 +687,7 @@ class SessionStore:
         }
         meta = _parse_tables(tables)
         try:
-            store.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_directory(store.path.parent)
         except OSError as error:
             raise SessionError(
                 f"{store.path}: cannot create its directory ({error.strerror})"
@@ -779,15 +786,46 @@ class SessionStore:
         except OSError as error:
             raise SessionError(f"{self.path}: cannot lock the session ({error.strerror})") from None
         try:
+            if not self._lock_private:
+                self._make_lock_private()
             yield
         finally:
             self._lock.release()
+
+    def _make_lock_private(self) -> None:
+        """A lock file made by an older coherence-tui (0644) becomes owner-only, once."""
+        try:
+            if os.stat(self.lock_path).st_mode & 0o077:
+                os.chmod(self.lock_path, PRIVATE_FILE)
+        except OSError:
+            pass  # someone else's lock file: not ours to change
+        self._lock_private = True
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the session's cross-process lock (for state kept beside the session file)."""
+        return self._locked()
+
+    def check_writable(self) -> None:
+        """``SessionError`` if this session may not be changed: its file is read-only.
+
+        A rename would replace even a 0444 file, so the store asks before every write
+        and never rewrites a file its owner made read-only.
+        """
+        self._storage.read()
+        mode = self._storage.mode or 0
+        target = write_through_target(self.path)
+        if mode & 0o222 == 0 or not os.access(target, os.W_OK):
+            raise SessionError(
+                f"{self.path}: the session file is read-only (mode {mode:04o}); nothing was "
+                "changed (chmod u+w to allow changes)"
+            )
 
     @contextmanager
     def _writing(self) -> Iterator[_Meta]:
         """Hold the lock, bring the cache up to date with the disk, allow writes."""
         with self._mutex, self._locked():
             self._storage.refresh_for_write()
+            self.check_writable()
             if not self._swept:
                 self._sweep_leftovers()
             self._storage.writable = True
@@ -799,12 +837,13 @@ class SessionStore:
 
     def _sweep_leftovers(self) -> None:
         """Remove temporary files of writes that never finished (we hold the lock: none is live)."""
+        target = write_through_target(self.path)
         pattern = os.path.join(
-            glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp"
+            glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*.tmp"
         )
         # Exactly our names: ".a.json.*.tmp" would also match ".a.json.b.json.<hex>.tmp",
         # a live write of another session that our lock does not cover.
-        ours = re.compile(rf"\.{re.escape(self.path.name)}\.[0-9a-f]{{{_TEMP_HEX}}}\.tmp")
+        ours = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{{_TEMP_HEX}}}\.tmp")
         for leftover in glob.glob(pattern):
             if not ours.fullmatch(os.path.basename(leftover)):
                 continue
