@@ -182,15 +182,31 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from coherence_tui.export import render
+    from coherence_tui.fileio import write_private
 
     snapshot = _open(args).snapshot()
-    text = render(snapshot, args.format, timestamps=args.timestamps, lang=args.lang)
+    if args.identifiable:
+        print(
+            "coherence-tui: warning: --identifiable keeps every department in the raw rows, "
+            "also where fewer than k people share a level and department: they can be "
+            "recognised; keep the file private",
+            file=sys.stderr,
+        )
+    text = render(
+        snapshot,
+        args.format,
+        timestamps=args.timestamps,
+        lang=args.lang,
+        identifiable=args.identifiable,
+    )
     if args.output:
         out = Path(args.output)
         try:
-            out.write_text(text, encoding="utf-8")
+            write_private(out, text.encode("utf-8"))
         except OSError as error:
-            raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
+            raise UserError(
+                f"{out}: cannot write ({error.strerror or error}); no file was written or changed"
+            ) from None
         print(out, file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -352,6 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     export.add_argument(
         "--timestamps", action="store_true", help="add answer times (facilitator's audit only)"
+    )
+    export.add_argument(
+        "--identifiable",
+        action="store_true",
+        help="keep departments shared by fewer than k people of a level (prints a warning)",
     )
     export.set_defaults(func=cmd_export)
 

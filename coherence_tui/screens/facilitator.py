@@ -6,7 +6,6 @@ to the kiosk and quit.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,6 +20,7 @@ from textual.widgets.option_list import Option
 from coherence_tui import export
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level, SessionSettings, UpdateRule
+from coherence_tui.fileio import write_private
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import ExportFinished, LanguageChanged
@@ -158,12 +158,10 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
 
 
 def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> Path:
-    """Render one export and write it atomically into exports/ beside the session file."""
+    """Render one export and write it atomically, owner-only, into exports/ beside the session."""
     text = export.render(snapshot, fmt, lang=lang)
     path = export.default_export_path(snapshot, fmt)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    write_private(path, text.encode("utf-8"))
     return path
 
 
@@ -358,7 +356,7 @@ class FacilitatorScreen(Screen[None]):
         def save() -> None:
             app.clear_notifications()
             try:
-                app.save_screenshot(filename=path.name, path=str(path.parent))
+                write_private(path, app.export_screenshot().encode("utf-8"))
             except OSError as error:
                 result = ExportFinished(None, str(error))
             else:
