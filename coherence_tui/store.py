@@ -639,7 +639,7 @@ class SessionStore:
         self._db = TinyDB(storage=_Given(self._storage))
         self._session_table: Table = self._db.table(_SESSION_TABLE, cache_size=0)
         self._participants: Table = self._db.table(_PARTICIPANTS_TABLE, cache_size=0)
-        self.lock_path = self._sidecar(".lock")
+        self.lock_path = self.sidecar(".lock")
         """The lock every process writing this session takes (beside the real file)."""
         self._lock = FileLock(
             str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
@@ -651,7 +651,7 @@ class SessionStore:
         self._snapshot_token: tuple[int, int] | None = None
         self._writes = 0
 
-    def _sidecar(self, suffix: str) -> Path:
+    def sidecar(self, suffix: str) -> Path:
         """``NAME.json<suffix>`` beside the real session file (through a symlink, its target's),
         so every process finds the same one however it named the session."""
         target = write_through_target(self.path)

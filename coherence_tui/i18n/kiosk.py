@@ -38,6 +38,7 @@ EN: dict[str, str] = {
     "pin.hint": "Enter confirms, Escape cancels",
     "pin.placeholder": "PIN",
     "pin.wrong": "Wrong PIN. {left} attempts left before a 60 second lock.",
+    "pin.unrecorded": "The PIN was not checked: {error}",
     "pin.locked": "Too many wrong PINs. Try again in {seconds} s.",
     "pin.unlocked": "You can try again.",
     # facilitator menu
@@ -159,6 +160,7 @@ PL: dict[str, str] = {
     "pin.hint": "Enter zatwierdza, Escape anuluje",
     "pin.placeholder": "PIN",
     "pin.wrong": "Błędny PIN. Pozostałe próby przed blokadą na 60 sekund: {left}.",
+    "pin.unrecorded": "PIN nie został sprawdzony: {error}",
     "pin.locked": "Zbyt wiele błędnych prób. Spróbuj ponownie za {seconds} s.",
     "pin.unlocked": "Możesz spróbować ponownie.",
     "menu.title": "Menu prowadzącego",

@@ -3,7 +3,15 @@ test package's helpers)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
 import re
+import select
+import signal
+import struct
+import termios
+import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -103,3 +111,90 @@ def shipped_toml(directory: Path, replace: dict[str, str], name: str = "general-
     path = directory / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class Terminal:
+    """A real process on a pseudo-terminal: what a kiosk's screen and keyboard are."""
+
+    def __init__(
+        self, argv: list[str], *, env: dict[str, str], cwd: Path, size: tuple[int, int] = (30, 100)
+    ) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: becomes argv, with the pty as its controlling terminal
+            try:
+                os.chdir(cwd)
+                os.execve(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.pid = pid
+        self.fd = fd
+        self.output = b""
+        self.status: int | None = None
+        rows, columns = size
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+
+    @property
+    def text(self) -> str:
+        return screen_text(self.output)
+
+    def _drain(self, seconds: float) -> None:
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if ready:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:  # EIO: the other side closed
+                chunk = b""
+            self.output += chunk
+            if not chunk:
+                time.sleep(seconds)
+
+    def read_until(self, wanted: Callable[[str], bool], timeout: float = 30.0) -> str:
+        """Read until ``wanted(text so far)``; fail the test with the screen if it never is."""
+        start = len(self.output)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if wanted(screen_text(self.output[start:])):
+                return screen_text(self.output[start:])
+            self._drain(0.05)
+        raise AssertionError(f"not seen in {timeout} s; the terminal shows:\n{self.text[-3000:]}")
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def wait(self, timeout: float = 30.0) -> int:
+        """The exit code (negative: killed by that signal), reading output meanwhile."""
+        deadline = time.monotonic() + timeout
+        while self.status is None and time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                break
+            self._drain(0.05)
+        if self.status is None:
+            raise AssertionError(f"still running after {timeout} s:\n{self.text[-3000:]}")
+        return self.status
+
+    def close(self) -> None:
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        os.close(self.fd)
+
+
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
