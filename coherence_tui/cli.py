@@ -218,8 +218,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     store = _open(args)
     snapshot = store.snapshot()
-    rows = read_answer_csv(Path(args.file), snapshot.questionnaire, snapshot.settings)
-    added = store.import_answers(rows)
+    source = Path(args.file)
+    # Read and checked in full (size and row limits included) before the session is locked.
+    rows = read_answer_csv(source, snapshot.questionnaire, snapshot.settings)
+    added = store.import_answers(rows, merge=args.merge, source=source)
     people = len({row.participant for row in rows})
     print(f"imported {added} answers from {people} participants into {store.path}")
     return 0
@@ -379,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="add answers from a CSV file")
     imp.add_argument("session", metavar="SESSION")
     imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument(
+        "--merge",
+        action="store_true",
+        help="add answers to participants already in the session (same level and department)",
+    )
     imp.set_defaults(func=cmd_import)
 
     qs = sub.add_parser("questionnaires", parents=[common], help="list or validate questionnaires")

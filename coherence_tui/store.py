@@ -173,6 +173,8 @@ class ImportRow:
     department: str | None
     item: str
     value: int | None
+    line: int | None = None
+    """Where the row starts in its file (for messages naming the file and line)."""
 
 
 def resolve_session_path(session: str, sessions_dir: Path) -> Path:
@@ -962,54 +964,81 @@ class SessionStore:
 
             self._participants.update(finish, doc_ids=[doc_id])  # type: ignore[arg-type]
 
-    def import_answers(self, rows: Sequence[ImportRow]) -> int:
+    def import_answers(
+        self, rows: Sequence[ImportRow], *, merge: bool = True, source: Path | None = None
+    ) -> int:
         """All-or-nothing: add participants/answers in one durable write; returns answers added.
 
-        Rows for a participant code already in the session must agree with its
-        level and department; new codes become finished participants. Within the
+        Rows for a participant code already in the session are refused unless
+        ``merge`` (the command line's ``--merge``; a second paper batch reusing a
+        code must not silently overwrite the first), and then must agree with its
+        level and department. New codes become finished participants. Within the
         import, a later row for the same participant and item wins. The returned
         count is the number of distinct (participant, item) answers written.
         Imports are accepted after the session ended: they bring in answers
-        gathered outside the room.
+        gathered outside the room. With ``source`` (the file the rows came from),
+        a refusal names that file and the row's line instead of the session.
         """
         if not rows:
             return 0
+
+        def reject(number: int, row: ImportRow, reason: str) -> AnswerRejected:
+            if source is not None and row.line is not None:
+                return AnswerRejected(
+                    f"{source}:{row.line}: {_one_line(reason)}; nothing was imported"
+                )
+            return self._reject(f"import row {number}: {reason}")
+
         with self._writing() as meta:
             people: dict[str, tuple[Level, str | None]] = {}
             planned: dict[str, dict[str, int | None]] = {}
             participants = self._storage.read().get(_PARTICIPANTS_TABLE, {})
             for number, row in enumerate(rows, 1):
-                where = f"import row {number}"
                 code = row.participant
                 if not isinstance(code, str) or not PARTICIPANT_CODE.match(code):
-                    raise self._reject(f"{where}: invalid participant code {code!r}")
+                    raise reject(number, row, f"invalid participant code {code!r}")
                 if row.level not in _LEVELS:
-                    raise self._reject(f"{where}: unknown level {row.level!r}")
+                    raise reject(number, row, f"unknown level {row.level!r}")
                 level = _LEVELS[row.level]
-                department = self._department(meta, row.department or None, f"{where}: ")
+                try:
+                    department = self._department(meta, row.department or None)
+                except AnswerRejected as error:
+                    reason = str(error).removeprefix(f"{self.path}: ")
+                    raise reject(number, row, reason) from None
                 if row.item not in meta.head.item_ids:
-                    raise self._reject(f"{where}: unknown item {row.item!r}")
+                    raise reject(number, row, f"unknown item {row.item!r}")
                 if not self._valid_value(row.value):
-                    raise self._reject(f"{where}: answer {row.value!r} is not -2..2 or empty")
+                    raise reject(number, row, f"answer {row.value!r} is not -2..2 or empty")
                 if code in meta.codes:
+                    if not merge:
+                        raise reject(
+                            number,
+                            row,
+                            f"participant {code!r} is already in this session (an earlier "
+                            "import or a kiosk); --merge adds these answers to theirs",
+                        )
                     doc = participants[meta.codes[code]]
                     known = (_LEVELS[doc["level"]], doc["department"])
                 else:
                     known = people.setdefault(code, (level, department))
                 if known != (level, department):
-                    raise self._reject(
-                        f"{where}: participant {code!r} is {known[0].value}"
+                    raise reject(
+                        number,
+                        row,
+                        f"participant {code!r} is {known[0].value}"
                         f"{' / ' + known[1] if known[1] else ''} but this row says {level.value}"
-                        f"{' / ' + department if department else ''}"
+                        f"{' / ' + department if department else ''}",
                     )
                 planned.setdefault(code, {})[row.item] = row.value
             now = utc_now()
             new_ids: dict[str, int] = {}
+            taken: set[int] = set()
             for code in people:
                 doc_id = self._new_doc_id()
-                while doc_id in new_ids.values():
+                while doc_id in taken:
                     doc_id = self._new_doc_id()
                 new_ids[code] = doc_id
+                taken.add(doc_id)
 
             def apply(table: dict[int, dict[str, Any]]) -> None:
                 for code, answers in planned.items():
