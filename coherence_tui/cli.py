@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -244,34 +245,45 @@ def cmd_questionnaires(args: argparse.Namespace) -> int:
 
 
 LOCKED_STARTS: tuple[Start, ...] = ("run", "kiosk")
-MAX_RESTARTS_PER_MINUTE = 5
+"""Starts that put a locked kiosk on screen: supervised from a parent process."""
+
+
+def _child_command(start: Start, args: argparse.Namespace, session: Path | None) -> list[str]:
+    """The same command for the supervised child (the session already resolved)."""
+    command = [sys.executable, "-m", "coherence_tui", start]
+    if session is not None:
+        command.append(str(session))
+    if args.sessions_dir:
+        command += ["--sessions-dir", args.sessions_dir]
+    if args.lang:
+        command += ["--lang", args.lang]
+    return command
 
 
 def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> int:
-    """Run the app; a locked kiosk that crashes is started again instead of leaving a shell.
+    """Run the app; a locked kiosk runs as the child of a supervisor that restarts it.
 
-    Answers are durable before each statement shows, so a restart loses nothing; after
-    ``MAX_RESTARTS_PER_MINUTE`` crashes within a minute the kiosk gives up (exit 1).
+    See ``supervisor``: the parent never imports Textual; the child (``COHERENCE_SUPERVISED``
+    set) runs the app once and exits ``CRASH_EXIT`` if it died of an exception.
     """
+    from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV, supervise
+
+    supervised = bool(os.environ.get(SUPERVISED_ENV))
+    if start in LOCKED_STARTS and not supervised:
+        return supervise(_child_command(start, args, session))
     from coherence_tui.app import CoherenceApp
 
-    crashes: list[float] = []
-    while True:
-        app = CoherenceApp(
-            start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
-        )
-        result = app.run()
-        if start not in LOCKED_STARTS or app.return_code in (0, None):
-            return int(result or app.return_code or 0)
-        now = time.monotonic()
-        crashes = [t for t in crashes if now - t < 60] + [now]
-        if len(crashes) > MAX_RESTARTS_PER_MINUTE:
-            raise UserError("the kiosk keeps stopping unexpectedly; see the error above")
-        print(
-            "coherence-tui: the kiosk stopped unexpectedly; restarting (answers are safe)",
-            file=sys.stderr,
-        )
-        time.sleep(1)
+    app = CoherenceApp(
+        start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
+    )
+    if supervised:
+        # A KeyboardInterrupt raised inside the running app leaves it alive but deaf to
+        # keys; a kill -INT now ends the process, which the supervisor restarts.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    result = app.run()
+    if supervised and app.return_code not in (0, None):
+        return CRASH_EXIT  # Textual has printed the traceback; the supervisor restarts
+    return int(result or app.return_code or 0)
 
 
 def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
@@ -414,3 +426,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception:
+        from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV
+
+        if not os.environ.get(SUPERVISED_ENV):
+            raise
+        # A supervised kiosk that died of a bug outside the app: the traceback, then a
+        # code the supervisor restarts on (exit 1 would read as a user error).
+        traceback.print_exc()
+        return CRASH_EXIT

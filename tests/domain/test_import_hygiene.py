@@ -14,6 +14,7 @@ PURE = [
     "coherence_tui.domain.pin",
     "coherence_tui.fileio",
     "coherence_tui.pinlock",
+    "coherence_tui.supervisor",
     "coherence_tui.store",
     "coherence_tui.questionnaires",
     "coherence_tui.live",
