@@ -45,6 +45,7 @@ from coherence_tui.messages import LanguageChanged
 from coherence_tui.pinlock import SessionPinGuard
 from coherence_tui.screens.pin import Guard, PinGuard
 from coherence_tui.store import SessionStore
+from coherence_tui.supervisor import write_handover
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
 
@@ -167,6 +168,8 @@ class CoherenceApp(App[int]):
         self.lang = self._lang_override or live.language
         self.pop_screen()
         self._open_kiosk()
+        if start == "run":
+            write_handover(path)  # supervised: a crash from now on restarts this kiosk
 
     def set_language(self, lang: str) -> None:
         """Switch the interface language; open screens relabel themselves."""

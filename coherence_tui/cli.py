@@ -246,11 +246,15 @@ def cmd_questionnaires(args: argparse.Namespace) -> int:
 
 LOCKED_STARTS: tuple[Start, ...] = ("run", "kiosk")
 """Starts that put a locked kiosk on screen: supervised from a parent process."""
+SUPERVISED_STARTS: tuple[Start, ...] = (*LOCKED_STARTS, "home")
+"""``home`` too: it becomes a locked kiosk once a workshop is opened from it."""
 
 
 def _child_command(start: Start, args: argparse.Namespace, session: Path | None) -> list[str]:
     """The same command for the supervised child (the session already resolved)."""
-    command = [sys.executable, "-m", "coherence_tui", start]
+    command = [sys.executable, "-m", "coherence_tui"]
+    if start != "home":  # the home screen is the command line without a command
+        command.append(start)
     if session is not None:
         command.append(str(session))
     if args.sessions_dir:
@@ -260,17 +264,37 @@ def _child_command(start: Start, args: argparse.Namespace, session: Path | None)
     return command
 
 
+def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> int:
+    """Run the app as a supervised child; a home screen hands over to its kiosk."""
+    import tempfile
+
+    from coherence_tui.supervisor import HANDOVER_ENV, read_handover, supervise
+
+    command = _child_command(start, args, session)
+    if start != "home":
+        return supervise(command)
+    with tempfile.TemporaryDirectory(prefix="coherence-tui-") as private:
+        handover = Path(private) / "handover"
+
+        def kiosk_command() -> list[str] | None:
+            opened = read_handover(handover)
+            return _child_command("run", args, opened[1]) if opened else None
+
+        env = {**os.environ, HANDOVER_ENV: str(handover)}
+        return supervise(command, env=env, what="the app", next_command=kiosk_command)
+
+
 def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> int:
     """Run the app; a locked kiosk runs as the child of a supervisor that restarts it.
 
     See ``supervisor``: the parent never imports Textual; the child (``COHERENCE_SUPERVISED``
     set) runs the app once and exits ``CRASH_EXIT`` if it died of an exception.
     """
-    from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV, supervise
+    from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV
 
     supervised = bool(os.environ.get(SUPERVISED_ENV))
-    if start in LOCKED_STARTS and not supervised:
-        return supervise(_child_command(start, args, session))
+    if start in SUPERVISED_STARTS and not supervised:
+        return _supervise(start, args, session)
     from coherence_tui.app import CoherenceApp
 
     app = CoherenceApp(

@@ -12,6 +12,10 @@ quit), 1 (a user error, one line on stderr: starting again would not help) or 2
 (usage). More than ``MAX_RESTARTS_PER_MINUTE`` restarts within a minute end it with
 one line and exit 1.
 
+The home screen (``coherence-tui`` alone) is supervised the same way: once it opens
+a workshop, the child says so in the ``HANDOVER_ENV`` file and a restart brings back
+that workshop's locked kiosk, never the unlocked home screen.
+
 The parent itself ignores ctrl+c, ctrl+\\ and ctrl+z typed between two children (the
 terminal is briefly in cooked mode then); ``SIGTERM`` and ``SIGHUP`` sent to the parent
 are passed to the child and end both: that is how an administrator, or a closed
@@ -29,11 +33,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
 SUPERVISED_ENV = "COHERENCE_SUPERVISED"
 """Set in the child's environment: run the app itself, exit ``CRASH_EXIT`` on a crash."""
+HANDOVER_ENV = "COHERENCE_SUPERVISOR_HANDOVER"
+"""A file the child writes when it turns into a kiosk (the home screen opened a workshop):
+``run`` and the session path, one a line. The next restart is that kiosk, not home."""
 CRASH_EXIT = 70
 """The child's exit code when the app died of an unhandled exception (BSD's EX_SOFTWARE)."""
 FINAL_CODES = frozenset({0, 1, 2})
@@ -49,6 +57,28 @@ _TERMINAL_RESET = (
 )
 _CLEAR = "\x1b[2J\x1b[H"
 _LEAVE_ALTERNATE_SCREEN = "\x1b[?1049l"
+
+
+def read_handover(path: Path) -> tuple[str, Path] | None:
+    """What a child handed over (see ``HANDOVER_ENV``): ``("run", session path)``, if anything."""
+    try:
+        start, session = path.read_text(encoding="utf-8").splitlines()[:2]
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return (start, Path(session)) if start == "run" and session else None
+
+
+def write_handover(session: Path) -> None:
+    """In a supervised child: from now on, a restart opens ``session`` as a locked kiosk."""
+    target = os.environ.get(HANDOVER_ENV)
+    if not target:
+        return
+    from coherence_tui.fileio import write_private
+
+    try:
+        write_private(Path(target), f"run\n{session}\n".encode())
+    except OSError:
+        pass  # the supervisor would restart the home screen instead: no worse than before
 
 
 def describe_exit(code: int) -> str:
@@ -136,12 +166,16 @@ def supervise(
     what: str = "the kiosk",
     delay: float = RESTART_DELAY,
     limit: int = MAX_RESTARTS_PER_MINUTE,
+    next_command: Callable[[], Sequence[str] | None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
     """Run ``command`` until it ends normally; start it again whenever it dies.
+
+    ``next_command``, asked before each restart, may name another command to start
+    instead (the home screen's child became a kiosk: restart the kiosk).
 
     Returns the child's final exit code (0, 1 or 2), 1 after too many restarts, or
     128 + the signal that asked us to stop (SIGTERM, SIGHUP).
@@ -189,3 +223,4 @@ def supervise(
             time.sleep(delay)
             if stopping:
                 return 128 + stopping[0]
+            command = (next_command() if next_command else None) or command

@@ -148,9 +148,12 @@ class Terminal:
             if not chunk:
                 time.sleep(seconds)
 
-    def read_until(self, wanted: Callable[[str], bool], timeout: float = 30.0) -> str:
-        """Read until ``wanted(text so far)``; fail the test with the screen if it never is."""
-        start = len(self.output)
+    def read_until(
+        self, wanted: Callable[[str], bool], timeout: float = 30.0, since: int | None = None
+    ) -> str:
+        """Read until ``wanted(text shown since now, or since output offset ``since``)``;
+        fail the test with the screen if it never is."""
+        start = len(self.output) if since is None else since
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if wanted(screen_text(self.output[start:])):
@@ -160,6 +163,14 @@ class Terminal:
 
     def send(self, keys: bytes) -> None:
         os.write(self.fd, keys)
+
+    def type(self, *keys: bytes, pause: float = 0.3) -> None:
+        """Send keys one group at a time, as a person would (reading the screen meanwhile)."""
+        for group in keys:
+            self.send(group)
+            until = time.monotonic() + pause
+            while time.monotonic() < until:
+                self._drain(0.05)
 
     def wait(self, timeout: float = 30.0) -> int:
         """The exit code (negative: killed by that signal), reading output meanwhile."""

@@ -215,3 +215,38 @@ def test_the_supervisor_never_imports_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_workshop_opened_from_the_home_screen_comes_back_as_its_locked_kiosk(
+    tmp_path: Path,
+) -> None:
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COHERENCE_SESSIONS_DIR": str(tmp_path / "sessions"),
+        "LANG": "C.UTF-8",
+    }
+    env.pop("COHERENCE_SUPERVISED", None)
+    home = Terminal([sys.executable, "-m", "coherence_tui"], env=env, cwd=tmp_path, size=(50, 120))
+    try:
+        home.read_until(lambda text: "e.g. acme-2026-03" in text)
+        pin = PIN.encode()
+        typed = len(home.output)
+        home.type(b"acme", b"\t", b"\t", b"\t", b"\t", pin, b"\t", pin, b"\r")
+        home.read_until(on_welcome_card, since=typed)
+        first = the_app(home)
+
+        os.kill(first, signal.SIGKILL)
+
+        home.read_until(on_welcome_card)
+        second = the_app(home)
+        assert second != first
+        with open(f"/proc/{second}/cmdline", "rb") as handle:
+            command = handle.read().split(b"\0")
+        assert command[3] == b"run" and command[4].endswith(b"sessions/acme.json")
+        home.send(b"\x11")  # ctrl+q: refused, the kiosk is locked
+        home.send(F12)
+        home.read_until(lambda text: "PIN" in text)
+    finally:
+        home.close()
+    assert (tmp_path / "sessions" / "acme.json").is_file()
