@@ -76,6 +76,7 @@ from coherence_tui.domain.model import (
     SessionState,
     validate_department,
 )
+from coherence_tui.domain.text import describe_character, find_control
 from coherence_tui.fileio import (
     PRIVATE_FILE,
     make_private_directory,
@@ -278,6 +279,12 @@ def _parse_head(doc: Any) -> _SessionHead:
         raise _Invalid("the session name is missing")
     if not isinstance(created_at, str):
         raise _Invalid("the session's created_at is not a timestamp")
+    for field, text in (("session name", name), ("created_at", created_at)):
+        found = find_control(text)
+        if found is not None:
+            raise _Invalid(
+                f"the {field} holds the control character {describe_character(found[1])}"
+            )
     try:
         questionnaire = Questionnaire.model_validate(doc["questionnaire"])
     except ValidationError as error:

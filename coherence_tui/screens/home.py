@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Questionnaire, SessionSettings, validate_department
 from coherence_tui.domain.pin import hash_pin, validate_pin
+from coherence_tui.domain.text import visible
 from coherence_tui.i18n import t
 from coherence_tui.store import (
     SESSION_NAME_MAX,
@@ -148,7 +149,7 @@ class HomeScreen(Screen[None]):
             except (SessionError, OSError) as error:
                 # DataTable reads str cells as markup: file names and errors are data.
                 table.add_row(
-                    Text(path.stem),
+                    Text(visible(path.stem)),
                     Text(t("home.unreadable", lang, error=error)),
                     "",
                     "",

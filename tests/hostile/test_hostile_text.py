@@ -160,6 +160,24 @@ def test_a_session_file_carrying_an_escape_sequence_is_refused_in_one_line(
     assert path.read_bytes() == before
 
 
+def test_a_session_file_whose_name_carries_an_escape_sequence_is_refused(
+    run: Run, tmp_path: Path
+) -> None:
+    path = make_session(tmp_path / "sessions", name="acme")
+
+    def rename(tables: dict[str, Any]) -> None:
+        tables["session"]["1"]["name"] = f"acme{RETITLE}"
+
+    rewrite_tables(path, rename)
+
+    done = run("export", "acme", "--format", "md")
+
+    assert done.returncode == 1 and "session name holds the control character U+001B" in (
+        done.stderr
+    )
+    assert "\x1b" not in done.stdout + done.stderr
+
+
 def test_error_lines_never_pass_terminal_escapes_through(run: Run) -> None:
     done = run("report", f"{RETITLE}acme")
     assert done.returncode == 1
