@@ -186,7 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coherence_tui.fileio import write_private
 
     snapshot = _open(args).snapshot()
-    if args.identifiable:
+    if args.identifiable and args.format != "md":  # Markdown holds no raw rows
         print(
             "coherence-tui: warning: --identifiable keeps every department in the raw rows, "
             "also where fewer than k people share a level and department: they can be "

@@ -24,6 +24,12 @@ How the file is kept trustworthy:
   instant does the session path hold a partial file. A failed write leaves the
   previous file intact, drops the in-memory copy and raises ``SessionError``;
   a failed fsync is never retried.
+- **Respectful of the file system.** New files (and every temporary file) are
+  owner-only (0600); a rewrite keeps the owner and group bits but drops the
+  others'. A read-only session file is never rewritten (a rename would replace
+  even a 0444 file): ``check_writable`` refuses first. A session reached
+  through a symbolic link is written through to its target, whose directory
+  also holds the lock, so the link and the real path share one lock.
 - **Checksummed.** The header keys are written before ``"tables"``, so a reader
   can take the exact bytes of the tables and check their CRC-32 without
   re-serialising. A truncated, damaged or hand-edited file is refused
