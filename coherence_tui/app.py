@@ -24,7 +24,8 @@ True and:
 - The facilitator key (F12 or ctrl+f) is a ``priority`` App binding, so it works over
   any screen or modal. It opens ``PinScreen``; only the right PIN (checked with
   ``LiveSession.check_pin``, five wrong PINs lock the prompt for 60 s across prompts)
-  sets ``facilitator`` and opens the facilitator menu, the only way to quit.
+  sets ``facilitator`` and opens the facilitator menu, the only way to quit. Wrong PINs
+  are counted beside the session file (``pinlock``), shared by every process of it.
 
 ``dashboard`` mode is for a projector and is not locked: ``q`` quits.
 """
@@ -42,8 +43,10 @@ from textual.screen import Screen
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
-from coherence_tui.screens.pin import PinGuard
+from coherence_tui.pinlock import SessionPinGuard
+from coherence_tui.screens.pin import Guard, PinGuard
 from coherence_tui.store import SessionStore
+from coherence_tui.supervisor import write_handover
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
 
@@ -92,13 +95,18 @@ class CoherenceApp(App[int]):
         self.live: LiveSession | None = None
         self.facilitator = start == "demo"
         """The facilitator PIN was entered (or the demo was opened): the lock is off."""
-        self.pin_guard = PinGuard()
+        self.pin_guard: Guard = PinGuard()
+        """Wrong PINs; once a session is open, counted beside it for every process."""
         if start in SESSION_MODES:
             os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
         if start != "home":
             if session is None:
                 raise ValueError(f"start={start!r} needs a session")
-            self.live = LiveSession(SessionStore.open(session), language=lang)
+            store = SessionStore.open(session)
+            if start in SESSION_MODES:
+                store.check_writable()  # a kiosk on a read-only file could save no answer
+            self.live = LiveSession(store, language=lang)
+            self.pin_guard = SessionPinGuard(store)
         self.lang = lang or (self.live.language if self.live else _default_language())
 
     # -- the lock ------------------------------------------------------------------
@@ -151,13 +159,18 @@ class CoherenceApp(App[int]):
 
     def open_session(self, path: Path, start: Literal["run", "demo"] = "run") -> None:
         """Leave the home screen for a workshop (``SessionError`` if it cannot be opened)."""
-        live = LiveSession(SessionStore.open(path), language=self._lang_override)
+        store = SessionStore.open(path)
+        store.check_writable()
+        live = LiveSession(store, language=self._lang_override)
         self.live = live
+        self.pin_guard = SessionPinGuard(store)
         self.mode_name = start
         self.facilitator = start == "demo"
         self.lang = self._lang_override or live.language
         self.pop_screen()
         self._open_kiosk()
+        if start == "run":
+            write_handover(path)  # supervised: a crash from now on restarts this kiosk
 
     def set_language(self, lang: str) -> None:
         """Switch the interface language; open screens relabel themselves."""

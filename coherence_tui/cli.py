@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -20,6 +21,9 @@ import orjson
 from coherence_tui import __version__
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from coherence_tui.domain.model import Questionnaire
     from coherence_tui.store import SessionStore
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
@@ -52,41 +56,107 @@ def _csv_list(text: str | None) -> tuple[str, ...]:
 # -- commands ------------------------------------------------------------------
 
 
+PIN_ENV = "COHERENCE_PIN"
+"""Environment variable ``new`` takes the facilitator PIN from (not echoed, not in ``ps``)."""
+
+
+def _questionnaire(reference: str) -> Questionnaire:
+    """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file."""
+    from coherence_tui.questionnaires import SUFFIX, load, load_file
+
+    separators = {os.sep} | ({os.altsep} if os.altsep else set())
+    if reference.endswith(SUFFIX) or any(sep in reference for sep in separators):
+        return load_file(Path(reference))
+    return load(reference)
+
+
+def _departments(text: str | None) -> tuple[str, ...]:
+    from coherence_tui.domain.model import validate_department
+
+    try:
+        return tuple(validate_department(name) for name in _csv_list(text))
+    except ValueError as error:
+        raise UserError(f"--departments: {error}") from None
+
+
+def _checked_pin(pin: str, source: str) -> str:
+    from coherence_tui.domain.pin import validate_pin
+
+    try:
+        return validate_pin(pin)
+    except ValueError as error:
+        raise UserError(f"{source}: {error}; nothing was created") from None
+
+
+def _facilitator_pin(args: argparse.Namespace) -> tuple[str, bool]:
+    """``(pin, generated)``: from ``--pin`` (with a warning), ``$COHERENCE_PIN``, a prompt
+    (twice, not echoed) when the terminal is interactive, else a random one to print."""
+    from getpass import getpass
+
+    from coherence_tui.domain.pin import random_pin
+
+    if args.pin is not None:
+        print(
+            "coherence-tui: warning: a PIN given with --pin is visible to other users of "
+            f"this machine (ps, shell history); prefer the prompt or {PIN_ENV}",
+            file=sys.stderr,
+        )
+        return _checked_pin(args.pin, "--pin"), False
+    from_env = os.environ.get(PIN_ENV)
+    if from_env:
+        return _checked_pin(from_env, PIN_ENV), False
+    if sys.stdin.isatty():
+        try:
+            first = getpass("Facilitator PIN (4-12 digits; Enter alone for a random one): ")
+            if first:
+                _checked_pin(first, "PIN")
+                if getpass("The same PIN again: ") != first:
+                    raise UserError("the two PINs differ; nothing was created")
+                return first, False
+        except EOFError:
+            raise UserError("no PIN entered; nothing was created") from None
+    return random_pin(), True
+
+
+def _settings_problem(error: ValidationError) -> str:
+    """A settings refusal in the command line's terms, without pydantic's wording."""
+    first = error.errors(include_url=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    if field == "k":
+        return "--k must be a whole number from 1 to 100"
+    reason = first["msg"].removeprefix("Value error, ")
+    return f"--{field.replace('_', '-')}: {reason}" if field else reason
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from coherence_tui.domain.disclosure import is_rehearsal
     from coherence_tui.domain.model import SessionSettings, SessionState
-    from coherence_tui.domain.pin import hash_pin, random_pin, validate_pin
-    from coherence_tui.questionnaires import load
-    from coherence_tui.store import SessionStore, resolve_session_path
+    from coherence_tui.domain.pin import hash_pin
+    from coherence_tui.store import SessionStore, session_path_for_name
 
-    questionnaire = load(args.questionnaire)
-    generated = args.pin is None
-    pin = random_pin() if generated else args.pin
-    try:
-        validate_pin(pin)
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    path = session_path_for_name(args.name, _sessions_dir(args))
+    if os.path.lexists(path):  # before asking for a PIN; create() checks again, atomically
+        raise UserError(f"{path}: a session file with this name already exists")
+    questionnaire = _questionnaire(args.questionnaire)
+    departments = _departments(args.departments)
+    pin, generated = _facilitator_pin(args)
     salt, digest = hash_pin(pin)
     try:
         settings = SessionSettings(
             k=args.k,
-            departments=_csv_list(args.departments),
+            departments=departments,
             start_hidden=not args.revealed,
             language=args.lang,
             pin_salt=salt,
             pin_hash=digest,
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise UserError(f"{field}: {first['msg']}") from None
-    path = resolve_session_path(args.name, _sessions_dir(args))
-    path.parent.mkdir(parents=True, exist_ok=True)
+        raise UserError(_settings_problem(error)) from None
     SessionStore.create(
         path,
-        name=path.stem,
+        name=args.name,
         questionnaire=questionnaire,
         settings=settings,
         state=SessionState(revealed=args.revealed),
@@ -119,15 +189,31 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from coherence_tui.export import render
+    from coherence_tui.fileio import write_private
 
     snapshot = _open(args).snapshot()
-    text = render(snapshot, args.format, timestamps=args.timestamps, lang=args.lang)
+    if args.identifiable and args.format != "md":  # Markdown holds no raw rows
+        print(
+            "coherence-tui: warning: --identifiable keeps every department in the raw rows, "
+            "also where fewer than k people share a level and department: they can be "
+            "recognised; keep the file private",
+            file=sys.stderr,
+        )
+    text = render(
+        snapshot,
+        args.format,
+        timestamps=args.timestamps,
+        lang=args.lang,
+        identifiable=args.identifiable,
+    )
     if args.output:
         out = Path(args.output)
         try:
-            out.write_text(text, encoding="utf-8")
+            write_private(out, text.encode("utf-8"))
         except OSError as error:
-            raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
+            raise UserError(
+                f"{out}: cannot write ({error.strerror or error}); no file was written or changed"
+            ) from None
         print(out, file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -140,8 +226,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     store = _open(args)
     snapshot = store.snapshot()
-    rows = read_answer_csv(Path(args.file), snapshot.questionnaire, snapshot.settings)
-    added = store.import_answers(rows)
+    source = Path(args.file)
+    # Read and checked in full (size and row limits included) before the session is locked.
+    rows = read_answer_csv(source, snapshot.questionnaire, snapshot.settings)
+    added = store.import_answers(rows, merge=args.merge, source=source)
     people = len({row.participant for row in rows})
     print(
         render(
@@ -172,34 +260,69 @@ def cmd_questionnaires(args: argparse.Namespace) -> int:
 
 
 LOCKED_STARTS: tuple[Start, ...] = ("run", "kiosk")
-MAX_RESTARTS_PER_MINUTE = 5
+"""Starts that put a locked kiosk on screen: supervised from a parent process."""
+SUPERVISED_STARTS: tuple[Start, ...] = (*LOCKED_STARTS, "home")
+"""``home`` too: it becomes a locked kiosk once a workshop is opened from it."""
+
+
+def _child_command(start: Start, args: argparse.Namespace, session: Path | None) -> list[str]:
+    """The same command for the supervised child (the session already resolved)."""
+    command = [sys.executable, "-m", "coherence_tui"]
+    if start != "home":  # the home screen is the command line without a command
+        command.append(start)
+    if session is not None:
+        command.append(str(session))
+    if args.sessions_dir:
+        command += ["--sessions-dir", args.sessions_dir]
+    if args.lang:
+        command += ["--lang", args.lang]
+    return command
+
+
+def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> int:
+    """Run the app as a supervised child; a home screen hands over to its kiosk."""
+    import tempfile
+
+    from coherence_tui.supervisor import HANDOVER_ENV, read_handover, supervise
+
+    command = _child_command(start, args, session)
+    if start != "home":
+        return supervise(command)
+    with tempfile.TemporaryDirectory(prefix="coherence-tui-") as private:
+        handover = Path(private) / "handover"
+
+        def kiosk_command() -> list[str] | None:
+            opened = read_handover(handover)
+            return _child_command("run", args, opened[1]) if opened else None
+
+        env = {**os.environ, HANDOVER_ENV: str(handover)}
+        return supervise(command, env=env, what="the app", next_command=kiosk_command)
 
 
 def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> int:
-    """Run the app; a locked kiosk that crashes is started again instead of leaving a shell.
+    """Run the app; a locked kiosk runs as the child of a supervisor that restarts it.
 
-    Answers are durable before each statement shows, so a restart loses nothing; after
-    ``MAX_RESTARTS_PER_MINUTE`` crashes within a minute the kiosk gives up (exit 1).
+    See ``supervisor``: the parent never imports Textual; the child (``COHERENCE_SUPERVISED``
+    set) runs the app once and exits ``CRASH_EXIT`` if it died of an exception.
     """
+    from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV
+
+    supervised = bool(os.environ.get(SUPERVISED_ENV))
+    if start in SUPERVISED_STARTS and not supervised:
+        return _supervise(start, args, session)
     from coherence_tui.app import CoherenceApp
 
-    crashes: list[float] = []
-    while True:
-        app = CoherenceApp(
-            start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
-        )
-        result = app.run()
-        if start not in LOCKED_STARTS or app.return_code in (0, None):
-            return int(result or app.return_code or 0)
-        now = time.monotonic()
-        crashes = [t for t in crashes if now - t < 60] + [now]
-        if len(crashes) > MAX_RESTARTS_PER_MINUTE:
-            raise UserError("the kiosk keeps stopping unexpectedly; see the error above")
-        print(
-            "coherence-tui: the kiosk stopped unexpectedly; restarting (answers are safe)",
-            file=sys.stderr,
-        )
-        time.sleep(1)
+    app = CoherenceApp(
+        start=start, session=session, sessions_dir=_sessions_dir(args), lang=args.lang
+    )
+    if supervised:
+        # A KeyboardInterrupt raised inside the running app leaves it alive but deaf to
+        # keys; a kill -INT now ends the process, which the supervisor restarts.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    result = app.run()
+    if supervised and app.return_code not in (0, None):
+        return CRASH_EXIT  # Textual has printed the traceback; the supervisor restarts
+    return int(result or app.return_code or 0)
 
 
 def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
@@ -255,7 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", parents=[common], help="create a session, print its path")
     new.add_argument("name", metavar="NAME")
-    new.add_argument("--questionnaire", required=True, metavar="ID")
+    new.add_argument(
+        "--questionnaire",
+        required=True,
+        metavar="ID|FILE.toml",
+        help="a questionnaire id (see 'questionnaires') or the path to a TOML file",
+    )
     new.add_argument("--departments", metavar="A,B", help="comma-separated department names")
     new.add_argument(
         "--k",
@@ -263,7 +391,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=3,
         help="anonymity threshold (default 3; 1 or 2 makes a rehearsal session)",
     )
-    new.add_argument("--pin", help="facilitator PIN, 4-12 digits (default: a random one, printed)")
+    new.add_argument(
+        "--pin",
+        help="facilitator PIN, 4-12 digits; visible to other users: prefer the prompt or "
+        f"${PIN_ENV} (default without a terminal: a random one, printed)",
+    )
     new.add_argument("--revealed", action="store_true", help="show results from the start")
     new.set_defaults(func=cmd_new)
 
@@ -289,11 +421,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--timestamps", action="store_true", help="add answer times (facilitator's audit only)"
     )
+    export.add_argument(
+        "--identifiable",
+        action="store_true",
+        help="keep departments shared by fewer than k people of a level (prints a warning)",
+    )
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", parents=[common], help="add answers from a CSV file")
     imp.add_argument("session", metavar="SESSION")
     imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument(
+        "--merge",
+        action="store_true",
+        help="add answers to participants already in the session (same level and department)",
+    )
     imp.set_defaults(func=cmd_import)
 
     qs = sub.add_parser("questionnaires", parents=[common], help="list or validate questionnaires")
@@ -305,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from coherence_tui.answerfile import AnswerFileError
+    from coherence_tui.domain.text import visible
     from coherence_tui.questionnaires import QuestionnaireError
     from coherence_tui.store import SessionError
 
@@ -313,10 +456,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (UserError, SessionError, QuestionnaireError, AnswerFileError) as error:
-        message = " ".join(str(error).split())
+        # Messages may quote a path or a cell as typed: shown, never acted on by the terminal.
+        message = visible(" ".join(str(error).split()))
         print(f"coherence-tui: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception:
+        from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV
+
+        if not os.environ.get(SUPERVISED_ENV):
+            raise
+        # A supervised kiosk that died of a bug outside the app: the traceback, then a
+        # code the supervisor restarts on (exit 1 would read as a user error).
+        traceback.print_exc()
+        return CRASH_EXIT

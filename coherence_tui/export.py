@@ -6,16 +6,24 @@
   by time; answer times only with ``timestamps=True``.
 - CSV: one row per recorded answer, ``participant,level,department,item,value``
   (``value`` empty for don't know), ordered by participant code then item id.
-- Markdown: a readable workshop report to paste into a client e-mail.
+  A text cell that a spreadsheet would take for a formula (it begins with
+  ``= + - @``, TAB or CR) gets a leading apostrophe, as OWASP recommends; the
+  value column holds plain integers and is never changed.
+- Markdown: a readable workshop report to paste into a client e-mail. Names and
+  statements are text, never markup: HTML, ``|`` and link brackets are escaped.
 
 Exports count every answer (finished participants or not) and apply the
-anonymity rule exactly like ``report``.
+anonymity rule exactly like ``report``. The raw rows (CSV, and the JSON
+export's participants) leave the department blank for anyone whose (level,
+department) cell holds fewer than ``k`` counting participants, unless
+``identifiable=True``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +35,7 @@ from coherence_tui.domain.model import FACTORS, LEVELS
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, GroupScores, Report
 from coherence_tui.domain.scoring import Tally
+from coherence_tui.fileio import make_private_directory
 from coherence_tui.i18n import interface_language, plural
 from coherence_tui.store import SessionSnapshot
 from coherence_tui.textreport import (
@@ -43,6 +52,35 @@ from coherence_tui.textreport import (
 ExportFormat = Literal["json", "csv", "md"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "md")
 CSV_HEADER = ("participant", "level", "department", "item", "value")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP, CSV injection)."""
+
+
+def csv_text(cell: str) -> str:
+    """A text cell no spreadsheet runs: a leading apostrophe before a formula character."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def counting_codes(snapshot: SessionSnapshot) -> frozenset[str]:
+    """Participants who gave at least one answer (a don't know counts)."""
+    return frozenset(a.participant for a in snapshot.answers)
+
+
+def blanked_departments(snapshot: SessionSnapshot) -> frozenset[str]:
+    """Codes whose department the raw rows leave blank: their (level, department) cell
+    holds fewer than ``k`` counting participants, so the department would point at them."""
+    counting = counting_codes(snapshot)
+    cells = Counter(
+        (p.level, p.department)
+        for p in snapshot.participants
+        if p.department is not None and p.code in counting
+    )
+    k = snapshot.settings.k
+    return frozenset(
+        p.code
+        for p in snapshot.participants
+        if p.department is not None and cells[(p.level, p.department)] < k
+    )
 
 
 def snapshot_report(snapshot: SessionSnapshot, *, lang: str | None = None) -> Report:
@@ -64,12 +102,16 @@ def render(
     *,
     timestamps: bool = False,
     lang: str | None = None,
+    identifiable: bool = False,
 ) -> str:
-    """The export as text: full JSON, answer CSV, or a Markdown workshop report."""
+    """The export as text: full JSON, answer CSV, or a Markdown workshop report.
+
+    ``identifiable`` keeps every department in the raw rows (see the module docstring).
+    """
     if fmt == "json":
-        return to_json(snapshot, timestamps=timestamps, lang=lang)
+        return to_json(snapshot, timestamps=timestamps, lang=lang, identifiable=identifiable)
     if fmt == "csv":
-        return to_csv(snapshot, timestamps=timestamps)
+        return to_csv(snapshot, timestamps=timestamps, identifiable=identifiable)
     if fmt == "md":
         return to_markdown(snapshot, lang=lang)
     raise ValueError(f"unknown export format {fmt!r}")
@@ -83,7 +125,7 @@ def default_export_path(snapshot: SessionSnapshot, fmt: ExportFormat | Literal["
     """
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder = snapshot.path.parent / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_directory(folder)
     return folder / f"{snapshot.path.stem}-{stamp}.{fmt}"
 
 
@@ -91,8 +133,15 @@ def _answers_sorted(snapshot: SessionSnapshot) -> list[Any]:
     return sorted(snapshot.answers, key=lambda a: (a.participant, a.item))
 
 
-def to_json(snapshot: SessionSnapshot, *, timestamps: bool = False, lang: str | None = None) -> str:
+def to_json(
+    snapshot: SessionSnapshot,
+    *,
+    timestamps: bool = False,
+    lang: str | None = None,
+    identifiable: bool = False,
+) -> str:
     settings = snapshot.settings
+    blank = frozenset() if identifiable else blanked_departments(snapshot)
     questionnaire = snapshot.questionnaire.model_dump(mode="json")
     answers = []
     for a in _answers_sorted(snapshot):
@@ -113,7 +162,11 @@ def to_json(snapshot: SessionSnapshot, *, timestamps: bool = False, lang: str | 
         },
         "questionnaire": questionnaire,
         "participants": [
-            {"code": p.code, "level": p.level.value, "department": p.department}
+            {
+                "code": p.code,
+                "level": p.level.value,
+                "department": None if p.code in blank else p.department,
+            }
             for p in sorted(snapshot.participants, key=lambda p: p.code)
         ],
         "answers": answers,
@@ -122,22 +175,26 @@ def to_json(snapshot: SessionSnapshot, *, timestamps: bool = False, lang: str | 
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def to_csv(snapshot: SessionSnapshot, *, timestamps: bool = False) -> str:
+def to_csv(
+    snapshot: SessionSnapshot, *, timestamps: bool = False, identifiable: bool = False
+) -> str:
     people = {p.code: p for p in snapshot.participants}
+    blank = frozenset() if identifiable else blanked_departments(snapshot)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER + (("answered_at",) if timestamps else ()))
     for a in _answers_sorted(snapshot):
         who = people[a.participant]
+        department = "" if a.participant in blank else who.department or ""
         row = [
-            a.participant,
+            csv_text(a.participant),
             who.level.value,
-            who.department or "",
-            a.item,
-            "" if a.value is None else str(a.value),
+            csv_text(department),
+            csv_text(a.item),
+            "" if a.value is None else str(a.value),  # a number: never prefixed
         ]
         if timestamps:
-            row.append(a.answered_at)
+            row.append(csv_text(a.answered_at))
         writer.writerow(row)
     return out.getvalue()
 
@@ -242,10 +299,10 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     )
     answers = plural.render(words["answers"], lang, n=report.answers)
     out = [
-        f"# {words['title']}: {snapshot.name}",
+        f"# {words['title']}: {md_text(snapshot.name)}",
         "",
-        f"- {words['session']}: {snapshot.name} ({snapshot.created_at[:10]})",
-        f"- {words['questionnaire']}: {q.title} ({q.id} v{q.version})",
+        f"- {words['session']}: {md_text(snapshot.name)} ({snapshot.created_at[:10]})",
+        f"- {words['questionnaire']}: {md_text(q.title)} ({q.id} v{md_text(q.version)})",
         f"- {words['participants']}: {counts} ({answers})",
         f"- {plural.render(words['k_note'], lang, k=k)}",
         "",
@@ -263,10 +320,10 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     shown = {key: g for key, g in report.groups.items() if not g.suppressed}
     for key, group in report.groups.items():
         if group.suppressed:
-            cells = [group_label(key, lang), str(group.n), _hidden(group, lang, k)]
+            cells = [md_text(group_label(key, lang)), str(group.n), _hidden(group, lang, k)]
             cells += [""] * (len(head) - 3)
         else:
-            cells = [group_label(key, lang), str(group.n)]
+            cells = [md_text(group_label(key, lang)), str(group.n)]
             cells += [margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS]
             cells += [signed(group.overall), signed(group.imbalance)]
             cells.append(state_text(group, states))
@@ -291,17 +348,17 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     reverse = {item.id for item in q.items if item.reverse}
     if report.recommendations:
         for n, rec in enumerate(report.recommendations, 1):
-            out.append(f"{n}. {rec.text}")
+            out.append(f"{n}. {md_text(rec.text)}")
             for item_id, text in rec.items:
                 mark = f" {words['reversed']}" if item_id in reverse else ""
-                out.append(f"   - {item_id}: “{text}”{mark}")
+                out.append(f"   - {item_id}: “{md_text(text)}”{mark}")
     else:
         out.append(words["none"])
     level_names = [LEVEL_NAMES[lang][lv].capitalize() for lv in LEVELS]
     item_head = ["ID", words["item"], *level_names, words["all"]]
     out += ["", f"## {words['items']}", "", _row(item_head), _row(["---"] * len(item_head))]
     for item_id, item in report.items.items():
-        text = item.text.replace("|", "/")
+        text = md_text(item.text)
         cells = [item_id, f"{text} {words['reversed']}" if item.reverse else text]
         for lv in LEVELS:
             at_level = item.levels.get(lv)
@@ -322,6 +379,27 @@ def _hidden(group: GroupScores, lang: str, k: int) -> str:
     if group.reason is Suppression.SUBTRACTION:
         return plural.render(words["subtraction"], lang, k=k)
     return plural.render(words["hidden"], lang, k=k)
+
+
+_MD_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "\\|",
+        "\\": "\\\\",
+        "[": "\\[",
+        "]": "\\]",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+    }
+)
+
+
+def md_text(text: str) -> str:
+    """Text for a Markdown line or table cell: shown as typed, never HTML, link or column."""
+    return " ".join(text.split()).translate(_MD_ESCAPES)
 
 
 def _row(cells: list[str]) -> str:

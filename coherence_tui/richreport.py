@@ -115,7 +115,9 @@ def print_report(
         label = key.split(":", 1)[1] if key.startswith("department:") else group_label(key, lang)
         if group.suppressed:
             dots = [Text("·", style="dim")] * (len(FACTORS) + 1)
-            table.add_row(f"{label} ({group.n})", *dots, Text(words["hidden_short"], style="dim"))
+            table.add_row(
+                Text(f"{label} ({group.n})"), *dots, Text(words["hidden_short"], style="dim")
+            )
             continue
         state = Text("–")
         if group.stool:
@@ -124,7 +126,7 @@ def print_report(
                 style=STATE_STYLE[group.stool],
             )
         table.add_row(
-            f"{label} ({group.n})",
+            Text(f"{label} ({group.n})"),  # a department name is data, never markup
             *(margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS),
             signed(group.overall),
             state,

@@ -24,6 +24,12 @@ How the file is kept trustworthy:
   instant does the session path hold a partial file. A failed write leaves the
   previous file intact, drops the in-memory copy and raises ``SessionError``;
   a failed fsync is never retried.
+- **Respectful of the file system.** New files (and every temporary file) are
+  owner-only (0600); a rewrite keeps the owner and group bits but drops the
+  others'. A read-only session file is never rewritten (a rename would replace
+  even a 0444 file): ``check_writable`` refuses first. A session reached
+  through a symbolic link is written through to its target, whose directory
+  also holds the lock, so the link and the real path share one lock.
 - **Checksummed.** The header keys are written before ``"tables"``, so a reader
   can take the exact bytes of the tables and check their CRC-32 without
   re-serialising. A truncated, damaged or hand-edited file is refused
@@ -54,7 +60,7 @@ import secrets
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,6 +83,14 @@ from coherence_tui.domain.model import (
     SessionState,
     validate_department,
 )
+from coherence_tui.domain.text import describe_character, find_control
+from coherence_tui.fileio import (
+    PRIVATE_FILE,
+    make_private_directory,
+    write_all,
+    write_through_target,
+)
+from coherence_tui.fileio import fsync_directory as _fsync_directory
 
 FORMAT = "coherence-tui-session"
 FORMAT_VERSION = 1
@@ -89,9 +103,13 @@ CODE_LENGTH = 6
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another process's write before giving up (a write takes milliseconds)."""
 
-SESSION_NAME = re.compile(r"^\w(?:[\w .-]{0,62}[\w-])?$")
+SESSION_NAME_MAX = 100
+SESSION_NAME_MAX_BYTES = 200
+"""A name's UTF-8 bytes: with ``.NAME.json.<hex>.tmp`` around it a file name stays under the
+255 bytes most file systems allow (100 letters of a non-Latin script can exceed it)."""
+SESSION_NAME = re.compile(rf"^\w(?:[\w .-]{{0,{SESSION_NAME_MAX - 2}}}[\w-])?$")
 """A session name that is also a safe file name: letters (any language), digits, ``_ .-`` and
-spaces inside, at most 64 characters, no path separators."""
+spaces inside, at most ``SESSION_NAME_MAX`` characters, no path separators."""
 
 PARTICIPANT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 """Codes accepted from imports (paper forms may have their own); ours are ``CODE_LENGTH`` random."""
@@ -167,6 +185,8 @@ class ImportRow:
     department: str | None
     item: str
     value: int | None
+    line: int | None = None
+    """Where the row starts in its file (for messages naming the file and line)."""
 
 
 def resolve_session_path(session: str, sessions_dir: Path) -> Path:
@@ -174,17 +194,41 @@ def resolve_session_path(session: str, sessions_dir: Path) -> Path:
     separators = {os.sep} | ({os.altsep} if os.altsep else set())
     if any(sep in session for sep in separators) or session.endswith(SUFFIX):
         return Path(session)
-    if Path(session).exists():
-        return Path(session)
+    try:
+        if Path(session).exists():
+            return Path(session)
+    except OSError:
+        pass  # e.g. a name too long to be a file: then it is no file here either
     return Path(sessions_dir) / f"{session}{SUFFIX}"
 
 
 def validate_session_name(name: str) -> str:
-    """The name if it can also be a file name (``SESSION_NAME``); ``SessionError`` otherwise."""
+    """The name if it can also be one file name (``SESSION_NAME``); ``SessionError`` otherwise.
+
+    A name is never a path: ``../x``, ``/abs/x`` and ``x.json`` are refused, so
+    ``new`` cannot write outside the sessions directory.
+    """
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    if any(sep in name for sep in separators):
+        raise SessionError(
+            f"session name {name!r} is a path; give a name only (the session is saved as "
+            "NAME.json in the sessions directory, --sessions-dir to choose another)"
+        )
+    if len(name) > SESSION_NAME_MAX:
+        raise SessionError(
+            f"session name is {len(name)} characters long; at most {SESSION_NAME_MAX}"
+        )
+    if len(name.encode("utf-8")) > SESSION_NAME_MAX_BYTES:
+        raise SessionError(
+            f"session name is {len(name.encode('utf-8'))} bytes long in UTF-8; at most "
+            f"{SESSION_NAME_MAX_BYTES} (a file name must fit the file system)"
+        )
+    if name.endswith(SUFFIX):
+        raise SessionError(f"session name {name!r}: give the name without {SUFFIX}")
     if not SESSION_NAME.match(name):
         raise SessionError(
-            f"session name {name!r} must be 1-64 letters, digits, spaces, '_', '-' or '.', "
-            "starting with a letter or digit and not ending in a space or '.'"
+            f"session name {name!r} must be 1-{SESSION_NAME_MAX} letters, digits, spaces, "
+            "'_', '-' or '.', starting with a letter or digit and not ending in a space or '.'"
         )
     return name
 
@@ -239,7 +283,8 @@ class _Invalid(Exception):
 def _pydantic_problem(where: str, error: ValidationError) -> _Invalid:
     first = error.errors()[0]
     location = ".".join(str(part) for part in first["loc"])
-    return _Invalid(f"{where}{'.' + location if location else ''}: {first['msg']}")
+    reason = first["msg"].removeprefix("Value error, ")
+    return _Invalid(f"{where}{'.' + location if location else ''}: {reason}")
 
 
 def _parse_head(doc: Any) -> _SessionHead:
@@ -250,6 +295,12 @@ def _parse_head(doc: Any) -> _SessionHead:
         raise _Invalid("the session name is missing")
     if not isinstance(created_at, str):
         raise _Invalid("the session's created_at is not a timestamp")
+    for field, text in (("session name", name), ("created_at", created_at)):
+        found = find_control(text)
+        if found is not None:
+            raise _Invalid(
+                f"the {field} holds the control character {describe_character(found[1])}"
+            )
     try:
         questionnaire = Questionnaire.model_validate(doc["questionnaire"])
     except ValidationError as error:
@@ -344,17 +395,6 @@ def _stat_key(st: os.stat_result) -> StatKey:
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open a directory to sync it."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class DurableStorage(Storage):
     """A TinyDB storage that never leaves a partial file and never reads a bad one as empty.
 
@@ -383,6 +423,11 @@ class DurableStorage(Storage):
     @property
     def generation(self) -> int:
         return self._generation
+
+    @property
+    def mode(self) -> int | None:
+        """The file's permission bits as last read or written (``None`` before a read)."""
+        return self._mode
 
     @property
     def key(self) -> StatKey | None:
@@ -520,13 +565,6 @@ class DurableStorage(Storage):
         )
         return b"".join((header, body, b"}\n")), checksum
 
-    def _write_file(self, fd: int, payload: bytes) -> None:
-        """Write all of ``payload`` to ``fd`` (``os.write`` may write less than asked)."""
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-
     def _commit(
         self, tables: dict[str, dict[str, Any]], generation: int, *, exclusive: bool
     ) -> None:
@@ -535,19 +573,24 @@ class DurableStorage(Storage):
         except (TypeError, orjson.JSONEncodeError) as error:
             self.forget()
             raise self._error(SessionError, f"cannot save: {error}") from None
-        directory = self.path.parent
-        temp = directory / f".{self.path.name}.{secrets.token_hex(_TEMP_HEX // 2)}.tmp"
+        # Through a symlink, the file it points to is replaced and the link kept.
+        target = self.path if exclusive else write_through_target(self.path)
+        directory = target.parent
+        temp = directory / f".{target.name}.{secrets.token_hex(_TEMP_HEX // 2)}.tmp"
+        # Owner-only when new; an existing file keeps its owner and group bits (a
+        # facilitator may share it with a group) but never stays readable by others.
+        mode = PRIVATE_FILE if self._mode is None or exclusive else self._mode & 0o770
         fd: int | None = None
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-            if self._mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, self._mode)  # a session the facilitator made private stays so
-            self._write_file(fd, payload)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            write_all(fd, payload)
             os.fsync(fd)
             if exclusive:
                 self._link_new(temp)
             else:
-                os.replace(temp, self.path)
+                os.replace(temp, target)
             # After the rename: a rename changes the inode's ctime, part of the stat key.
             key = _stat_key(os.fstat(fd))
             os.close(fd)
@@ -583,6 +626,7 @@ class DurableStorage(Storage):
             ) from error
         self._tables, self._key = tables, key
         self._generation, self._checksum = generation, checksum
+        self._mode = mode
 
     def _link_new(self, temp: Path) -> None:
         """Give the new file its name only if nothing has that name yet."""
@@ -620,16 +664,23 @@ class SessionStore:
         self._db = TinyDB(storage=_Given(self._storage))
         self._session_table: Table = self._db.table(_SESSION_TABLE, cache_size=0)
         self._participants: Table = self._db.table(_PARTICIPANTS_TABLE, cache_size=0)
+        self.lock_path = self.sidecar(".lock")
+        """The lock every process writing this session takes (beside the real file)."""
         self._lock = FileLock(
-            str(self.path.with_name(self.path.name + ".lock")),
-            timeout=LOCK_TIMEOUT,
-            poll_interval=0.001,
+            str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
         )
+        self._lock_private = False
         self._mutex = threading.RLock()
         self._swept = False
         self._snapshot: SessionSnapshot | None = None
         self._snapshot_token: tuple[int, int] | None = None
         self._writes = 0
+
+    def sidecar(self, suffix: str) -> Path:
+        """``NAME.json<suffix>`` beside the real session file (through a symlink, its target's),
+        so every process finds the same one however it named the session."""
+        target = write_through_target(self.path)
+        return target.with_name(target.name + suffix)
 
     # ------------------------------------------------------------------ opening
 
@@ -661,7 +712,7 @@ class SessionStore:
         }
         meta = _parse_tables(tables)
         try:
-            store.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_directory(store.path.parent)
         except OSError as error:
             raise SessionError(
                 f"{store.path}: cannot create its directory ({error.strerror})"
@@ -761,15 +812,46 @@ class SessionStore:
         except OSError as error:
             raise SessionError(f"{self.path}: cannot lock the session ({error.strerror})") from None
         try:
+            if not self._lock_private:
+                self._make_lock_private()
             yield
         finally:
             self._lock.release()
+
+    def _make_lock_private(self) -> None:
+        """A lock file made by an older coherence-tui (0644) becomes owner-only, once."""
+        try:
+            if os.stat(self.lock_path).st_mode & 0o077:
+                os.chmod(self.lock_path, PRIVATE_FILE)
+        except OSError:
+            pass  # someone else's lock file: not ours to change
+        self._lock_private = True
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Hold the session's cross-process lock (for state kept beside the session file)."""
+        return self._locked()
+
+    def check_writable(self) -> None:
+        """``SessionError`` if this session may not be changed: its file is read-only.
+
+        A rename would replace even a 0444 file, so the store asks before every write
+        and never rewrites a file its owner made read-only.
+        """
+        self._storage.read()
+        mode = self._storage.mode or 0
+        target = write_through_target(self.path)
+        if mode & 0o222 == 0 or not os.access(target, os.W_OK):
+            raise SessionError(
+                f"{self.path}: the session file is read-only (mode {mode:04o}); nothing was "
+                "changed (chmod u+w to allow changes)"
+            )
 
     @contextmanager
     def _writing(self) -> Iterator[_Meta]:
         """Hold the lock, bring the cache up to date with the disk, allow writes."""
         with self._mutex, self._locked():
             self._storage.refresh_for_write()
+            self.check_writable()
             if not self._swept:
                 self._sweep_leftovers()
             self._storage.writable = True
@@ -781,12 +863,13 @@ class SessionStore:
 
     def _sweep_leftovers(self) -> None:
         """Remove temporary files of writes that never finished (we hold the lock: none is live)."""
+        target = write_through_target(self.path)
         pattern = os.path.join(
-            glob.escape(str(self.path.parent)), f".{glob.escape(self.path.name)}.*.tmp"
+            glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*.tmp"
         )
         # Exactly our names: ".a.json.*.tmp" would also match ".a.json.b.json.<hex>.tmp",
         # a live write of another session that our lock does not cover.
-        ours = re.compile(rf"\.{re.escape(self.path.name)}\.[0-9a-f]{{{_TEMP_HEX}}}\.tmp")
+        ours = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{{_TEMP_HEX}}}\.tmp")
         for leftover in glob.glob(pattern):
             if not ours.fullmatch(os.path.basename(leftover)):
                 continue
@@ -912,54 +995,81 @@ class SessionStore:
             self._participants.update(finish, doc_ids=[doc_id])  # type: ignore[arg-type]
         return finished_at
 
-    def import_answers(self, rows: Sequence[ImportRow]) -> int:
+    def import_answers(
+        self, rows: Sequence[ImportRow], *, merge: bool = True, source: Path | None = None
+    ) -> int:
         """All-or-nothing: add participants/answers in one durable write; returns answers added.
 
-        Rows for a participant code already in the session must agree with its
-        level and department; new codes become finished participants. Within the
+        Rows for a participant code already in the session are refused unless
+        ``merge`` (the command line's ``--merge``; a second paper batch reusing a
+        code must not silently overwrite the first), and then must agree with its
+        level and department. New codes become finished participants. Within the
         import, a later row for the same participant and item wins. The returned
         count is the number of distinct (participant, item) answers written.
         Imports are accepted after the session ended: they bring in answers
-        gathered outside the room.
+        gathered outside the room. With ``source`` (the file the rows came from),
+        a refusal names that file and the row's line instead of the session.
         """
         if not rows:
             return 0
+
+        def reject(number: int, row: ImportRow, reason: str) -> AnswerRejected:
+            if source is not None and row.line is not None:
+                return AnswerRejected(
+                    f"{source}:{row.line}: {_one_line(reason)}; nothing was imported"
+                )
+            return self._reject(f"import row {number}: {reason}")
+
         with self._writing() as meta:
             people: dict[str, tuple[Level, str | None]] = {}
             planned: dict[str, dict[str, int | None]] = {}
             participants = self._storage.read().get(_PARTICIPANTS_TABLE, {})
             for number, row in enumerate(rows, 1):
-                where = f"import row {number}"
                 code = row.participant
                 if not isinstance(code, str) or not PARTICIPANT_CODE.match(code):
-                    raise self._reject(f"{where}: invalid participant code {code!r}")
+                    raise reject(number, row, f"invalid participant code {code!r}")
                 if row.level not in _LEVELS:
-                    raise self._reject(f"{where}: unknown level {row.level!r}")
+                    raise reject(number, row, f"unknown level {row.level!r}")
                 level = _LEVELS[row.level]
-                department = self._department(meta, row.department or None, f"{where}: ")
+                try:
+                    department = self._department(meta, row.department or None)
+                except AnswerRejected as error:
+                    reason = str(error).removeprefix(f"{self.path}: ")
+                    raise reject(number, row, reason) from None
                 if row.item not in meta.head.item_ids:
-                    raise self._reject(f"{where}: unknown item {row.item!r}")
+                    raise reject(number, row, f"unknown item {row.item!r}")
                 if not self._valid_value(row.value):
-                    raise self._reject(f"{where}: answer {row.value!r} is not -2..2 or empty")
+                    raise reject(number, row, f"answer {row.value!r} is not -2..2 or empty")
                 if code in meta.codes:
+                    if not merge:
+                        raise reject(
+                            number,
+                            row,
+                            f"participant {code!r} is already in this session (an earlier "
+                            "import or a kiosk); --merge adds these answers to theirs",
+                        )
                     doc = participants[meta.codes[code]]
                     known = (_LEVELS[doc["level"]], doc["department"])
                 else:
                     known = people.setdefault(code, (level, department))
                 if known != (level, department):
-                    raise self._reject(
-                        f"{where}: participant {code!r} is {known[0].value}"
+                    raise reject(
+                        number,
+                        row,
+                        f"participant {code!r} is {known[0].value}"
                         f"{' / ' + known[1] if known[1] else ''} but this row says {level.value}"
-                        f"{' / ' + department if department else ''}"
+                        f"{' / ' + department if department else ''}",
                     )
                 planned.setdefault(code, {})[row.item] = row.value
             now = utc_now()
             new_ids: dict[str, int] = {}
+            taken: set[int] = set()
             for code in people:
                 doc_id = self._new_doc_id()
-                while doc_id in new_ids.values():
+                while doc_id in taken:
                     doc_id = self._new_doc_id()
                 new_ids[code] = doc_id
+                taken.add(doc_id)
 
             def apply(table: dict[int, dict[str, Any]]) -> None:
                 for code, answers in planned.items():
@@ -989,12 +1099,17 @@ class SessionStore:
     def update_settings(self, settings: SessionSettings) -> None:
         """Replace the session's settings; durable on return.
 
+        Validated afresh (department names included), even when given a model built
+        without validation; ``SessionError`` names the problem.
         Refuses (``SettingsRejected``) a k that ``check_k_change`` forbids, decided under
         the lock against the file as it is, so no process can lower k behind another's back.
         A change of k is added to ``k_history`` with the number of people who had finished
         (and answered) by then, so every process batches the room's view alike.
         """
-        wanted = SessionSettings.model_validate(settings)
+        try:
+            wanted = SessionSettings.model_validate(settings.model_dump())
+        except ValidationError as error:
+            raise SessionError(f"{self.path}: {_pydantic_problem('settings', error)}") from None
 
         def prepare(meta: _Meta) -> SessionSettings:
             people = list(self._storage.read().get(_PARTICIPANTS_TABLE, {}).values())

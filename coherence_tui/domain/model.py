@@ -6,12 +6,12 @@ path). Nothing here touches files or Textual.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,6 +19,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from coherence_tui.domain.text import check_plain
 
 
 class Level(StrEnum):
@@ -90,6 +92,16 @@ ANSWER_VALUES: tuple[int, ...] = (-2, -1, 0, 1, 2)
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 QuestionnaireId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+PlainLine = Annotated[str, AfterValidator(check_plain)]
+"""Text shown to people on one line: no control character (see ``domain.text``)."""
+
+
+def _plain_lines(text: str) -> str:
+    return check_plain(text, allow_newline=True)
+
+
+PlainLines = Annotated[str, AfterValidator(_plain_lines)]
+"""Text that may hold several lines: newlines, but no other control character."""
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -104,7 +116,7 @@ class Item(BaseModel):
     factor: Factor
     area: Slug
     """What part of service the statement is about: feedback, complaints, channels, ..."""
-    text: Annotated[str, StringConstraints(min_length=8, max_length=400)]
+    text: Annotated[PlainLine, StringConstraints(min_length=8, max_length=400)]
     reverse: bool = False
     """Negatively worded: the value is negated before scoring."""
 
@@ -114,8 +126,8 @@ class Scale(BaseModel):
 
     model_config = _STRICT
 
-    labels: tuple[str, str, str, str, str]
-    dont_know: Annotated[str, StringConstraints(min_length=1)]
+    labels: tuple[PlainLine, PlainLine, PlainLine, PlainLine, PlainLine]
+    dont_know: Annotated[PlainLine, StringConstraints(min_length=1)]
 
     @field_validator("labels")
     @classmethod
@@ -170,14 +182,14 @@ class Questionnaire(BaseModel):
     """The file format: 1 (the original) or 2 (instruction, area groups, at least
     ``MIN_ITEMS_PER_FACTOR`` statements per factor). Sessions frozen before format 2 load as 1."""
     id: QuestionnaireId
-    version: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    version: Annotated[PlainLine, StringConstraints(min_length=1, max_length=20)]
     """The content's own version (statements, wording), independent of the format."""
     language: Language
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    title: Annotated[PlainLine, StringConstraints(min_length=1, max_length=120)]
     company_type: Slug
-    description: str = ""
+    description: PlainLines = ""
     """For the facilitator choosing a questionnaire."""
-    instruction: Annotated[str, StringConstraints(max_length=600)] = ""
+    instruction: Annotated[PlainLines, StringConstraints(max_length=600)] = ""
     """Format 2: shown to every participant before statement 1 (plain text, never markup),
     including the don't-know advice."""
     translation: Translation | None = None
@@ -238,14 +250,25 @@ class Questionnaire(BaseModel):
         return tuple(item.id for item in self.items)
 
 
-_DEPARTMENT = re.compile(r"^[^,\n\r\t]{1,40}$")
+DEPARTMENT_MAX = 40
 
 
 def validate_department(name: str) -> str:
-    """A department name as typed by a facilitator, trimmed; ``ValueError`` if unusable."""
+    """A department name as typed by a facilitator, trimmed; ``ValueError`` if unusable.
+
+    1-40 characters, no comma (the list is typed comma-separated) and no control
+    character; anything else, square brackets and ``=`` included, is kept as typed
+    and shown literally everywhere.
+    """
     cleaned = name.strip()
-    if not cleaned or not _DEPARTMENT.match(cleaned):
-        raise ValueError(f"department name {name!r} must be 1-40 characters, no commas")
+    if not cleaned or len(cleaned) > DEPARTMENT_MAX or "," in cleaned:
+        raise ValueError(
+            f"department name {name!r} must be 1-{DEPARTMENT_MAX} characters, no commas"
+        )
+    try:
+        check_plain(cleaned)
+    except ValueError as error:
+        raise ValueError(f"department name {name!r} {error}") from None
     return cleaned
 
 

@@ -38,6 +38,7 @@ EN: dict[str, str] = {
     "pin.hint": "Enter confirms, Escape cancels",
     "pin.placeholder": "PIN",
     "pin.wrong": "Wrong PIN. {left:attempts_left} before a 60 second lock.",
+    "pin.unrecorded": "The PIN was not checked: {error}",
     "pin.locked": "Too many wrong PINs. Try again in {seconds} s.",
     "pin.unlocked": "You can try again.",
     # facilitator menu
@@ -99,9 +100,11 @@ EN: dict[str, str] = {
     "home.pin2": "Facilitator PIN again",
     "home.create": "Create and start",
     "home.err.name": (
-        "1-64 letters, digits, spaces, '_', '-' or '.', starting with a letter or digit."
+        "1-100 letters, digits, spaces, '_', '-' or '.', starting with a letter or digit."
     ),
-    "home.err.department_name": "Department {name!r}: 1-40 characters, no commas.",
+    "home.err.department_name": (
+        "Department {name!r}: 1-40 characters, no commas or control characters."
+    ),
     "home.err.departments_unique": "Department names must differ.",
     "home.err.departments_many": "At most 9 departments (keys 1-9 at the kiosk).",
     "home.err.name_taken": "A session with this name already exists.",
@@ -157,6 +160,7 @@ PL: dict[str, str] = {
     "pin.hint": "Enter zatwierdza, Escape anuluje",
     "pin.placeholder": "PIN",
     "pin.wrong": "Błędny PIN. {left:attempts_left} przed blokadą na 60 sekund.",
+    "pin.unrecorded": "PIN nie został sprawdzony: {error}",
     "pin.locked": "Zbyt wiele błędnych prób. Spróbuj ponownie za {seconds} s.",
     "pin.unlocked": "Możesz spróbować ponownie.",
     "menu.title": "Menu prowadzącego",
@@ -217,9 +221,11 @@ PL: dict[str, str] = {
     "home.pin2": "PIN prowadzącego ponownie",
     "home.create": "Utwórz i zacznij",
     "home.err.name": (
-        "Od 1 do 64 liter, cyfr, spacji, '_', '-' lub '.', na początku litera lub cyfra."
+        "Od 1 do 100 liter, cyfr, spacji, '_', '-' lub '.', na początku litera lub cyfra."
     ),
-    "home.err.department_name": "Dział {name!r}: od 1 do 40 znaków, bez przecinków.",
+    "home.err.department_name": (
+        "Dział {name!r}: od 1 do 40 znaków, bez przecinków i znaków sterujących."
+    ),
     "home.err.departments_unique": "Nazwy działów muszą się różnić.",
     "home.err.departments_many": "Najwyżej 9 działów (klawisze 1-9 w kiosku).",
     "home.err.name_taken": "Sesja o tej nazwie już istnieje.",

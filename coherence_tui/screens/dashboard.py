@@ -135,8 +135,8 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="dash-header"):
-            yield Static(self._title(), id="dash-title")
-            yield Static(id="dash-showing")
+            yield Static(self._title(), id="dash-title", markup=False)
+            yield Static(id="dash-showing", markup=False)
         yield Participation(id="participation")
         with Center(id="hidden-wrap"), Vertical(id="hidden-card"):
             yield Static(t("dash.results_hidden_title", self.lang), id="hidden-title")
@@ -185,7 +185,7 @@ class DashboardScreen(Screen[None]):
             # figures on the projector, say why once, and keep trying.
             if str(error) != self._poll_error:
                 self._poll_error = str(error)
-                self.notify(str(error), severity="error", timeout=10)
+                self.notify(str(error), severity="error", timeout=10, markup=False)
             return
         self._poll_error = ""
         if changed:

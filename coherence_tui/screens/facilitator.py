@@ -6,7 +6,6 @@ to the kiosk and quit.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +21,7 @@ from coherence_tui import export
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.disclosure import check_k_change
 from coherence_tui.domain.model import Level, SessionSettings
+from coherence_tui.fileio import write_private
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import ExportFinished, LanguageChanged
@@ -67,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(self.question, classes="dialog-title", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("menu.yes", self.lang), variant="error", id="yes")
                 yield Button(t("menu.no", self.lang), variant="primary", id="no")
@@ -150,12 +150,10 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
 
 
 def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> Path:
-    """Render one export and write it atomically into exports/ beside the session file."""
+    """Render one export and write it atomically, owner-only, into exports/ beside the session."""
     text = export.render(snapshot, fmt, lang=lang)
     path = export.default_export_path(snapshot, fmt)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    write_private(path, text.encode("utf-8"))
     return path
 
 
@@ -188,7 +186,7 @@ class FacilitatorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-panel"):
             yield Static(t("menu.title", self.lang), id="menu-title")
-            yield Static("", id="menu-status")
+            yield Static("", id="menu-status", markup=False)
             yield OptionList(id="menu-options")
             yield Static(t("menu.hint", self.lang), id="menu-hint")
 
@@ -336,12 +334,13 @@ class FacilitatorScreen(Screen[None]):
 
     def on_export_finished(self, message: ExportFinished) -> None:
         if message.path is not None:
-            self.notify(t("menu.exported", self.lang, path=message.path), timeout=8)
+            self.notify(t("menu.exported", self.lang, path=message.path), timeout=8, markup=False)
         else:
             self.notify(
                 t("menu.export_failed", self.lang, error=message.error),
                 severity="error",
                 timeout=10,
+                markup=False,
             )
 
     def _screenshot(self) -> None:
@@ -354,7 +353,7 @@ class FacilitatorScreen(Screen[None]):
         def save() -> None:
             app.clear_notifications()
             try:
-                app.save_screenshot(filename=path.name, path=str(path.parent))
+                write_private(path, app.export_screenshot().encode("utf-8"))
             except OSError as error:
                 result = ExportFinished(None, str(error))
             else:

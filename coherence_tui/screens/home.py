@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,13 +23,15 @@ from textual.widgets.option_list import Option
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Questionnaire, SessionSettings, validate_department
 from coherence_tui.domain.pin import hash_pin, validate_pin
+from coherence_tui.domain.text import visible
 from coherence_tui.i18n import t
 from coherence_tui.store import (
-    SESSION_NAME,
+    SESSION_NAME_MAX,
     SUFFIX,
     SessionError,
     SessionStore,
     list_sessions,
+    validate_session_name,
 )
 
 FIELDS = ("name", "questionnaire", "departments", "k", "pin", "pin2")
@@ -64,9 +68,11 @@ class HomeScreen(Screen[None]):
                 yield Static(t("home.new", lang), classes="section-title")
                 yield Label(t("home.name", lang))
                 yield Input(
-                    placeholder=t("home.name.placeholder", lang), max_length=64, id="field-name"
+                    placeholder=t("home.name.placeholder", lang),
+                    max_length=SESSION_NAME_MAX,
+                    id="field-name",
                 )
-                yield Static("", id="error-name", classes="field-error")
+                yield Static("", id="error-name", classes="field-error", markup=False)
                 yield Label(t("home.questionnaire", lang))
                 yield OptionList(
                     *(
@@ -83,26 +89,30 @@ class HomeScreen(Screen[None]):
                         for q in self.questionnaires
                     ),
                     id="home-questionnaire",
+                    markup=False,
                 )
                 yield Static(
-                    self.questionnaire_error, id="error-questionnaire", classes="field-error"
+                    self.questionnaire_error,
+                    id="error-questionnaire",
+                    classes="field-error",
+                    markup=False,
                 )
                 yield Label(t("home.departments", lang))
                 yield Input(
                     placeholder=t("home.departments.placeholder", lang), id="field-departments"
                 )
-                yield Static("", id="error-departments", classes="field-error")
+                yield Static("", id="error-departments", classes="field-error", markup=False)
                 yield Label(t("home.k", lang))
                 yield Input("3", type="integer", max_length=3, id="field-k")
-                yield Static("", id="error-k", classes="field-error")
+                yield Static("", id="error-k", classes="field-error", markup=False)
                 yield Label(t("home.pin", lang))
                 yield Input(password=True, restrict=r"[0-9]*", max_length=12, id="field-pin")
-                yield Static("", id="error-pin", classes="field-error")
+                yield Static("", id="error-pin", classes="field-error", markup=False)
                 yield Label(t("home.pin2", lang))
                 yield Input(password=True, restrict=r"[0-9]*", max_length=12, id="field-pin2")
-                yield Static("", id="error-pin2", classes="field-error")
+                yield Static("", id="error-pin2", classes="field-error", markup=False)
                 yield Button(t("home.create", lang), variant="primary", id="home-create")
-                yield Static("", id="error-create", classes="field-error")
+                yield Static("", id="error-create", classes="field-error", markup=False)
             with Vertical(id="home-side"):
                 yield Static(t("home.resume", lang), classes="section-title")
                 yield DataTable(cursor_type="row", zebra_stripes=True, id="home-sessions")
@@ -137,9 +147,10 @@ class HomeScreen(Screen[None]):
             try:
                 snapshot = SessionStore.open(path).snapshot()
             except (SessionError, OSError) as error:
+                # DataTable reads str cells as markup: file names and errors are data.
                 table.add_row(
-                    path.stem,
-                    t("home.unreadable", lang, error=error),
+                    Text(visible(path.stem)),
+                    Text(t("home.unreadable", lang, error=error)),
                     "",
                     "",
                     "",
@@ -149,14 +160,14 @@ class HomeScreen(Screen[None]):
                 continue
             levels = Counter(p.level for p in snapshot.participants)
             table.add_row(
-                snapshot.name,
-                snapshot.created_at[:10],
+                Text(snapshot.name),
+                Text(snapshot.created_at[:10]),
                 *(str(levels.get(level, 0)) for level in LEVELS),
                 str(len(snapshot.answers)),
                 key=str(path),
             )
         empty = self.query_one("#home-sessions-empty", Static)
-        empty.update("" if paths else t("home.no_sessions", lang, directory=self.sessions_dir))
+        empty.update(Content(t("home.no_sessions", lang, directory=self.sessions_dir)))
         empty.display = not paths
 
     @on(DataTable.RowSelected, "#home-sessions")
@@ -166,7 +177,7 @@ class HomeScreen(Screen[None]):
         try:
             self.app.open_session(Path(event.row_key.value), "run")
         except SessionError as error:
-            self.notify(str(error), severity="error", timeout=10)
+            self.notify(str(error), severity="error", timeout=10, markup=False)
 
     @on(Button.Pressed, "#home-demo")
     def demo(self) -> None:
@@ -176,7 +187,7 @@ class HomeScreen(Screen[None]):
             path = ensure_demo(self.sessions_dir)
             self.app.open_session(path, "demo")
         except (SessionError, OSError) as error:
-            self.notify(str(error), severity="error", timeout=10)
+            self.notify(str(error), severity="error", timeout=10, markup=False)
 
     # -- new workshop ----------------------------------------------------------------
 
@@ -188,7 +199,9 @@ class HomeScreen(Screen[None]):
         lang = self.lang
         if field == "name":
             name = self._value("name").strip()
-            if not SESSION_NAME.match(name):
+            try:
+                validate_session_name(name)
+            except SessionError:
                 return t("home.err.name", lang)
             if (self.sessions_dir / f"{name}{SUFFIX}").exists():
                 return t("home.err.name_taken", lang)

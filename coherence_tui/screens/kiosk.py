@@ -81,7 +81,7 @@ class KioskScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Static(self.live.questionnaire.title, id="kiosk-title")
+        yield Static(self.live.questionnaire.title, id="kiosk-title", markup=False)
         with ContentSwitcher(initial="welcome", id="kiosk-stages"):
             yield Center(
                 Card(

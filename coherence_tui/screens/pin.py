@@ -1,11 +1,15 @@
-"""The facilitator PIN prompt, and the guard that locks it after repeated wrong PINs."""
+"""The facilitator PIN prompt, and the guard that locks it after repeated wrong PINs.
+
+A session's prompt uses ``coherence_tui.pinlock.SessionPinGuard``: the count lives
+beside the session file, so every kiosk of the session and a restarted one share it.
+``PinGuard`` keeps the count in memory, for a prompt with no session behind it.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from math import ceil
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,40 +18,56 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from coherence_tui.domain.pin import LOCK_SECONDS, MAX_ATTEMPTS, Lockout
 from coherence_tui.i18n import t
+from coherence_tui.store import SessionError
 
-MAX_ATTEMPTS = 5
-LOCK_SECONDS = 60.0
+__all__ = ["LOCK_SECONDS", "MAX_ATTEMPTS", "Guard", "PinGuard", "PinScreen"]
+
+
+class Guard(Protocol):
+    """What the prompt asks of a guard (``PinGuard``, ``pinlock.SessionPinGuard``)."""
+
+    def seconds_locked(self) -> int: ...
+
+    @property
+    def attempts_left(self) -> int: ...
+
+    def attempt(self, candidate: str, check: Callable[[str], bool]) -> bool | None: ...
 
 
 class PinGuard:
-    """Counts wrong PINs across prompts: ``MAX_ATTEMPTS`` in a row lock for ``LOCK_SECONDS``.
-
-    The app keeps one guard for its lifetime, so closing and reopening the prompt does
-    not reset the count.
-    """
+    """Counts wrong PINs across prompts in memory: ``MAX_ATTEMPTS`` in a row lock for
+    ``LOCK_SECONDS``. The app keeps one for its lifetime until a session is open."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self.failures = 0
-        self.locked_until = 0.0
+        self.lockout = Lockout()
 
     def seconds_locked(self) -> int:
         """Whole seconds until the prompt accepts PINs again (0 when open)."""
-        return max(0, ceil(self.locked_until - self._clock()))
+        return self.lockout.seconds_locked(self._clock())
 
     def failed(self) -> None:
-        self.failures += 1
-        if self.failures >= MAX_ATTEMPTS:
-            self.failures = 0
-            self.locked_until = self._clock() + LOCK_SECONDS
+        self.lockout = self.lockout.after_failure(self._clock())
 
     def succeeded(self) -> None:
-        self.failures = 0
+        self.lockout = self.lockout.after_success()
 
     @property
     def attempts_left(self) -> int:
-        return MAX_ATTEMPTS - self.failures
+        return self.lockout.attempts_left
+
+    def attempt(self, candidate: str, check: Callable[[str], bool]) -> bool | None:
+        """True/False for a right/wrong PIN, counted; ``None`` unchecked while locked."""
+        if self.seconds_locked():
+            return None
+        right = check(candidate)
+        if right:
+            self.succeeded()
+        else:
+            self.failed()
+        return right
 
 
 class PinScreen(ModalScreen[bool]):
@@ -55,7 +75,7 @@ class PinScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, check: Callable[[str], bool], guard: PinGuard, lang: str) -> None:
+    def __init__(self, check: Callable[[str], bool], guard: Guard, lang: str) -> None:
         super().__init__(id="pin")
         self.check = check
         self.guard = guard
@@ -72,7 +92,7 @@ class PinScreen(ModalScreen[bool]):
                 placeholder=t("pin.placeholder", self.lang),
                 id="pin-input",
             )
-            yield Static("", id="pin-message")
+            yield Static("", id="pin-message", markup=False)
             yield Static(t("pin.hint", self.lang), id="pin-hint")
 
     def on_mount(self) -> None:
@@ -91,11 +111,15 @@ class PinScreen(ModalScreen[bool]):
             return
         candidate = event.value
         event.input.value = ""
-        if self.check(candidate):
-            self.guard.succeeded()
+        try:
+            right = self.guard.attempt(candidate, self.check)
+        except SessionError as error:
+            self.message.update(t("pin.unrecorded", self.lang, error=error))
+            self.message.set_class(True, "-error")
+            return
+        if right:
             self.dismiss(True)
             return
-        self.guard.failed()
         if self.guard.seconds_locked():
             self._lock()
         else:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -54,11 +55,12 @@ class ChoiceList(Widget, can_focus=True):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title, classes="choice-title")
+        yield Static(self.title, classes="choice-title", markup=False)
         for n, (label, detail) in enumerate(self.options):
-            text = f"[b]{n + 1}[/b]   {label}"
+            # Labels may be department names typed by a facilitator: data, inserted literally.
+            text = Content.from_markup("[b]$key[/b]   $label", key=str(n + 1), label=label)
             if detail:
-                text += f"\n    [dim]{detail}[/dim]"
+                text += Content.from_markup("\n    [dim]$detail[/dim]", detail=detail)
             yield ChoiceOption(text, id=f"choice-{n}", classes="choice")
         yield Static(self.hint, classes="choice-hint")
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -69,13 +70,13 @@ class Statement(Widget, can_focus=True):
             yield Label("", id="statement-count")
             yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="statement-bar")
         with Center():
-            yield Static("", id="statement-text")
+            yield Static("", id="statement-text", markup=False)
         with Center(), Horizontal(id="statement-answers"):
             for n in range(5):
                 yield AnswerOption("", id=f"answer-{n}", classes="answer")
         with Center():
             yield AnswerOption("", id=f"answer-{DONT_KNOW}", classes="answer dont-know")
-        yield Static("", id="statement-error")
+        yield Static("", id="statement-error", markup=False)
         yield Static("", id="statement-hint")
 
     def show(
@@ -101,8 +102,13 @@ class Statement(Widget, can_focus=True):
         bar.update(total=max(total, 1), progress=index - 1)
         self.query_one("#statement-text", Static).update(text)
         for n, label in enumerate(labels):
-            self.query_one(f"#answer-{n}", AnswerOption).update(f"[b]{n + 1}[/b]\n{label}")
-        self.query_one(f"#answer-{DONT_KNOW}", AnswerOption).update(f"[b]0[/b]  {dont_know}")
+            # Labels come from the questionnaire: data, inserted literally ($label).
+            self.query_one(f"#answer-{n}", AnswerOption).update(
+                Content.from_markup("[b]$key[/b]\n$label", key=str(n + 1), label=label)
+            )
+        self.query_one(f"#answer-{DONT_KNOW}", AnswerOption).update(
+            Content.from_markup("[b]0[/b]  $label", label=dont_know)
+        )
         self.query_one("#statement-hint", Static).update(hint)
         self.show_error("")
         self.cursor = selected

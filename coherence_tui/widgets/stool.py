@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
+from textual.content import Content
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -232,9 +233,9 @@ def draw_stool(
         name = t(f"dash.factor.{f.value}", lang)
         score = factors[f]
         figure = signed(score) if score is not None else t("dash.no_answers_short", lang)
-        half = margin(group.ci90.get(f))
-        if score is not None and half is not None and len(f"{figure} ±{half}") < third:
-            figure = f"{figure} ±{half}"  # the room reads how sure each leg is
+        leg_margin = margin(group.ci90.get(f))
+        if score is not None and leg_margin is not None and len(f"{figure} ±{leg_margin}") < third:
+            figure = f"{figure} ±{leg_margin}"  # the room reads how sure each leg is
         for row, text, style in (
             (floor + 1, name, styles.label),
             (floor + 2, figure, styles.figure),
@@ -348,7 +349,7 @@ class Stool(Widget):
         self._update_rows()
 
     def watch_title(self, title: str) -> None:
-        self.border_title = title
+        self.border_title = Content(title)  # a department name is data, never markup
 
     def on_resize(self) -> None:
         self._update_rows(force=True)

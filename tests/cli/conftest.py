@@ -18,12 +18,15 @@ def run(tmp_path: Path) -> Run:
     """``run("report", "x", "--json")`` -> CompletedProcess, sessions in ``tmp_path/sessions``."""
     env = {**os.environ, "COHERENCE_SESSIONS_DIR": str(tmp_path / "sessions"), "NO_COLOR": "1"}
 
-    def _run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    def _run(
+        *args: str, check: bool = False, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [sys.executable, "-m", "coherence_tui", *args],
+            stdin=subprocess.DEVNULL,  # never a terminal: `new` would ask for a PIN
             capture_output=True,
             text=True,
-            env=env,
+            env={**env, **(extra_env or {})},
             cwd=tmp_path,
             timeout=60,
         )
@@ -46,9 +49,8 @@ def session(run: Run, tmp_path: Path) -> Path:
         "Sales,Care",
         "--k",
         "2",
-        "--pin",
-        "4321",
         check=True,
+        extra_env={"COHERENCE_PIN": "4321"},
     )
     path = Path(done.stdout.strip().splitlines()[-1])
     return path if path.is_absolute() else tmp_path / path
