@@ -163,8 +163,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     if is_rehearsal(settings.k):
         print(
-            f"warning: k = {settings.k} makes a rehearsal session: groups of fewer than 3 "
-            "people show figures; never use it for a real workshop",
+            f"coherence-tui: warning: k = {settings.k} makes a rehearsal session: groups of "
+            "fewer than 3 people show figures; never use it for a real workshop",
             file=sys.stderr,
         )
     if generated:

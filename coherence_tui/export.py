@@ -331,7 +331,7 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     fav_head = [words["group"], *(factors[f] for f in FACTORS)]
     out += ["", f"## {words['favourable']}", "", _row(fav_head), _row(["---"] * len(fav_head))]
     for key, group in shown.items():
-        cells = [group_label(key, lang)]
+        cells = [md_text(group_label(key, lang))]
         cells += [percent(group.favourable_pct.get(f)) for f in FACTORS]
         out.append(_row(cells))
     out += ["", f"## {words['gaps']}", ""]

@@ -117,7 +117,7 @@ def test_new_names_the_file_of_a_broken_questionnaire(run: Run, tmp_path: Path) 
     broken = shipped_toml(tmp_path, {'factor = "declarations"': 'factor = "declaration"'})
     done = run("new", "acme", "--questionnaire", str(broken), extra_env=PIN_ENV)
     assert done.returncode == 1 and one_clean_line(done.stderr)
-    assert "general-en.toml: item D01: unknown factor 'declaration'" in done.stderr
+    assert "general-en.toml: item D02: unknown factor 'declaration'" in done.stderr
 
 
 # -- a read-only session is never rewritten ------------------------------------------------

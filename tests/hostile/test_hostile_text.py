@@ -45,13 +45,13 @@ def shown(widget: Any) -> str:
     [
         (
             {'text = "Our company has': 'text = "\\u001b]2;pwned\\u0007Our company has'},
-            "item D01: text",
+            "item D02: text",
             "U+001B (ESC) at character 1",
         ),
         (
-            {"service standards that say": "service\\u0007standards that say"},
-            "item D01: text",
-            "U+0007 (BEL) at character 32",
+            {"time within which": "time within\\u0007which"},
+            "item D02: text",
+            "U+0007 (BEL) at character 40",
         ),
         (
             {"set a clear time": "set a clear\\ttime"},
@@ -69,7 +69,7 @@ def shown(widget: Any) -> str:
             "U+009B (CSI)",
         ),
         ({'dont_know = "Don\'t know"': 'dont_know = "Don\'t\\u007fknow"'}, "dont_know", "U+007F"),
-        ({"Thirty statements": "Thirty\\u0085statements"}, "description", "U+0085 (NEL)"),
+        ({"Thirty-nine statements": "Thirty-nine\\u0085statements"}, "description", "U+0085 (NEL)"),
     ],
 )
 def test_validation_refuses_control_characters_naming_file_item_and_character(
@@ -86,10 +86,10 @@ def test_validation_refuses_control_characters_naming_file_item_and_character(
 
 
 def test_a_description_may_hold_newlines_but_nothing_else(tmp_path: Path) -> None:
-    multi_line = shipped_toml(tmp_path, {"Thirty statements": "Thirty\\nstatements"})
+    multi_line = shipped_toml(tmp_path, {"Thirty-nine statements": "Thirty-nine\\nstatements"})
     assert "\n" in load_file(multi_line).description
     with pytest.raises(QuestionnaireError, match=r"U\+000D \(CR\)"):
-        load_file(shipped_toml(tmp_path, {"Thirty statements": "Thirty\\r\\nstatements"}))
+        load_file(shipped_toml(tmp_path, {"Thirty-nine statements": "Thirty-nine\\r\\nstatements"}))
 
 
 def test_questionnaires_validate_refuses_an_escape_sequence_in_one_clean_line(
@@ -101,7 +101,7 @@ def test_questionnaires_validate_refuses_an_escape_sequence_in_one_clean_line(
 
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert "item D01: text: contains the control character U+001B (ESC)" in done.stderr
+    assert "item D02: text: contains the control character U+001B (ESC)" in done.stderr
     assert "\x1b" not in done.stderr and "\x07" not in done.stderr
 
 
