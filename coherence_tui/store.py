@@ -80,9 +80,6 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from coherence_tui.domain.disclosure import check_k_change, instant
-from coherence_tui.domain.plan import Action, ActionDraft, checked_action, next_action_id
-from coherence_tui.domain.plan import problem as _action_problem
-from coherence_tui.domain.predictions import PREDICTING_LEVELS, Prediction, check_prediction
 from coherence_tui.domain.model import (
     Answer,
     Level,
@@ -92,6 +89,9 @@ from coherence_tui.domain.model import (
     SessionState,
     validate_department,
 )
+from coherence_tui.domain.plan import Action, ActionDraft, checked_action, next_action_id
+from coherence_tui.domain.plan import problem as _action_problem
+from coherence_tui.domain.predictions import PREDICTING_LEVELS, Prediction, check_prediction
 from coherence_tui.domain.text import describe_character, find_control
 from coherence_tui.fileio import (
     PRIVATE_FILE,

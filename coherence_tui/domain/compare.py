@@ -34,11 +34,15 @@ def mismatch(now: Questionnaire, then: Questionnaire) -> str | None:
     if only_now or only_then:
         parts = []
         if only_now:
-            parts.append(f"{len(only_now)} only in {now.id} ({', '.join(only_now[:5])}"
-                         f"{', ...' if len(only_now) > 5 else ''})")
+            parts.append(
+                f"{len(only_now)} only in {now.id} ({', '.join(only_now[:5])}"
+                f"{', ...' if len(only_now) > 5 else ''})"
+            )
         if only_then:
-            parts.append(f"{len(only_then)} only in {then.id} ({', '.join(only_then[:5])}"
-                         f"{', ...' if len(only_then) > 5 else ''})")
+            parts.append(
+                f"{len(only_then)} only in {then.id} ({', '.join(only_then[:5])}"
+                f"{', ...' if len(only_then) > 5 else ''})"
+            )
         return f"the questionnaires' item ids do not match: {'; '.join(parts)}"
     differ = sorted(i for i in a if a[i] != b[i])
     if differ:

@@ -245,6 +245,13 @@ class Questionnaire(BaseModel):
                     "(map it to staff, clients, processes or it)"
                 )
         predicted = [item.id for item in self.items if item.predict]
+        for item in self.items:
+            if item.predict and item.reverse:
+                raise ValueError(
+                    f"item {item.id}: a reversed statement cannot be a predict statement "
+                    "(participants estimate the share who agree, which is the favourable "
+                    "share only for a positively worded statement)"
+                )
         if len(predicted) > MAX_PREDICT_ITEMS:
             raise ValueError(
                 f"{len(predicted)} items have predict = true ({', '.join(predicted)}); "

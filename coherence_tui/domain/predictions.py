@@ -103,9 +103,7 @@ def prediction_results(
         scores = report.items.get(item.id)
         actual_fig = scores.levels.get(front) if scores is not None else None
         actual = (
-            actual_fig.favourable_pct
-            if actual_fig is not None and actual_fig.published
-            else None
+            actual_fig.favourable_pct if actual_fig is not None and actual_fig.published else None
         )
         estimates: dict[Level, LevelEstimate] = {}
         for level in PREDICTING_LEVELS:

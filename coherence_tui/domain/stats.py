@@ -134,9 +134,7 @@ def exact(threshold: float) -> Fraction:
     return Fraction(repr(float(threshold)))
 
 
-def welch_from_spread(
-    gap: float, var_a: float, na: int, var_b: float, nb: int
-) -> Interval | None:
+def welch_from_spread(gap: float, var_a: float, na: int, var_b: float, nb: int) -> Interval | None:
     """``welch_interval`` from each side's sample variance and size instead of its values.
 
     For figures whose values are counts (an item's answer distribution): the same
