@@ -125,7 +125,7 @@ class Item(BaseModel):
     text: Annotated[PlainLine, StringConstraints(min_length=8, max_length=400)]
     reverse: bool = False
     """Negatively worded: the value is negated before scoring."""
-    prompts: tuple[Annotated[PlainLine, StringConstraints(min_length=8, max_length=300)], ...] = ()
+    prompts: tuple[PlainLine, ...] = ()
     """Format 2: questions a facilitator can ask the room about this statement after the
     reveal (the discussion queue shows them); at most ``MAX_PROMPTS``."""
     predict: bool = False
@@ -137,6 +137,9 @@ class Item(BaseModel):
     def _few_prompts(cls, prompts: tuple[str, ...]) -> tuple[str, ...]:
         if len(prompts) > MAX_PROMPTS:
             raise ValueError(f"at most {MAX_PROMPTS} prompts (got {len(prompts)})")
+        for prompt in prompts:
+            if not 8 <= len(prompt) <= 300:
+                raise ValueError(f"a prompt needs 8 to 300 characters (got {len(prompt)})")
         return prompts
 
 
