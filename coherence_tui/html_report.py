@@ -69,7 +69,11 @@ blockquote { margin: .3rem 0 .5rem; padding-left: .7rem; border-left: 4px solid 
 .legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .25rem;
             vertical-align: -1px; }
 ul.prompts { margin: .3rem 0 0 1.2rem; padding: 0; }
-.heat td.num { min-width: 3.5rem; }
+.heat td.num { min-width: 3rem; }
+.heat table { font-size: .72rem; }
+.heat th { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+.heat th:first-child { writing-mode: horizontal-tb; transform: none; }
+svg { max-width: 100%; height: auto; }
 svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
 @page { size: A4; margin: 14mm; }
 @media print {
@@ -130,8 +134,8 @@ def _stool_svg(group: GroupScores, lang: str) -> str:
 def _gap_svg(factors: Iterable[tuple[str, float | None, tuple[float, float] | None]]) -> str:
     """Horizontal bars from 0 on a -200..+200 axis, the 90 % interval as a whisker."""
     rows = list(factors)
-    width, label_w, row_h = 560, 120, 26
-    plot_w = width - label_w - 110
+    width, label_w, row_h = 640, 110, 26
+    plot_w = width - label_w - 160
     height = row_h * len(rows) + 24
 
     def x_of(value: float) -> float:

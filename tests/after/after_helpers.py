@@ -15,6 +15,7 @@ from coherence_tui.domain.model import (
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.scoring import Tally
 
+
 def questionnaire(qid: str = "pencil", *, reverse: Iterable[str] = ("R3",)) -> Questionnaire:
     """D1-D3, R1-R3, B1-B3; items 1-2 of each factor in ``feedback``, 3 in ``it_tools``."""
     items = []
