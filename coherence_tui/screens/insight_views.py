@@ -109,6 +109,8 @@ class CompareScreen(ResultsView):
         here = self.live.store.path.resolve()
         others = [p for p in list_sessions(self.sessions_dir) if p.resolve() != here]
         options.add_options([Option(p.stem, id=str(p)) for p in others])
+        if others:
+            options.highlighted = 0
         super().on_mount()
         options.focus()
 
