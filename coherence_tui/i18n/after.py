@@ -78,9 +78,6 @@ EN: dict[str, str] = {
     "after.closing.title": "What we commit to",
     "after.closing.none": "No actions were recorded.",
     "after.closing.thanks": "Thank you for your answers and for this discussion.",
-    "after.archive.confirm": "Archive the session? The action plan becomes final.",
-    "after.archive.needs_end": "End the session first (e), then archive it.",
-    "after.archive.done": "Archived: the action plan is final.",
 }
 
 PL: dict[str, str] = {
@@ -163,7 +160,4 @@ PL: dict[str, str] = {
     "after.closing.title": "Do czego się zobowiązujemy",
     "after.closing.none": "Nie zapisano działań.",
     "after.closing.thanks": "Dziękujemy za odpowiedzi i za tę rozmowę.",
-    "after.archive.confirm": "Zarchiwizować sesję? Plan działań stanie się ostateczny.",
-    "after.archive.needs_end": "Najpierw zakończ sesję (e), potem ją zarchiwizuj.",
-    "after.archive.done": "Zarchiwizowano: plan działań jest ostateczny.",
 }

@@ -355,10 +355,10 @@ class FacilitatorScreen(Screen[None]):
     def _archive(self) -> None:
         live = self.live
         if live.archived:
-            self.notify(t("after.archive.done", self.lang))
+            self.notify(t("menu.archive.done", self.lang))
             return
         if not live.state.ended:
-            self.notify(t("after.archive.needs_end", self.lang), severity="warning")
+            self.notify(t("menu.archive.needs_end", self.lang), severity="warning")
             return
 
         def archive(yes: bool | None) -> None:
@@ -368,10 +368,10 @@ class FacilitatorScreen(Screen[None]):
                 except SessionError as error:
                     self.notify(str(error), severity="error", markup=False)
                 else:
-                    self.notify(t("after.archive.done", self.lang))
+                    self.notify(t("menu.archive.done", self.lang))
                 self._refresh_menu()
 
-        question = t("after.archive.confirm", self.lang)
+        question = t("menu.archive.confirm", self.lang)
         self.app.push_screen(ConfirmScreen(question, self.lang), archive)
 
     def _end(self, yes: bool | None) -> None:

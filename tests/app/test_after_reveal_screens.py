@@ -243,3 +243,21 @@ async def test_projector_opens_a_read_only_queue(tmp_path: Path) -> None:
         assert isinstance(app.screen, QueueScreen) and not app.screen.editable
         await pilot.press("a")
         assert isinstance(app.screen, QueueScreen)  # no plan editing from a projector
+
+
+def test_after_reveal_strings_exist_in_english_and_polish() -> None:
+    import re
+
+    import coherence_tui
+    from coherence_tui.i18n import after
+
+    assert after.EN.keys() == after.PL.keys()
+    assert all(after.PL[key].strip() for key in after.PL)
+    root = Path(coherence_tui.__file__).parent
+    used = {
+        key
+        for source in ("screens/queue.py", "screens/plan.py", "screens/insight_views.py",
+                       "screens/results_view.py", "widgets/after_reveal.py")
+        for key in re.findall(r'\bt\(\s*(?:f?)"(after\.[a-z_.]+)"', (root / source).read_text())
+    }
+    assert used and used <= after.EN.keys(), used - after.EN.keys()
