@@ -23,6 +23,7 @@ from coherence_tui import __version__
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from coherence_tui.domain.compare import Comparison
     from coherence_tui.domain.model import Questionnaire
     from coherence_tui.store import SessionStore
 
@@ -149,6 +150,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             departments=departments,
             start_hidden=not args.revealed,
             language=args.lang,
+            prediction_round=args.prediction_round,
             pin_salt=salt,
             pin_hash=digest,
         )
@@ -173,10 +175,47 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_text(comparison: Comparison, lang: str | None) -> str:
+    """The comparison as a plain table: change per group and factor with its interval."""
+    from coherence_tui.domain.compare import COMPARED_GROUPS
+    from coherence_tui.domain.model import FACTORS
+    from coherence_tui.export import group_label
+    from coherence_tui.i18n import interface_language
+    from coherence_tui.textreport import FACTOR_LABELS, gap_text, signed
+
+    lang = interface_language(lang)
+    labels = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    lines = [
+        f"Change from {comparison.earlier} to {comparison.session} "
+        "(now - then, 90 % interval; - where either workshop hides the figure)",
+        f"{'Group':<16}" + "".join(f"{labels[f]:>22}" for f in FACTORS) + f"{'Overall':>10}",
+    ]
+    for group in COMPARED_GROUPS:
+        cells = []
+        for change in comparison.changes:
+            if change.group == group:
+                cells.append(f"{gap_text(change.change, change.ci90):>22}")
+        overall = signed(comparison.overall.get(group))
+        lines.append(f"{group_label(group, lang):<16}" + "".join(cells) + f"{overall:>10}")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from coherence_tui.export import snapshot_report
 
     snapshot = _open(args).snapshot()
+    if getattr(args, "compare", None):
+        from coherence_tui.insights import compare_snapshots
+        from coherence_tui.store import SessionStore, resolve_session_path
+
+        earlier = SessionStore.open(resolve_session_path(args.compare, _sessions_dir(args)))
+        comparison = compare_snapshots(snapshot, earlier.snapshot(), lang=args.lang)
+        if args.json:
+            document = {"format": 1, "compare": comparison.to_json()}
+            sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+        else:
+            sys.stdout.write(_compare_text(comparison, args.lang))
+        return 0
     report = snapshot_report(snapshot, lang=args.lang)
     if args.json:
         sys.stdout.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
@@ -192,7 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coherence_tui.fileio import write_private
 
     snapshot = _open(args).snapshot()
-    if args.identifiable and args.format != "md":  # Markdown holds no raw rows
+    if args.identifiable and args.format in ("json", "csv"):  # the others hold no raw rows
         print(
             "coherence-tui: warning: --identifiable keeps every department in the raw rows, "
             "also where fewer than k people share a level and department: they can be "
@@ -240,6 +279,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             path=store.path,
         )
     )
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    store = _open(args)
+    store.archive()
+    print(f"archived {store.path}: its action plan can no longer change")
     return 0
 
 
@@ -397,6 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
         f"${PIN_ENV} (default without a terminal: a random one, printed)",
     )
     new.add_argument("--revealed", action="store_true", help="show results from the start")
+    new.add_argument(
+        "--prediction-round",
+        action="store_true",
+        help="board and management estimate the front line's favourable %% for the "
+        "questionnaire's predict statements after their own answers",
+    )
     new.set_defaults(func=cmd_new)
 
     screens: tuple[tuple[str, Start, str], ...] = (
@@ -412,11 +464,21 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", parents=[common], help="scores, stool, gaps, recommendations")
     report.add_argument("session", metavar="SESSION")
     report.add_argument("--json", action="store_true", help="the report as JSON")
+    report.add_argument(
+        "--compare",
+        metavar="EARLIER",
+        help="instead, the change since an earlier workshop on the same statements",
+    )
     report.set_defaults(func=cmd_report)
 
     export = sub.add_parser("export", parents=[common], help="export as JSON, CSV or Markdown")
     export.add_argument("session", metavar="SESSION")
-    export.add_argument("--format", required=True, choices=("json", "csv", "md"))
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=("json", "csv", "md", "html", "actions-csv"),
+        help="json, csv (answers), md, html (the client report), actions-csv (the action plan)",
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     export.add_argument(
         "--timestamps", action="store_true", help="add answer times (facilitator's audit only)"
@@ -427,6 +489,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep departments shared by fewer than k people of a level (prints a warning)",
     )
     export.set_defaults(func=cmd_export)
+
+    archive = sub.add_parser(
+        "archive", parents=[common], help="archive an ended session: its action plan is final"
+    )
+    archive.add_argument("session", metavar="SESSION")
+    archive.set_defaults(func=cmd_archive)
 
     imp = sub.add_parser("import", parents=[common], help="add answers from a CSV file")
     imp.add_argument("session", metavar="SESSION")

@@ -3,6 +3,8 @@
 The board rates its declarations high; the front line rates its resources
 low; management sits in between and is split on behaviours. Generated from
 a fixed seed, so every demo shows the same figures. Facilitator PIN: 1234.
+It runs a prediction round: the board expects far more of the front line to
+agree with the predict statements than do, management somewhat more.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def ensure_demo(sessions_dir: Path, *, questionnaire_id: str = "general-en") -> 
         departments=DEMO_DEPARTMENTS,
         update_rule=UpdateRule.PARTICIPANT,
         start_hidden=False,
+        prediction_round=True,
         pin_salt=salt,
         pin_hash=digest,
     )
@@ -92,4 +95,12 @@ def ensure_demo(sessions_dir: Path, *, questionnaire_id: str = "general-en") -> 
     store.import_answers(
         demo_rows([(item.id, item.factor, item.reverse) for item in questionnaire.items])
     )
+    rng = random.Random(_SEED + 1)
+    expected = {Level.BOARD: 78, Level.MANAGEMENT: 62}
+    for participant in store.snapshot().participants:
+        if participant.level not in expected:
+            continue
+        for item in questionnaire.predict_items:
+            guess = round(rng.gauss(expected[participant.level], 10) / 5) * 5
+            store.record_prediction(participant.code, item.id, max(0, min(100, guess)))
     return path

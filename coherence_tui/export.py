@@ -11,6 +11,11 @@
   value column holds plain integers and is never changed.
 - Markdown: a readable workshop report to paste into a client e-mail. Names and
   statements are text, never markup: HTML, ``|`` and link brackets are escaped.
+- After the reveal (issue 10): JSON and Markdown also carry the discussion queue,
+  the prediction round (results k-safe; the JSON's raw estimates by anonymous code,
+  like its answers), the chain per area, the heat maps and the action plan;
+  ``actions-csv`` is the action plan alone as CSV (text cells neutralised like the
+  answers'); ``html`` is the client report (``html_report``).
 
 Exports count every answer (finished participants or not) and apply the
 anonymity rule exactly like ``report``. The raw rows (CSV, and the JSON
@@ -30,13 +35,16 @@ from typing import Any, Literal
 
 import orjson
 
+from coherence_tui.domain.chain import LINK_FACTORS, Link
 from coherence_tui.domain.disclosure import Suppression
-from coherence_tui.domain.model import FACTORS, LEVELS
+from coherence_tui.domain.discussion import percentages
+from coherence_tui.domain.model import FACTORS, LEVELS, Level
 from coherence_tui.domain.recommend import LEVEL_NAMES
-from coherence_tui.domain.report import ALL, GroupScores, Report
+from coherence_tui.domain.report import ALL, GroupScores, ItemFigures, Report, r2, r2_interval
 from coherence_tui.domain.scoring import Tally
 from coherence_tui.fileio import make_private_directory
 from coherence_tui.i18n import interface_language, plural
+from coherence_tui.insights import AfterReveal, after_reveal, snapshot_tally
 from coherence_tui.store import SessionSnapshot
 from coherence_tui.textreport import (
     FACTOR_LABELS,
@@ -49,9 +57,21 @@ from coherence_tui.textreport import (
     stool_lines,
 )
 
-ExportFormat = Literal["json", "csv", "md"]
-FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "md")
+ExportFormat = Literal["json", "csv", "md", "html", "actions-csv"]
+FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "md", "html", "actions-csv")
 CSV_HEADER = ("participant", "level", "department", "item", "value")
+ACTIONS_CSV_HEADER = (
+    "id",
+    "item",
+    "area",
+    "what",
+    "owner",
+    "first_step",
+    "first_step_due",
+    "kpi",
+    "review",
+    "recorded",
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula (OWASP, CSV injection)."""
 
@@ -114,6 +134,12 @@ def render(
         return to_csv(snapshot, timestamps=timestamps, identifiable=identifiable)
     if fmt == "md":
         return to_markdown(snapshot, lang=lang)
+    if fmt == "actions-csv":
+        return actions_csv(snapshot)
+    if fmt == "html":
+        from coherence_tui.html_report import to_html
+
+        return to_html(snapshot, lang=lang)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -126,7 +152,8 @@ def default_export_path(snapshot: SessionSnapshot, fmt: ExportFormat | Literal["
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder = snapshot.path.parent / "exports"
     make_private_directory(folder)
-    return folder / f"{snapshot.path.stem}-{stamp}.{fmt}"
+    suffix = "actions.csv" if fmt == "actions-csv" else fmt
+    return folder / f"{snapshot.path.stem}-{stamp}.{suffix}"
 
 
 def _answers_sorted(snapshot: SessionSnapshot) -> list[Any]:
@@ -149,6 +176,9 @@ def to_json(
         if timestamps:
             row["answered_at"] = a.answered_at
         answers.append(row)
+    tally = snapshot_tally(snapshot, lang=lang)
+    report = tally.report()
+    after = after_reveal(tally, report, snapshot.predictions)
     document = {
         "format": "coherence-tui-export",
         "format_version": 1,
@@ -159,6 +189,8 @@ def to_json(
             "departments": list(settings.departments),
             "update_rule": settings.update_rule.value,
             "ended": snapshot.state.ended,
+            "archived": snapshot.state.archived,
+            "prediction_round": settings.prediction_round,
         },
         "questionnaire": questionnaire,
         "participants": [
@@ -170,7 +202,13 @@ def to_json(
             for p in sorted(snapshot.participants, key=lambda p: p.code)
         ],
         "answers": answers,
-        "report": snapshot_report(snapshot, lang=lang).to_json(),
+        "predictions": [
+            {"participant": p.participant, "item": p.item, "value": p.value}
+            for p in snapshot.predictions
+        ],
+        "report": report.to_json(),
+        **after_reveal_json(after),
+        "actions": [a.model_dump(mode="json") for a in snapshot.actions],
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
@@ -196,6 +234,101 @@ def to_csv(
         if timestamps:
             row.append(csv_text(a.answered_at))
         writer.writerow(row)
+    return out.getvalue()
+
+
+def _interval_json(interval: tuple[float, float] | None) -> list[float] | None:
+    return r2_interval(interval)
+
+
+def after_reveal_json(after: AfterReveal) -> dict[str, Any]:
+    """The discussion queue, prediction results, chains and heat maps (k-safe) as JSON.
+
+    A distribution is ``[strongly disagree .. strongly agree]`` as answered (before
+    reversing) with ``dont_know`` beside it; only for published items of publishable levels.
+    """
+    queue = []
+    for entry in after.queue:
+        levels = {}
+        for level, figures in entry.levels.items():
+            row: dict[str, Any] = {"n": figures.n, "real": figures.real}
+            if figures.published and figures.distribution is not None:
+                row["distribution"] = list(figures.distribution)
+                row["dont_know"] = figures.dont_know
+                row["dont_know_pct"] = r2(figures.dont_know_pct)
+                row["mean"] = r2(figures.mean)
+            levels[level.value] = row
+        queue.append(
+            {
+                "rank": entry.rank,
+                "item": entry.item.id,
+                "text": entry.item.text,
+                "factor": entry.item.factor.value,
+                "area": entry.item.area,
+                "reverse": entry.item.reverse,
+                "gap": r2(entry.gap),
+                "ci90": _interval_json(entry.ci90),
+                "significant": entry.significant,
+                "prompts": list(entry.item.prompts),
+                "levels": levels,
+            }
+        )
+    predictions = []
+    for result in after.predictions:
+        estimates = {}
+        for level, estimate in result.estimates.items():
+            est: dict[str, Any] = {"count": estimate.count, "published": estimate.published}
+            if estimate.published:
+                est["mean"] = r2(estimate.mean)
+                est["gap"] = r2(estimate.gap)
+            estimates[level.value] = est
+        predictions.append(
+            {
+                "item": result.item_id,
+                "text": result.text,
+                "reverse": result.reverse,
+                "actual_front_line_favourable_pct": r2(result.actual),
+                "estimates": estimates,
+            }
+        )
+    chains = {
+        group: [
+            {
+                "area": c.area,
+                "scores": {f.value: r2(c.scores.get(f)) for f in FACTORS},
+                "broken": None if c.broken is None else c.broken.value,
+                "drop": r2(c.drop),
+                "confirmed": c.confirmed,
+            }
+            for c in found
+        ]
+        for group, found in after.chains.items()
+    }
+    return {
+        "discussion_queue": queue,
+        "prediction_results": predictions,
+        "area_chains": chains,
+        "heat_maps": {
+            "level_area": {
+                level.value: {area: r2(v) for area, v in row.items()}
+                for level, row in after.level_heat.items()
+            },
+            "department_factor": {
+                name: {f.value: r2(row.get(f)) for f in FACTORS}
+                for name, row in after.department_heat.items()
+            },
+        },
+    }
+
+
+def actions_csv(snapshot: SessionSnapshot) -> str:
+    """The action plan, one row per action, text cells neutralised (``csv_text``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ACTIONS_CSV_HEADER)
+    for action in snapshot.actions:
+        row = action.model_dump(mode="json")
+        writer.writerow([csv_text(str(row[key] or "")) for key in ACTIONS_CSV_HEADER])
     return out.getvalue()
 
 
@@ -233,6 +366,36 @@ _MD = {
         "subtraction": "hidden: it would let {k:fewer_than_people} be worked out",
         "ci": "90 % interval",
         "not_published": "{k:fewer_than_answers}",
+        "queue": "Discussion queue: board − front line, largest gap first",
+        "queue_empty": "No statement is published for both the board and the front line yet.",
+        "level": "Level",
+        "dont_know": "don't know",
+        "mean": "Mean",
+        "gap_line": "Board − front line: {gap} (90 % interval {lo} to {hi})",
+        "gap_line_short": "Board − front line: {gap}",
+        "prompts": "To ask the room",
+        "predictions": "Prediction round: the front line's favourable %, estimated and actual",
+        "predictions_none": "No prediction round in this session.",
+        "estimate": "{level} estimate",
+        "actual": "Front line actual",
+        "estimate_hidden": "{n:estimates}, fewer than {k}",
+        "chains": "Chain per area (whole organisation)",
+        "chains_none": "No area chain yet: the organisation's figures are hidden.",
+        "area": "Area",
+        "breaks": "Breaks at",
+        "heat_levels": "Heat map: level × area",
+        "heat_departments": "Heat map: department × factor (departments that passed the audit)",
+        "plan": "Action plan",
+        "plan_none": "No actions recorded.",
+        "about": "About",
+        "what": "What",
+        "owner": "Owner (role)",
+        "first_step": "First step (due)",
+        "kpi": "KPI",
+        "review": "Review",
+        "statement_ref": "statement {id}",
+        "area_ref": "area {area}",
+        "unconfirmed": "?",
     },
     "pl": {
         "title": "Warsztat spójności obsługi klienta",
@@ -268,6 +431,38 @@ _MD = {
         "subtraction": "ukryte: pozwoliłoby wyliczyć {k:fewer_than_people}",
         "ci": "przedział 90 %",
         "not_published": "{k:fewer_than_answers}",
+        "queue": "Kolejka do dyskusji: zarząd − pierwsza linia, od największej różnicy",
+        "queue_empty": "Żadne stwierdzenie nie jest jeszcze pokazane i dla zarządu, i dla "
+        "pierwszej linii.",
+        "level": "Poziom",
+        "dont_know": "nie wiem",
+        "mean": "Średnia",
+        "gap_line": "Zarząd − pierwsza linia: {gap} (przedział 90 % od {lo} do {hi})",
+        "gap_line_short": "Zarząd − pierwsza linia: {gap}",
+        "prompts": "Pytania do sali",
+        "predictions": "Runda przewidywań: % przychylnych odpowiedzi pierwszej linii, "
+        "przewidywany i faktyczny",
+        "predictions_none": "W tej sesji nie było rundy przewidywań.",
+        "estimate": "{level}: przewidywanie",
+        "actual": "Pierwsza linia: faktycznie",
+        "estimate_hidden": "{n:estimates}, mniej niż {k}",
+        "chains": "Łańcuch w obszarach (cała organizacja)",
+        "chains_none": "Brak łańcuchów: wyniki organizacji są ukryte.",
+        "area": "Obszar",
+        "breaks": "Pęka na",
+        "heat_levels": "Mapa cieplna: poziom × obszar",
+        "heat_departments": "Mapa cieplna: dział × czynnik (działy, które przeszły audyt)",
+        "plan": "Plan działań",
+        "plan_none": "Nie zapisano działań.",
+        "about": "Dotyczy",
+        "what": "Co",
+        "owner": "Odpowiada (rola)",
+        "first_step": "Pierwszy krok (termin)",
+        "kpi": "Wskaźnik",
+        "review": "Przegląd",
+        "statement_ref": "stwierdzenie {id}",
+        "area_ref": "obszar {area}",
+        "unconfirmed": "?",
     },
 }
 
@@ -370,8 +565,158 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
                 cells.append(signed(at_level.mean))
         cells.append(signed(item.all_mean))
         out.append(_row(cells))
+    tally = snapshot_tally(snapshot, lang=lang)
+    after = after_reveal(tally, report, snapshot.predictions)
+    out += after_reveal_markdown(after, snapshot, lang)
     out += ["", f"_{words['footer']}_", ""]
     return "\n".join(out)
+
+
+def link_label(link: Link, lang: str) -> str:
+    """``declarations → resources`` in the interface language."""
+    factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    upper, lower = LINK_FACTORS[link]
+    return f"{factors[upper]} → {factors[lower]}"
+
+
+def distribution_cells(figures: ItemFigures) -> list[str]:
+    """Five counts, don't know, and the % of each (as answered, before reversing)."""
+    assert figures.distribution is not None
+    shares = percentages(figures.distribution, figures.dont_know)
+    return [
+        f"{c} ({round(pct)} %)"
+        for c, pct in zip((*figures.distribution, figures.dont_know), shares, strict=True)
+    ]
+
+
+def after_reveal_markdown(after: AfterReveal, snapshot: SessionSnapshot, lang: str) -> list[str]:
+    """The Markdown sections of the discussion queue, predictions, chains, heat maps, plan."""
+    words = _MD.get(lang, _MD["en"])
+    factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    names = LEVEL_NAMES.get(lang, LEVEL_NAMES["en"])
+    k = after.report.k
+    labels = snapshot.questionnaire.scale
+    out = ["", f"## {words['queue']}", ""]
+    if not after.queue:
+        out.append(words["queue_empty"])
+    for entry in after.queue:
+        item = entry.item
+        mark = f" {words['reversed']}" if item.reverse else ""
+        out += [
+            f"### {entry.rank}. {md_text(item.id)}{mark}: "
+            f"{factors[item.factor]} · {md_text(item.area)}",
+            "",
+            f"> {md_text(item.text)}",
+            "",
+        ]
+        head = [words["level"], *(md_text(label) for label in labels.labels)]
+        head += [md_text(labels.dont_know), words["mean"]]
+        out += [_row(head), _row(["---"] * len(head))]
+        for level, figures in entry.levels.items():
+            if figures.published and figures.distribution is not None:
+                cells = distribution_cells(figures) + [signed(figures.mean)]
+            else:
+                cells = [plural.render(words["not_published"], lang, k=k)] + [""] * 6
+            out.append(_row([names[level].capitalize(), *cells]))
+        if entry.ci90 is not None:
+            line = words["gap_line"].format(
+                gap=signed(entry.gap), lo=signed(entry.ci90[0]), hi=signed(entry.ci90[1])
+            )
+        else:
+            line = words["gap_line_short"].format(gap=signed(entry.gap))
+        out += ["", line, ""]
+        if item.prompts:
+            out.append(f"{words['prompts']}:")
+            out += [f"- {md_text(prompt)}" for prompt in item.prompts]
+            out.append("")
+    out += ["", f"## {words['predictions']}", ""]
+    if not snapshot.settings.prediction_round or not after.predictions:
+        out.append(words["predictions_none"])
+    else:
+        levels = [lv for lv in (Level.BOARD, Level.MANAGEMENT)]
+        head = [
+            "ID",
+            words["item"],
+            *(words["estimate"].format(level=names[lv].capitalize()) for lv in levels),
+            words["actual"],
+        ]
+        out += [_row(head), _row(["---"] * len(head))]
+        for result in after.predictions:
+            text = md_text(result.text) + (f" {words['reversed']}" if result.reverse else "")
+            cells = [md_text(result.item_id), text]
+            for level in levels:
+                estimate = result.estimates.get(level)
+                if estimate is None:
+                    cells.append(plural.render(words["hidden"], lang, k=k))
+                elif not estimate.published:
+                    cells.append(
+                        plural.render(words["estimate_hidden"], lang, n=estimate.count, k=k)
+                    )
+                else:
+                    cells.append(percent(estimate.mean))
+            cells.append(percent(result.actual))
+            out.append(_row(cells))
+    out += ["", f"## {words['chains']}", ""]
+    chains = after.chains.get(ALL, ())
+    if not chains:
+        out.append(words["chains_none"])
+    else:
+        head = [words["area"], *(factors[f] for f in FACTORS), words["breaks"]]
+        out += [_row(head), _row(["---"] * len(head))]
+        for chain in chains:
+            broken = ""
+            if chain.broken is not None:
+                broken = link_label(chain.broken, lang)
+                broken += f" ({signed(chain.drop)})"
+                if not chain.confirmed:
+                    broken += words["unconfirmed"]
+            cells = [md_text(chain.area), *(signed(chain.scores.get(f)) for f in FACTORS)]
+            out.append(_row([*cells, broken]))
+    if after.level_heat:
+        areas = snapshot.questionnaire.area_tags
+        head = [words["level"], *(md_text(a) for a in areas)]
+        out += ["", f"## {words['heat_levels']}", "", _row(head), _row(["---"] * len(head))]
+        for level, row in after.level_heat.items():
+            out.append(_row([names[level].capitalize(), *(signed(row.get(a)) for a in areas)]))
+    if after.department_heat:
+        head = [words["department"], *(factors[f] for f in FACTORS)]
+        out += ["", f"## {words['heat_departments']}", "", _row(head), _row(["---"] * len(head))]
+        for name, by_factor in after.department_heat.items():
+            out.append(_row([md_text(name), *(signed(by_factor.get(f)) for f in FACTORS)]))
+    out += ["", f"## {words['plan']}", ""]
+    if not snapshot.actions:
+        out.append(words["plan_none"])
+    else:
+        head = [
+            "#",
+            words["about"],
+            words["what"],
+            words["owner"],
+            words["first_step"],
+            words["kpi"],
+            words["review"],
+        ]
+        out += [_row(head), _row(["---"] * len(head))]
+        for action in snapshot.actions:
+            about = (
+                words["statement_ref"].format(id=md_text(action.item))
+                if action.item is not None
+                else words["area_ref"].format(area=md_text(action.area or ""))
+            )
+            out.append(
+                _row(
+                    [
+                        action.id,
+                        about,
+                        md_text(action.what),
+                        md_text(action.owner),
+                        f"{md_text(action.first_step)} ({action.first_step_due.isoformat()})",
+                        md_text(action.kpi),
+                        action.review.isoformat(),
+                    ]
+                )
+            )
+    return out
 
 
 def _hidden(group: GroupScores, lang: str, k: int) -> str:

@@ -20,7 +20,10 @@ from the file (a few milliseconds at 10,000 answers).
 
 from __future__ import annotations
 
+from datetime import date
+
 from coherence_tui.domain import pin
+from coherence_tui.domain.compare import Comparison, compare, mismatch
 from coherence_tui.domain.disclosure import finish_order, released
 from coherence_tui.domain.model import (
     Answer,
@@ -30,8 +33,11 @@ from coherence_tui.domain.model import (
     SessionSettings,
     SessionState,
 )
+from coherence_tui.domain.plan import Action, ActionDraft
+from coherence_tui.domain.predictions import Prediction
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.scoring import Tally
+from coherence_tui.insights import AfterReveal, CompareRefused, after_reveal, own_scores
 from coherence_tui.store import SessionSnapshot, SessionStore
 
 
@@ -42,6 +48,7 @@ class LiveSession:
         self.store = store
         self._language = language
         """An interface language chosen for this process (``--lang``), over the settings'."""
+        self._after: tuple[object, AfterReveal] | None = None
         self._load(store.snapshot())
 
     # -- state ---------------------------------------------------------------
@@ -275,6 +282,84 @@ class LiveSession:
         self._wrote()
         self._settings = settings
         self._rebuild()
+
+    # -- after the reveal ------------------------------------------------------------
+
+    def record_prediction(self, participant: str, item: str, value: int | None) -> Prediction:
+        """One estimate of the prediction round, durable on return (``store`` checks it)."""
+        prediction = self.store.record_prediction(participant, item, value)
+        self._wrote()
+        return prediction
+
+    def after_reveal(self) -> AfterReveal:
+        """The queue, predictions, chains and heat maps of what the room may see now.
+
+        Built from the room's tally and ``report``; predictions of the people that report
+        counts only. Rebuilt only when the report changed.
+        """
+        report = self.report
+        predictions = self.snapshot.predictions
+        key = (id(report), predictions)
+        cached = self._after
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        built = after_reveal(self._visible, report, predictions)
+        self._after = (key, built)
+        return built
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The action plan as it is on disk now."""
+        return self.snapshot.actions
+
+    @property
+    def archived(self) -> bool:
+        return self._state.archived
+
+    def add_action(self, draft: ActionDraft) -> Action:
+        action = self.store.add_action(draft)
+        self._wrote()
+        return action
+
+    def update_action(self, action_id: str, draft: ActionDraft) -> Action:
+        action = self.store.update_action(action_id, draft)
+        self._wrote()
+        return action
+
+    def remove_action(self, action_id: str) -> None:
+        self.store.remove_action(action_id)
+        self._wrote()
+
+    def archive(self) -> None:
+        """Archive the (ended) session: the plan is final from now on."""
+        self.store.archive()
+        self._wrote()
+        self._state = self.store.snapshot().state
+
+    def today(self) -> date:
+        """The day actions are recorded on (UTC, as the store records them)."""
+        from datetime import UTC, datetime
+
+        return datetime.now(UTC).date()
+
+    def compare_with(self, earlier: SessionSnapshot) -> Comparison:
+        """The room's figures now against an earlier workshop's (everyone there counts).
+
+        ``CompareRefused`` when the questionnaires' item ids do not match.
+        """
+        reason = mismatch(self.questionnaire, earlier.questionnaire)
+        if reason is not None:
+            raise CompareRefused(f"cannot compare with {earlier.path}: {reason}")
+        then = Tally.from_answers(
+            earlier.questionnaire,
+            earlier.participants,
+            earlier.answers,
+            k=earlier.settings.k,
+            departments=earlier.settings.departments,
+            session=earlier.name,
+            language=self.language,
+        )
+        return compare(self.report, then.report(), own_scores(self._visible), own_scores(then))
 
     def check_pin(self, candidate: str) -> bool:
         """Whether ``candidate`` is this session's facilitator PIN."""

@@ -70,7 +70,11 @@ _INHERITED_VALUES = ("instruction",)
 """Top-level values a variant inherits whole unless it gives its own."""
 
 _FORMAT_2_KEYS = ("instruction", "translation", "areas", "remove")
-"""Top-level keys only format 2 knows (``replaces`` is its item key)."""
+"""Top-level keys only format 2 knows (``replaces``, ``prompts`` and ``predict`` are its item
+keys: ``_FORMAT_2_ITEM_KEYS``)."""
+
+_FORMAT_2_ITEM_KEYS = ("replaces", "prompts", "predict")
+"""Item keys only format 2 knows."""
 
 _LOADER_KEYS = ("extends", "remove")
 """Keys the loader resolves itself; they never reach the model."""
@@ -240,12 +244,13 @@ def _format_version(path: Path, raw: Mapping[str, Any]) -> int:
             if key in raw:
                 raise QuestionnaireError(f"'{key}' needs format_version = 2", path=path)
         for index, entry in enumerate(raw.get("items") or ()):
-            if isinstance(entry, dict) and "replaces" in entry:
-                raise QuestionnaireError(
-                    "'replaces' needs format_version = 2",
-                    path=path,
-                    item=_item_label(entry, index),
-                )
+            for key in _FORMAT_2_ITEM_KEYS:
+                if isinstance(entry, dict) and key in entry:
+                    raise QuestionnaireError(
+                        f"'{key}' needs format_version = 2",
+                        path=path,
+                        item=_item_label(entry, index),
+                    )
     return int(version)
 
 

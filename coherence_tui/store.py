@@ -15,6 +15,12 @@ TinyDB tables:
   {"code", "level", "department", "created_at", "finished_at": str|null,
   "answers": {ITEM_ID: [value|null, answered_at]}}
   (latest answer per item wins, so the table stays small: one document per person).
+- ``predictions`` (optional, the prediction round): one document per predicting
+  participant, under that participant's document id: {"code", "estimates": {ITEM_ID:
+  0..100|null}} (``predict`` statements only; board and management only).
+- ``actions`` (optional, the action plan): one document per action, under its number:
+  {"id": "A3", "item"|"area", "what", "owner", "first_step", "first_step_due",
+  "kpi", "review", "recorded"} (``domain.plan.Action``); refused once archived.
 
 How the file is kept trustworthy:
 
@@ -83,6 +89,9 @@ from coherence_tui.domain.model import (
     SessionState,
     validate_department,
 )
+from coherence_tui.domain.plan import Action, ActionDraft, checked_action, next_action_id
+from coherence_tui.domain.plan import problem as _action_problem
+from coherence_tui.domain.predictions import PREDICTING_LEVELS, Prediction, check_prediction
 from coherence_tui.domain.text import describe_character, find_control
 from coherence_tui.fileio import (
     PRIVATE_FILE,
@@ -116,6 +125,9 @@ PARTICIPANT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 _SESSION_TABLE = "session"
 _PARTICIPANTS_TABLE = "participants"
+_PREDICTIONS_TABLE = "predictions"
+_ACTIONS_TABLE = "actions"
+_PREDICTION_KEYS = frozenset({"code", "estimates"})
 _SESSION_DOC_ID = 1
 _SESSION_KEYS = frozenset({"name", "created_at", "questionnaire", "settings", "state"})
 _PARTICIPANT_KEYS = frozenset(
@@ -161,6 +173,14 @@ class AnswerRejected(SessionError):
     """Unknown participant or item, or a value outside -2..2."""
 
 
+class SessionArchived(SessionError):
+    """The session was archived: its action plan and state are final."""
+
+
+class ActionRejected(SessionError):
+    """An action the plan cannot take: a missing field, an unknown statement, a late step."""
+
+
 @dataclass(frozen=True, slots=True)
 class SessionSnapshot:
     """Everything in a session file at one generation."""
@@ -174,6 +194,10 @@ class SessionSnapshot:
     state: SessionState
     participants: tuple[Participant, ...]
     answers: tuple[Answer, ...]
+    predictions: tuple[Prediction, ...] = ()
+    """The prediction round's estimates, ordered by participant code and item."""
+    actions: tuple[Action, ...] = ()
+    """The action plan, in the order the actions were recorded (A1, A2, ...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +389,12 @@ def _parse_tables(tables: Any) -> _Meta:
     """Check every table against the layout in the module docstring."""
     if not isinstance(tables, dict):
         raise _Invalid("'tables' is not an object")
-    unknown = set(tables) - {_SESSION_TABLE, _PARTICIPANTS_TABLE}
+    unknown = set(tables) - {
+        _SESSION_TABLE,
+        _PARTICIPANTS_TABLE,
+        _PREDICTIONS_TABLE,
+        _ACTIONS_TABLE,
+    }
     if unknown:
         raise _Invalid(f"unknown table(s) {sorted(unknown)}")
     session = tables.get(_SESSION_TABLE)
@@ -382,7 +411,58 @@ def _parse_tables(tables: Any) -> _Meta:
         if code in codes:
             raise _Invalid(f"participant code {code!r} appears twice")
         codes[code] = doc_id
+    _check_predictions(tables.get(_PREDICTIONS_TABLE, {}), head, codes, participants)
+    _parse_actions(tables.get(_ACTIONS_TABLE, {}), head)
     return _Meta(head=head, codes=codes)
+
+
+def _check_predictions(
+    table: Any, head: _SessionHead, codes: dict[str, str], participants: dict[str, Any]
+) -> None:
+    """Each document: a predicting participant's own, ``predict`` statements, 0..100 or null."""
+    if not isinstance(table, dict):
+        raise _Invalid("the predictions table is not an object")
+    predict = {item.id for item in head.questionnaire.items if item.predict}
+    allowed = {level.value for level in PREDICTING_LEVELS}
+    for doc_id, doc in table.items():
+        if not isinstance(doc, dict) or set(doc) != _PREDICTION_KEYS:
+            raise _Invalid(f"prediction document {doc_id!r} does not have the prediction keys")
+        code = doc["code"]
+        if not isinstance(code, str) or codes.get(code) != doc_id:
+            raise _Invalid(f"prediction document {doc_id!r} is not a participant's own")
+        if participants[doc_id]["level"] not in allowed:
+            raise _Invalid(f"participant {code!r} is not board or management but has estimates")
+        estimates = doc["estimates"]
+        if not isinstance(estimates, dict):
+            raise _Invalid(f"participant {code!r} has no estimates table")
+        for item, value in estimates.items():
+            if item not in predict:
+                raise _Invalid(f"participant {code!r} estimated {item!r}, not a predict statement")
+            try:
+                check_prediction(value)
+            except ValueError as error:
+                raise _Invalid(f"participant {code!r}'s estimate of {item!r}: {error}") from None
+
+
+def _parse_actions(table: Any, head: _SessionHead) -> list[Action]:
+    """The action plan's documents as ``Action`` models, in number order."""
+    if not isinstance(table, dict):
+        raise _Invalid("the actions table is not an object")
+    actions: list[Action] = []
+    for doc_id, doc in table.items():
+        try:
+            action = Action.model_validate(doc)
+        except ValidationError as error:
+            raise _Invalid(f"action document {doc_id!r}: {_action_problem(error)}") from None
+        if action.id != f"A{doc_id}":
+            raise _Invalid(f"action document {doc_id!r} holds action {action.id!r}")
+        try:
+            checked_action(action, head.questionnaire, action.recorded)
+        except ValueError as error:
+            raise _Invalid(f"action {action.id}: {error}") from None
+        actions.append(action)
+    actions.sort(key=lambda a: int(a.id[1:]))
+    return actions
 
 
 # --------------------------------------------------------------------------- storage
@@ -778,6 +858,8 @@ class SessionStore:
                 state=head.state,
                 participants=tuple(participants),
                 answers=tuple(answers),
+                predictions=_predictions_of(tables),
+                actions=tuple(_parse_actions(tables.get(_ACTIONS_TABLE, {}), head)),
             )
             self._snapshot_token = token
             return self._snapshot
@@ -1127,9 +1209,146 @@ class SessionStore:
         self._update_head("settings", prepare)
 
     def update_state(self, state: SessionState) -> None:
-        """Replace the session's state (reveal, pause, end); durable on return."""
+        """Replace the session's state (reveal, pause, end); durable on return.
+
+        An archived session is never reopened: a state that would un-archive it (a
+        process that had not seen the archive yet) is refused with ``SessionArchived``.
+        """
         checked = SessionState.model_validate(state)
-        self._update_head("state", lambda _meta: checked)
+
+        def prepare(meta: _Meta) -> SessionState:
+            if meta.head.state.archived and not checked.archived:
+                raise SessionArchived(f"{self.path}: the session is archived; it stays ended")
+            return checked
+
+        self._update_head("state", prepare)
+
+    # ------------------------------------------------------------------ after the reveal
+
+    def archive(self) -> None:
+        """Archive an ended session: from now on its action plan and state are final.
+
+        Idempotent; ``SessionError`` if the session has not ended. Durable on return.
+        """
+
+        def prepare(meta: _Meta) -> SessionState:
+            state = meta.head.state
+            if not state.ended:
+                raise SessionError(f"{self.path}: end the session before archiving it")
+            return state.model_copy(update={"archived": True})
+
+        self._update_head("state", prepare)
+
+    def _check_plan_open(self, meta: _Meta) -> None:
+        if meta.head.state.archived:
+            raise SessionArchived(
+                f"{self.path}: the session is archived; its action plan can no longer change"
+            )
+
+    def record_prediction(self, participant: str, item: str, value: int | None) -> Prediction:
+        """Record (or overwrite) one estimate of the prediction round; durable on return.
+
+        Refused (``AnswerRejected``) unless the session runs a prediction round, the item is
+        one of its ``predict`` statements, the participant is board or management and the
+        value is 0..100 or ``None`` (no estimate); ``SessionEnded`` once ended.
+        """
+        try:
+            value = check_prediction(value)
+        except ValueError as error:
+            raise self._reject(str(error)) from None
+        with self._writing() as meta:
+            self._check_open(meta)
+            head = meta.head
+            if not head.settings.prediction_round:
+                raise self._reject("this session has no prediction round")
+            if item not in {i.id for i in head.questionnaire.items if i.predict}:
+                raise self._reject(f"{item!r} is not a statement of the prediction round")
+            doc_id = str(self._participant_id(meta, participant))
+            level = self._storage.read()[_PARTICIPANTS_TABLE][doc_id]["level"]
+            if level not in {lv.value for lv in PREDICTING_LEVELS}:
+                raise self._reject(
+                    f"participant {participant!r} is {level}: only board and management estimate"
+                )
+
+            def put(table: dict[int, dict[str, Any]]) -> None:
+                doc = table.setdefault(int(doc_id), {"code": participant, "estimates": {}})
+                doc["estimates"][item] = value
+                _order_by_id(table)
+
+            self._db.table(_PREDICTIONS_TABLE, cache_size=0)._update_table(put)  # type: ignore[arg-type]
+        return Prediction(participant, item, value)
+
+    def _plan_change(
+        self, change: Callable[[_Meta, dict[int, dict[str, Any]]], Action | None]
+    ) -> Action | None:
+        """One durable write of the actions table, refused once the session is archived."""
+        result: list[Action | None] = [None]
+        with self._writing() as meta:
+            self._check_plan_open(meta)
+
+            def apply(table: dict[int, dict[str, Any]]) -> None:
+                result[0] = change(meta, table)
+                ordered = sorted(table.items())
+                table.clear()
+                table.update(ordered)
+
+            self._db.table(_ACTIONS_TABLE, cache_size=0)._update_table(apply)  # type: ignore[arg-type]
+        return result[0]
+
+    def _checked_draft(self, draft: ActionDraft, meta: _Meta, recorded: Any) -> ActionDraft:
+        try:
+            fresh = ActionDraft.model_validate(draft.model_dump())
+            checked_action(fresh, meta.head.questionnaire, recorded)
+        except ValidationError as error:
+            raise ActionRejected(f"{self.path}: {_action_problem(error)}") from None
+        except ValueError as error:
+            raise ActionRejected(f"{self.path}: {_one_line(str(error))}") from None
+        return fresh
+
+    def add_action(self, draft: ActionDraft) -> Action:
+        """Add an action numbered after the highest so far, recorded today (UTC); durable."""
+
+        def add(meta: _Meta, table: dict[int, dict[str, Any]]) -> Action:
+            today = datetime.now(UTC).date()
+            fresh = self._checked_draft(draft, meta, today)
+            action_id = next_action_id({f"A{doc_id}" for doc_id in table})
+            action = Action(**fresh.model_dump(), id=action_id, recorded=today)
+            table[int(action_id[1:])] = action.model_dump(mode="json")
+            return action
+
+        action = self._plan_change(add)
+        assert action is not None
+        return action
+
+    def update_action(self, action_id: str, draft: ActionDraft) -> Action:
+        """Replace an action's fields (its number and recording day stay); durable."""
+
+        def update(meta: _Meta, table: dict[int, dict[str, Any]]) -> Action:
+            known = self._known_action(table, action_id)
+            fresh = self._checked_draft(draft, meta, known.recorded)
+            action = Action(**fresh.model_dump(), id=known.id, recorded=known.recorded)
+            table[int(known.id[1:])] = action.model_dump(mode="json")
+            return action
+
+        action = self._plan_change(update)
+        assert action is not None
+        return action
+
+    def remove_action(self, action_id: str) -> None:
+        """Take an action off the plan; durable."""
+
+        def remove(meta: _Meta, table: dict[int, dict[str, Any]]) -> None:
+            known = self._known_action(table, action_id)
+            del table[int(known.id[1:])]
+
+        self._plan_change(remove)
+
+    def _known_action(self, table: dict[int, dict[str, Any]], action_id: str) -> Action:
+        number = action_id[1:] if action_id.startswith("A") else ""
+        doc = table.get(int(number)) if number.isdigit() else None
+        if doc is None:
+            raise ActionRejected(f"{self.path}: no action {action_id!r} in the plan")
+        return Action.model_validate(doc)
 
     def _update_head(
         self, key: str, prepare: Callable[[_Meta], SessionSettings | SessionState]
@@ -1149,6 +1368,15 @@ class SessionStore:
                 settings=value if isinstance(value, SessionSettings) else head.settings,
                 state=value if isinstance(value, SessionState) else head.state,
             )
+
+
+def _predictions_of(tables: dict[str, dict[str, Any]]) -> tuple[Prediction, ...]:
+    docs = sorted(tables.get(_PREDICTIONS_TABLE, {}).values(), key=_by_code)
+    return tuple(
+        Prediction(doc["code"], item, doc["estimates"][item])
+        for doc in docs
+        for item in sorted(doc["estimates"])
+    )
 
 
 def _after_every_finish(docs: Iterable[dict[str, Any]]) -> str:

@@ -86,6 +86,12 @@ FORMAT_VERSIONS: tuple[int, ...] = (1, 2)
 MIN_ITEMS_PER_FACTOR = 8
 """Format 2: every factor keeps at least this many statements, variants included."""
 
+MAX_PROMPTS = 3
+"""Discussion prompts an item may carry (the shipped questionnaires give two)."""
+
+MAX_PREDICT_ITEMS = 5
+"""Statements a questionnaire may mark ``predict = true`` for the prediction round."""
+
 ANSWER_VALUES: tuple[int, ...] = (-2, -1, 0, 1, 2)
 """The five-point agreement scale; ``None`` is *don't know*."""
 
@@ -119,6 +125,22 @@ class Item(BaseModel):
     text: Annotated[PlainLine, StringConstraints(min_length=8, max_length=400)]
     reverse: bool = False
     """Negatively worded: the value is negated before scoring."""
+    prompts: tuple[PlainLine, ...] = ()
+    """Format 2: questions a facilitator can ask the room about this statement after the
+    reveal (the discussion queue shows them); at most ``MAX_PROMPTS``."""
+    predict: bool = False
+    """Format 2: board and management estimate the front line's favourable % for this
+    statement in the prediction round (at most ``MAX_PREDICT_ITEMS`` per questionnaire)."""
+
+    @field_validator("prompts")
+    @classmethod
+    def _few_prompts(cls, prompts: tuple[str, ...]) -> tuple[str, ...]:
+        if len(prompts) > MAX_PROMPTS:
+            raise ValueError(f"at most {MAX_PROMPTS} prompts (got {len(prompts)})")
+        for prompt in prompts:
+            if not 8 <= len(prompt) <= 300:
+                raise ValueError(f"a prompt needs 8 to 300 characters (got {len(prompt)})")
+        return prompts
 
 
 class Scale(BaseModel):
@@ -225,6 +247,19 @@ class Questionnaire(BaseModel):
                     f"item {item.id}: area {item.area!r} is not in [areas] "
                     "(map it to staff, clients, processes or it)"
                 )
+        predicted = [item.id for item in self.items if item.predict]
+        for item in self.items:
+            if item.predict and item.reverse:
+                raise ValueError(
+                    f"item {item.id}: a reversed statement cannot be a predict statement "
+                    "(participants estimate the share who agree, which is the favourable "
+                    "share only for a positively worded statement)"
+                )
+        if len(predicted) > MAX_PREDICT_ITEMS:
+            raise ValueError(
+                f"{len(predicted)} items have predict = true ({', '.join(predicted)}); "
+                f"the prediction round takes at most {MAX_PREDICT_ITEMS}"
+            )
         for factor in FACTORS:
             count = sum(1 for item in self.items if item.factor is factor)
             if count < MIN_ITEMS_PER_FACTOR:
@@ -248,6 +283,16 @@ class Questionnaire(BaseModel):
     @property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
+
+    @property
+    def predict_items(self) -> tuple[Item, ...]:
+        """The statements of the prediction round, in questionnaire order."""
+        return tuple(item for item in self.items if item.predict)
+
+    @property
+    def area_tags(self) -> tuple[str, ...]:
+        """Every area tag its items use, in order of first use."""
+        return tuple(dict.fromkeys(item.area for item in self.items))
 
 
 DEPARTMENT_MAX = 40
@@ -294,6 +339,9 @@ class SessionSettings(BaseModel):
     """Whether results start hidden from the room until the facilitator reveals them."""
     language: Literal["en", "pl"] | None = None
     """Interface language; ``None`` follows the questionnaire."""
+    prediction_round: bool = False
+    """Board and management estimate the front line's favourable % for the questionnaire's
+    ``predict`` statements after their own answers (a kiosk stage before the thank-you)."""
     pin_salt: str | None = None
     pin_hash: str | None = None
     """scrypt hash of the facilitator PIN (hex); the PIN itself is never stored."""
@@ -324,6 +372,15 @@ class SessionState(BaseModel):
     paused: bool = False
     ended: bool = False
     """An ended session takes no more answers."""
+    archived: bool = False
+    """Ended and then archived by the facilitator: the action plan is final. Only an ended
+    session can be archived, and an archived one is never reopened (``store.archive``)."""
+
+    @model_validator(mode="after")
+    def _archived_is_ended(self) -> SessionState:
+        if self.archived and not self.ended:
+            raise ValueError("only an ended session can be archived")
+        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,6 +139,15 @@ class ItemFigures:
     mean: float | None = None
     favourable_pct: float | None = None
     dont_know_pct: float | None = None
+    distribution: tuple[int, int, int, int, int] | None = None
+    """Real answers by the value as answered (before reversing), strongly disagree (-2)
+    first; only when ``published`` (then at least k real answers stand behind it). Not in
+    ``to_json`` (format 2 is normative); the discussion queue and the exports show it."""
+
+    @property
+    def dont_know(self) -> int:
+        """Don't-know answers (``n - real``); a count, shown wherever ``n`` is."""
+        return self.n - self.real
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "real": self.real}

@@ -89,7 +89,7 @@ def _f(value: Fraction | None) -> float | None:
 class _ItemSums:
     """Running sums for one item within one group."""
 
-    __slots__ = ("answered", "total", "squares", "real", "favourable")
+    __slots__ = ("answered", "total", "squares", "real", "favourable", "counts")
 
     def __init__(self) -> None:
         self.answered = 0
@@ -102,6 +102,8 @@ class _ItemSums:
         """Answers other than don't know."""
         self.favourable = 0
         """Real answers of +1 or +2 after reversing."""
+        self.counts = [0, 0, 0, 0, 0]
+        """Real answers by adjusted value -2..+2 (index value + 2): the distribution."""
 
     def add(self, adjusted: int | None, sign: int) -> None:
         self.answered += sign
@@ -109,8 +111,16 @@ class _ItemSums:
             self.total += sign * adjusted
             self.squares += sign * adjusted * adjusted
             self.real += sign
+            self.counts[adjusted + 2] += sign
             if adjusted > 0:
                 self.favourable += sign
+
+    def distribution(self, reverse: bool) -> tuple[int, int, int, int, int]:
+        """Real answers by the value as answered, -2..+2 (before reversing)."""
+        c = self.counts
+        if reverse:
+            return (c[4], c[3], c[2], c[1], c[0])
+        return (c[0], c[1], c[2], c[3], c[4])
 
     @property
     def mean(self) -> Fraction | None:
@@ -299,6 +309,42 @@ class Tally:
         """100 x the mean of the participant's real answers to the factor's items."""
         total, real = self._own[participant][factor]
         return Fraction(total * 100, real) if real else None
+
+    def participant_scores(self, level: Level, factor: Factor) -> list[float]:
+        """p(x, f) of the counting participants of ``level`` who have one (floats, for
+        intervals: never shown one by one)."""
+        out: list[float] = []
+        for p in self.counting():
+            if p.level is level:
+                score = self.p(p.code, factor)
+                if score is not None:
+                    out.append(float(score))
+        return out
+
+    def area_scores(self) -> dict[str, dict[tuple[str, Factor], Fraction]]:
+        """p(x, f, area) of every participant with answers: 100 x the mean of x's real
+        answers to the items of factor f and area tag ``area`` (absent when x gave none).
+
+        Computed on demand from the answers, O(answers): only the chain view and the
+        exports ask for it, never the per-answer path.
+        """
+        sums: dict[str, dict[tuple[str, Factor], list[int]]] = {}
+        for (code, item_id), value in self._values.items():
+            adjusted = self._adjusted(item_id, value)
+            if adjusted is None:
+                continue
+            item = self._items[item_id]
+            cell = sums.setdefault(code, {}).setdefault((item.area, item.factor), [0, 0])
+            cell[0] += adjusted
+            cell[1] += 1
+        return {
+            code: {key: Fraction(total * 100, real) for key, (total, real) in cells.items()}
+            for code, cells in sums.items()
+        }
+
+    def level_of(self, participant: str) -> Level:
+        """The level of a registered participant."""
+        return self._participants[participant].level
 
     def _needed(self, factor: Factor) -> int:
         return min(MIN_PUBLISHED_ITEMS, len(self._factor_items[factor]))
@@ -522,6 +568,7 @@ class Tally:
                     mean=_f(s.mean) if shown else None,
                     favourable_pct=_f(s.favourable_pct) if shown else None,
                     dont_know_pct=_f(s.dont_know_pct) if shown else None,
+                    distribution=s.distribution(item.reverse) if shown else None,
                 )
             out[item.id] = ItemScores(
                 item_id=item.id,
@@ -543,3 +590,4 @@ def _exact_all(
 ) -> Fraction | None:
     """``all.factors[f]``: the unweighted mean of the publishable levels' non-null scores."""
     return present_mean([levels[lv].factors[f] for lv in published])
+

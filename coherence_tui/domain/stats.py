@@ -132,3 +132,20 @@ def excludes_zero(interval: Interval | None) -> bool | None:
 def exact(threshold: float) -> Fraction:
     """A questionnaire threshold as the decimal its author wrote (30.1 is 301/10, exactly)."""
     return Fraction(repr(float(threshold)))
+
+
+def welch_from_spread(gap: float, var_a: float, na: int, var_b: float, nb: int) -> Interval | None:
+    """``welch_interval`` from each side's sample variance and size instead of its values.
+
+    For figures whose values are counts (an item's answer distribution): the same
+    ``gap +- t(0.95, df) x se``, ``None`` when either side has fewer than two values.
+    """
+    if na < 2 or nb < 2:
+        return None
+    va, vb = var_a / na, var_b / nb
+    se2 = va + vb
+    if se2 == 0:
+        return (gap, gap)
+    df = se2**2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
+    half = t_quantile(df) * math.sqrt(se2)
+    return (gap - half, gap + half)

@@ -64,6 +64,10 @@ EN: dict[str, str] = {
     "dash.key.metric": "Metric",
     "dash.key.quit": "Quit",
     "dash.key.back": "Back",
+    "dash.key.queue": "Queue",
+    "dash.key.predictions": "Predictions",
+    "dash.key.chain": "Chain",
+    "dash.key.closing": "Closing",
 }
 
 PL: dict[str, str] = {
@@ -125,4 +129,8 @@ PL: dict[str, str] = {
     "dash.key.metric": "Miara",
     "dash.key.quit": "Zakończ",
     "dash.key.back": "Wróć",
+    "dash.key.queue": "Kolejka",
+    "dash.key.predictions": "Przewidywania",
+    "dash.key.chain": "Łańcuch",
+    "dash.key.closing": "Zakończenie",
 }

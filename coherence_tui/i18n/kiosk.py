@@ -25,6 +25,16 @@ EN: dict[str, str] = {
     "kiosk.statement.progress": "{index} / {total}",
     "kiosk.statement.hint": ("Keys 1-5 answer, 0 = don't know, Backspace goes back one statement"),
     "kiosk.statement.error": "The answer was not saved: {error}",
+    # kiosk: prediction round
+    "kiosk.predict.progress": "Estimate {index} / {total}",
+    "kiosk.predict.question": (
+        "One last step. Out of every 100 front-line staff, how many do you think "
+        "agree with this statement?"
+    ),
+    "kiosk.predict.hint": (
+        "1-9 = 10 %-90 %, arrows move by 5 and Enter confirms, "
+        "0 = I would rather not guess, Backspace goes back"
+    ),
     # kiosk: thanks, pause, closed
     "kiosk.thanks.title": "Thank you!",
     "kiosk.thanks.body": "Your answers are saved. Please hand the keyboard to the next person.",
@@ -66,6 +76,17 @@ EN: dict[str, str] = {
     "menu.export_md": "Export Markdown (report)",
     "menu.screenshot": "Save an SVG screenshot of the dashboard",
     "menu.settings": "Settings",
+    "menu.queue": "Discussion queue and item spotlight",
+    "menu.predictions": "Prediction round: expected against actual",
+    "menu.chain": "Chain per area and heat maps",
+    "menu.compare": "Compare with an earlier workshop",
+    "menu.plan": "Action plan",
+    "menu.closing": "Closing screen: what we commit to",
+    "menu.export_html": "Export the client report (HTML, prints to PDF)",
+    "menu.archive": "Archive the session (the action plan becomes final)",
+    "menu.archive.confirm": "Archive the session? The action plan becomes final.",
+    "menu.archive.needs_end": "End the session first (e), then archive it.",
+    "menu.archive.done": "Archived: the action plan is final.",
     "menu.quit": "Quit",
     "menu.exported": "Saved {path}",
     "menu.export_failed": "Export failed: {error}",
@@ -81,6 +102,7 @@ EN: dict[str, str] = {
     ),
     "settings.language": "Interface language",
     "settings.language.auto": "Questionnaire's language",
+    "settings.prediction_round": "Prediction round (board and management estimate the front line)",
     "settings.save": "Save",
     "settings.cancel": "Cancel",
     "settings.saved": "Settings saved",
@@ -149,6 +171,15 @@ PL: dict[str, str] = {
         "Klawisze 1-5 to odpowiedź, 0 = nie wiem, Backspace cofa o jedno stwierdzenie"
     ),
     "kiosk.statement.error": "Odpowiedź nie została zapisana: {error}",
+    "kiosk.predict.progress": "Szacunek {index} / {total}",
+    "kiosk.predict.question": (
+        "Ostatni krok. Jak myślisz, ile na każde 100 osób z pierwszej linii zgadza się "
+        "z tym stwierdzeniem?"
+    ),
+    "kiosk.predict.hint": (
+        "1-9 = 10 %-90 %, strzałki zmieniają o 5, Enter zatwierdza, "
+        "0 = wolę nie zgadywać, Backspace cofa"
+    ),
     "kiosk.thanks.title": "Dziękujemy!",
     "kiosk.thanks.body": "Odpowiedzi zostały zapisane. Przekaż klawiaturę następnej osobie.",
     "kiosk.thanks.hint": "Naciśnij Enter (albo poczekaj kilka sekund)",
@@ -188,6 +219,17 @@ PL: dict[str, str] = {
     "menu.export_md": "Eksport Markdown (raport)",
     "menu.screenshot": "Zapisz zrzut panelu wyników (SVG)",
     "menu.settings": "Ustawienia",
+    "menu.queue": "Kolejka do dyskusji i stwierdzenie na cały ekran",
+    "menu.predictions": "Runda przewidywań: oczekiwania a rzeczywistość",
+    "menu.chain": "Łańcuch w obszarach i mapy cieplne",
+    "menu.compare": "Porównanie z wcześniejszym warsztatem",
+    "menu.plan": "Plan działań",
+    "menu.closing": "Ekran końcowy: do czego się zobowiązujemy",
+    "menu.export_html": "Eksport raportu dla klienta (HTML, do druku jako PDF)",
+    "menu.archive": "Zarchiwizuj sesję (plan działań stanie się ostateczny)",
+    "menu.archive.confirm": "Zarchiwizować sesję? Plan działań stanie się ostateczny.",
+    "menu.archive.needs_end": "Najpierw zakończ sesję (e), potem ją zarchiwizuj.",
+    "menu.archive.done": "Zarchiwizowano: plan działań jest ostateczny.",
     "menu.quit": "Zakończ program",
     "menu.exported": "Zapisano {path}",
     "menu.export_failed": "Eksport nie powiódł się: {error}",
@@ -203,6 +245,7 @@ PL: dict[str, str] = {
     ),
     "settings.language": "Język interfejsu",
     "settings.language.auto": "Język kwestionariusza",
+    "settings.prediction_round": "Runda przewidywań (zarząd i kierownictwo szacują pierwszą linię)",
     "settings.save": "Zapisz",
     "settings.cancel": "Anuluj",
     "settings.saved": "Ustawienia zapisane",

@@ -34,6 +34,7 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
         "fewer_than_people": {"one": "fewer than {n} person", "other": "fewer than {n} people"},
         "fewer_than_answers": {"one": "fewer than {n} answer", "other": "fewer than {n} answers"},
         "attempts_left": {"one": "{n} attempt left", "other": "{n} attempts left"},
+        "estimates": {"one": "{n} estimate", "other": "{n} estimates"},
     },
     "pl": {
         "answers": {
@@ -71,6 +72,12 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "few": "Zostały {n} próby",
             "many": "Zostało {n} prób",
             "other": "Zostało {n} próby",
+        },
+        "estimates": {
+            "one": "{n} szacunek",
+            "few": "{n} szacunki",
+            "many": "{n} szacunków",
+            "other": "{n} szacunku",
         },
     },
     "uk": {
@@ -110,6 +117,12 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "many": "Залишилося {n} спроб",
             "other": "Залишилося {n} спроби",
         },
+        "estimates": {
+            "one": "{n} оцінка",
+            "few": "{n} оцінки",
+            "many": "{n} оцінок",
+            "other": "{n} оцінки",
+        },
     },
     "ru": {
         "answers": {
@@ -147,6 +160,12 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "few": "Осталось {n} попытки",
             "many": "Осталось {n} попыток",
             "other": "Осталось {n} попытки",
+        },
+        "estimates": {
+            "one": "{n} оценка",
+            "few": "{n} оценки",
+            "many": "{n} оценок",
+            "other": "{n} оценки",
         },
     },
 }

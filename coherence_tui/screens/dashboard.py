@@ -73,6 +73,11 @@ class DashboardScreen(Screen[None]):
         Binding("m", "toggle_metric", "dash.key.metric"),
         Binding("q", "quit_dashboard", "dash.key.quit"),
         Binding("escape", "back", "dash.key.back"),
+        # After the reveal (issue 10): read-only views, also on a projector.
+        Binding("u", "view('queue')", "dash.key.queue", show=False),
+        Binding("v", "view('predictions')", "dash.key.predictions", show=False),
+        Binding("h", "view('chain')", "dash.key.chain", show=False),
+        Binding("z", "view('closing')", "dash.key.closing", show=False),
     ]
 
     # repaint=False throughout: a screen repaint redraws every widget; the widgets
@@ -279,7 +284,25 @@ class DashboardScreen(Screen[None]):
             return not self.readonly
         if action in ("next_group", "previous_group", "toggle_metric"):
             return True if self.revealed else None
+        if action == "view":
+            return self.revealed or parameters == ("closing",)
         return True
+
+    def action_view(self, name: str) -> None:
+        """Open an after-the-reveal view; from a projector it never edits the plan."""
+        from coherence_tui.screens.insight_views import ChainScreen, PredictionsScreen
+        from coherence_tui.screens.plan import ClosingScreen
+        from coherence_tui.screens.queue import QueueScreen
+
+        live, lang = self.live, self.lang
+        if name == "queue":
+            self.app.push_screen(QueueScreen(live, lang, editable=not self.readonly))
+        elif name == "predictions":
+            self.app.push_screen(PredictionsScreen(live, lang))
+        elif name == "chain":
+            self.app.push_screen(ChainScreen(live, lang))
+        else:
+            self.app.push_screen(ClosingScreen(live, lang))
 
     def action_next_group(self) -> None:
         self._step_group(+1)

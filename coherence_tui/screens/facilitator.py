@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from coherence_tui import export
@@ -42,13 +42,24 @@ MENU_KEYS: dict[str, str] = {
     "export_md": "m",
     "screenshot": "s",
     "settings": "t",
+    "queue": "u",
+    "predictions": "v",
+    "chain": "h",
+    "compare": "w",
+    "plan": "a",
+    "closing": "z",
+    "export_html": "l",
+    "archive": "x",
     "quit": "q",
 }
 KIOSK_ONLY = ("kiosk", "next", "pause", "end", "quit")
+AFTER_REVEAL = ("queue", "predictions", "chain", "compare", "plan", "closing")
+"""Menu entries that open an after-the-reveal screen (issue 10)."""
 EXPORTS: dict[str, export.ExportFormat] = {
     "export_json": "json",
     "export_csv": "csv",
     "export_md": "md",
+    "export_html": "html",
 }
 
 
@@ -112,6 +123,11 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
                 )
                 yield RadioButton("English", value=language == "en", id="lang-en")
                 yield RadioButton("Polski", value=language == "pl", id="lang-pl")
+            yield Checkbox(
+                t("settings.prediction_round", lang),
+                value=self.settings.prediction_round,
+                id="settings-predict",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("settings.save", lang), variant="primary", id="save")
                 yield Button(t("settings.cancel", lang), id="cancel")
@@ -142,9 +158,10 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
         language = {"lang-en": "en", "lang-pl": "pl"}.get(
             lang_button.id or "" if lang_button else ""
         )
+        predict = self.query_one("#settings-predict", Checkbox).value
         self.dismiss(
             self.settings.model_copy(
-                update={"k": int(raw), "language": language}
+                update={"k": int(raw), "language": language, "prediction_round": predict}
             )
         )
 
@@ -174,6 +191,14 @@ class FacilitatorScreen(Screen[None]):
         Binding("m", "run('export_md')", "Markdown", show=False),
         Binding("s", "run('screenshot')", "SVG", show=False),
         Binding("t", "run('settings')", "Settings"),
+        Binding("u", "run('queue')", "Queue", show=False),
+        Binding("v", "run('predictions')", "Predictions", show=False),
+        Binding("h", "run('chain')", "Chain", show=False),
+        Binding("w", "run('compare')", "Compare", show=False),
+        Binding("a", "run('plan')", "Plan", show=False),
+        Binding("z", "run('closing')", "Closing", show=False),
+        Binding("l", "run('export_html')", "HTML", show=False),
+        Binding("x", "run('archive')", "Archive", show=False),
         Binding("q", "run('quit')", "Quit"),
     ]
 
@@ -294,11 +319,60 @@ class FacilitatorScreen(Screen[None]):
                 ),
                 self._save_settings,
             )
+        elif entry in AFTER_REVEAL:
+            self.app.push_screen(self.after_reveal_screen(entry))
+        elif entry == "archive":
+            self._archive()
         elif entry == "quit":
             self.app.push_screen(
                 ConfirmScreen(t("menu.quit.confirm", self.lang), self.lang), self._quit
             )
         self._refresh_menu()
+
+    def after_reveal_screen(self, entry: str) -> Screen[None]:
+        """The screen of one after-the-reveal menu entry (issue 10)."""
+        from coherence_tui.screens.insight_views import (
+            ChainScreen,
+            CompareScreen,
+            PredictionsScreen,
+        )
+        from coherence_tui.screens.plan import ClosingScreen, PlanScreen
+        from coherence_tui.screens.queue import QueueScreen
+
+        live, lang = self.live, self.lang
+        if entry == "queue":
+            return QueueScreen(live, lang)
+        if entry == "predictions":
+            return PredictionsScreen(live, lang)
+        if entry == "chain":
+            return ChainScreen(live, lang)
+        if entry == "compare":
+            return CompareScreen(live, lang, self.live.store.path.parent)
+        if entry == "plan":
+            return PlanScreen(live, lang)
+        return ClosingScreen(live, lang)
+
+    def _archive(self) -> None:
+        live = self.live
+        if live.archived:
+            self.notify(t("menu.archive.done", self.lang))
+            return
+        if not live.state.ended:
+            self.notify(t("menu.archive.needs_end", self.lang), severity="warning")
+            return
+
+        def archive(yes: bool | None) -> None:
+            if yes:
+                try:
+                    live.archive()
+                except SessionError as error:
+                    self.notify(str(error), severity="error", markup=False)
+                else:
+                    self.notify(t("menu.archive.done", self.lang))
+                self._refresh_menu()
+
+        question = t("menu.archive.confirm", self.lang)
+        self.app.push_screen(ConfirmScreen(question, self.lang), archive)
 
     def _end(self, yes: bool | None) -> None:
         if yes:

@@ -1,5 +1,9 @@
 """The participant kiosk: welcome -> level -> department -> statements -> thank you.
 
+With a prediction round (board and management only, while results are still hidden)
+a ``prediction`` stage comes after the last statement: one estimate per ``predict``
+statement (``widgets.prediction``), each durable before the next shows.
+
 The screen owns the flow; its widgets (``Card``, ``ChoiceList``, ``Statement``) own the
 drawing and the key contract, and post messages the screen acts on. Exactly one stage
 widget is visible and focused at a time, so a key only means what the printed key card
@@ -28,11 +32,13 @@ from textual.widgets import ContentSwitcher, Static
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Item, Level, Participant
+from coherence_tui.domain.predictions import PREDICTING_LEVELS
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
 from coherence_tui.widgets.choice import ChoiceList
+from coherence_tui.widgets.prediction import Prediction
 from coherence_tui.widgets.statement import Statement, option_of
 
 THANKS_SECONDS = 5.0
@@ -45,6 +51,7 @@ STAGE_WIDGETS: dict[str, str] = {
     "level": "#level-choice",
     "department": "#department-choice",
     "statement": "#statement",
+    "prediction": "#prediction",
     "thanks": "#thanks-card",
     "paused": "#paused-card",
     "closed": "#closed-card",
@@ -76,6 +83,9 @@ class KioskScreen(Screen[None]):
         """Where the participant is, kept while a pause or closed card covers it."""
         self._level: Level | None = None
         self._thanks_timer: Timer | None = None
+        self._prediction_index = 0
+        self._estimates: dict[str, int | None] = {}
+        """The current participant's own estimates (for Backspace in the prediction round)."""
 
     # -- drawing -------------------------------------------------------------
 
@@ -125,6 +135,7 @@ class KioskScreen(Screen[None]):
                 id="department",
             )
             yield Statement(id="statement")
+            yield Prediction(id="prediction")
             yield Center(
                 Card(
                     t("kiosk.thanks.title", lang),
@@ -267,8 +278,69 @@ class KioskScreen(Screen[None]):
         self.position += 1
         if self.position < len(self.items):
             self._show_statement(selected=self._earlier_answer())
+        elif self._predicts():
+            self._show_prediction(0)
         else:
             self._finish()
+
+    # -- the prediction round (after the last statement) ----------------------------
+
+    def _predicts(self) -> bool:
+        """Board or management, a session with a prediction round, results still hidden
+        (an estimate made after seeing the results would estimate nothing)."""
+        participant = self.participant
+        return (
+            participant is not None
+            and participant.level in PREDICTING_LEVELS
+            and self.live.settings.prediction_round
+            and not self.live.state.revealed
+            and bool(self.live.questionnaire.predict_items)
+        )
+
+    def _show_prediction(self, index: int) -> None:
+        items = self.live.questionnaire.predict_items
+        self._prediction_index = index
+        item = items[index]
+        self.query_one(Prediction).show(
+            item_id=item.id,
+            text=item.text,
+            question=t("kiosk.predict.question", self.lang),
+            progress=t("kiosk.predict.progress", self.lang, index=index + 1, total=len(items)),
+            hint=t("kiosk.predict.hint", self.lang),
+            value=self._estimates.get(item.id),
+        )
+        self._show("prediction")
+
+    @on(Prediction.Estimated)
+    def estimate(self, event: Prediction.Estimated) -> None:
+        participant = self.participant
+        items = self.live.questionnaire.predict_items
+        index = self._prediction_index
+        if participant is None or event.item != items[index].id or self._refuses_answers():
+            return
+        try:
+            self.live.record_prediction(participant.code, event.item, event.value)
+        except SessionEnded:
+            self._show("closed")
+            return
+        except SessionError:
+            pass  # the estimate is optional: never keep a participant from finishing
+        self._estimates[event.item] = event.value
+        if index + 1 < len(items):
+            self._show_prediction(index + 1)
+        else:
+            self._finish()
+
+    @on(Prediction.Back)
+    def prediction_back(self) -> None:
+        if self.participant is None:
+            return
+        if self._prediction_index > 0:
+            self._show_prediction(self._prediction_index - 1)
+        else:
+            self.position = len(self.items) - 1
+            self._show_statement(selected=self._earlier_answer())
+            self._show("statement")
 
     @on(Statement.Back)
     def back(self) -> None:
@@ -310,9 +382,12 @@ class KioskScreen(Screen[None]):
     def _forget_participant(self) -> None:
         self.participant = None
         self._answers = {}
+        self._estimates = {}
+        self._prediction_index = 0
         self.position = 0
         self._level = None
         self.query_one(Statement).clear()
+        self.query_one(Prediction).clear()
         self.query_one("#level-choice", ChoiceList).reset()
         self.query_one("#department-choice", ChoiceList).reset()
 

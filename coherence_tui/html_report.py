@@ -1,0 +1,483 @@
+"""The client report: one self-contained HTML file that prints well to PDF.
+
+``export --format html`` (and the facilitator menu) write it. Everything the page
+needs is inside it: inline CSS and inline SVG, no script, no font, no image file,
+no link to fetch; a Content-Security-Policy of ``default-src 'none'`` tells the
+browser to fetch nothing even so. Every text that comes from the session or its
+questionnaire (names, statements, prompts, actions) goes through ``html.escape``:
+text is data, never markup.
+
+It shows what the Markdown export shows (the same figures, counted over everyone,
+with the same anonymity rules), drawn: the stool, the gap charts, the discussion
+queue with its answer distributions, the prediction round, the chain per area, the
+heat maps and the action plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from coherence_tui.domain.chain import AreaChain
+from coherence_tui.domain.discussion import percentages
+from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level
+from coherence_tui.domain.predictions import PREDICTING_LEVELS
+from coherence_tui.domain.recommend import LEVEL_NAMES
+from coherence_tui.domain.report import ALL, GroupScores, ItemFigures
+from coherence_tui.export import _MD, group_label, link_label
+from coherence_tui.i18n import interface_language, plural
+from coherence_tui.insights import AfterReveal, after_reveal, snapshot_tally
+from coherence_tui.store import SessionSnapshot
+from coherence_tui.textreport import (
+    FACTOR_LABELS,
+    STATE_LABELS,
+    gap_text,
+    margin_text,
+    percent,
+    signed,
+    state_text,
+)
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""Nothing may be fetched: the page holds everything it shows."""
+
+BAR_COLOURS = ("#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac", "#8c8c8c")
+"""Strongly disagree .. strongly agree, then don't know (a diverging, print-safe palette)."""
+
+STYLE = """
+:root { --ink: #1b1b1b; --muted: #5c5c5c; --line: #cfcfcf; --good: #2166ac; --bad: #b2182b; }
+* { box-sizing: border-box; }
+body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 1.5rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.2rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem;
+     margin-top: 2rem; break-after: avoid; }
+h3 { font-size: 1rem; margin: 1rem 0 .3rem; break-after: avoid; }
+p.meta, p.note { color: var(--muted); margin: .2rem 0; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .92rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .25rem .4rem; text-align: left;
+         vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.hidden { color: var(--muted); font-style: italic; }
+section.item, section.block { break-inside: avoid; page-break-inside: avoid; }
+section.item { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem;
+               margin: .8rem 0; }
+blockquote { margin: .3rem 0 .5rem; padding-left: .7rem; border-left: 4px solid var(--line); }
+.bar { display: flex; height: 1.1rem; width: 100%; border: 1px solid var(--line); }
+.bar span { display: block; height: 100%; }
+.legend span { display: inline-block; margin-right: .8rem; font-size: .85rem; }
+.legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .25rem;
+            vertical-align: -1px; }
+ul.prompts { margin: .3rem 0 0 1.2rem; padding: 0; }
+.heat td.num { min-width: 3rem; }
+.heat table { font-size: .72rem; }
+.heat th { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
+.heat th:first-child { writing-mode: horizontal-tb; transform: none; }
+svg { max-width: 100%; height: auto; }
+svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { padding: 0; max-width: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { break-before: auto; }
+  section.item { border-color: #999; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _heat_colour(value: float | None) -> str:
+    """Red below 0 through white to blue above, for a score on -200..+200."""
+    if value is None:
+        return "#ffffff"
+    share = max(-1.0, min(1.0, value / 200))
+    if share >= 0:
+        r, g, b = (int(255 - (255 - c) * share) for c in (33, 102, 172))
+    else:
+        r, g, b = (int(255 - (255 - c) * -share) for c in (178, 24, 43))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _stool_svg(group: GroupScores, lang: str) -> str:
+    """Three legs proportional to the factor scores, the seat with the overall score."""
+    labels = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    states = STATE_LABELS.get(lang, STATE_LABELS["en"])
+    width, height, floor = 420, 230, 190
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="stool">',
+        '<rect x="60" y="20" width="300" height="26" rx="6" fill="#444"/>',
+        f'<text x="210" y="38" text-anchor="middle" style="fill:#fff;font-weight:bold">'
+        f"{_e(signed(group.overall))} · {_e(state_text(group, states))}</text>",
+    ]
+    for index, factor in enumerate(FACTORS):
+        score = group.factors.get(factor)
+        x = 90 + index * 120
+        length = 0 if score is None else max(4, (max(-200, min(200, score)) + 200) / 400 * 140)
+        parts.append(
+            f'<rect x="{x - 8}" y="{46}" width="16" height="{length:.1f}" fill="#7a5230"/>'
+        )
+        parts.append(
+            f'<text x="{x}" y="{floor + 14}" text-anchor="middle">{_e(labels[factor])}</text>'
+        )
+        parts.append(
+            f'<text x="{x}" y="{floor + 30}" text-anchor="middle" style="font-weight:bold">'
+            f"{_e(margin_text(score, group.ci90.get(factor)))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _gap_svg(factors: Iterable[tuple[str, float | None, tuple[float, float] | None]]) -> str:
+    """Horizontal bars from 0 on a -200..+200 axis, the 90 % interval as a whisker."""
+    rows = list(factors)
+    width, label_w, row_h = 640, 110, 26
+    plot_w = width - label_w - 160
+    height = row_h * len(rows) + 24
+
+    def x_of(value: float) -> float:
+        return label_w + (max(-200.0, min(200.0, value)) + 200) / 400 * plot_w
+
+    zero = x_of(0)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img">',
+        f'<line x1="{zero:.1f}" y1="4" x2="{zero:.1f}" y2="{height - 16}" stroke="#888"/>',
+        f'<text x="{x_of(-200):.1f}" y="{height - 4}">-200</text>',
+        f'<text x="{zero - 4:.1f}" y="{height - 4}">0</text>',
+        f'<text x="{x_of(200) - 26:.1f}" y="{height - 4}">+200</text>',
+    ]
+    for index, (label, value, interval) in enumerate(rows):
+        y = 6 + index * row_h
+        parts.append(f'<text x="0" y="{y + 14}">{_e(label)}</text>')
+        if value is None:
+            parts.append(f'<text x="{zero + 6:.1f}" y="{y + 14}" class="hidden">–</text>')
+            continue
+        left, right = sorted((zero, x_of(value)))
+        colour = "#2166ac" if value >= 0 else "#b2182b"
+        parts.append(
+            f'<rect x="{left:.1f}" y="{y + 3}" width="{max(1.0, right - left):.1f}" '
+            f'height="14" fill="{colour}"/>'
+        )
+        if interval is not None:
+            lo, hi = x_of(interval[0]), x_of(interval[1])
+            mid = y + 10
+            parts.append(
+                f'<line x1="{lo:.1f}" y1="{mid}" x2="{hi:.1f}" y2="{mid}" stroke="#111" '
+                'stroke-width="1.5"/>'
+            )
+        parts.append(
+            f'<text x="{label_w + plot_w + 8}" y="{y + 14}">{_e(gap_text(value, interval))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _distribution_html(figures: ItemFigures, scale_labels: list[str]) -> str:
+    assert figures.distribution is not None
+    counts = (*figures.distribution, figures.dont_know)
+    shares = percentages(figures.distribution, figures.dont_know)
+    spans = "".join(
+        f'<span style="width:{pct:.2f}%;background:{BAR_COLOURS[i]}" '
+        f'title="{_e(scale_labels[i])}: {counts[i]}"></span>'
+        for i, pct in enumerate(shares)
+        if pct > 0
+    )
+    text = " · ".join(f"{c} ({round(p)} %)" for c, p in zip(counts, shares, strict=True))
+    return f'<div class="bar">{spans}</div><div class="note">{_e(text)}</div>'
+
+
+def _legend(scale_labels: list[str]) -> str:
+    keys = "".join(
+        f'<span><i style="background:{BAR_COLOURS[i]}"></i>{_e(label)}</span>'
+        for i, label in enumerate(scale_labels)
+    )
+    return f'<p class="legend">{keys}</p>'
+
+
+def to_html(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
+    """The client report of a session as one HTML document (a string)."""
+    lang = interface_language(lang or snapshot.settings.language or snapshot.questionnaire.language)
+    words = _MD.get(lang, _MD["en"])
+    factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
+    states = STATE_LABELS.get(lang, STATE_LABELS["en"])
+    names = LEVEL_NAMES.get(lang, LEVEL_NAMES["en"])
+    tally = snapshot_tally(snapshot, lang=lang)
+    report = tally.report()
+    after = after_reveal(tally, report, snapshot.predictions)
+    k = report.k
+    q = snapshot.questionnaire
+    scale_labels = [*q.scale.labels, q.scale.dont_know]
+    counts = " · ".join(
+        f"{_e(names[lv].capitalize())} {report.groups[lv.value].n}" for lv in LEVELS
+    )
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(words['title'])}: {_e(snapshot.name)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>{_e(words['title'])}: {_e(snapshot.name)}</h1>",
+        f'<p class="meta">{_e(words["session"])}: {_e(snapshot.name)} '
+        f"({_e(snapshot.created_at[:10])}) · {_e(words['questionnaire'])}: {_e(q.title)} "
+        f"({_e(q.id)} v{_e(q.version)})</p>",
+        f'<p class="meta">{_e(words["participants"])}: {counts} · '
+        f"{_e(plural.render(words['answers'], lang, n=report.answers))}</p>",
+        f'<p class="meta">{_e(plural.render(words["k_note"], lang, k=k))}</p>',
+        f'<section class="block" id="stool"><h2>{_e(words["stool"])}</h2>',
+    ]
+    whole = report.groups[ALL]
+    if whole.has_scores:
+        out.append(_stool_svg(whole, lang))
+    else:
+        out.append(f'<p class="hidden">{_e(plural.render(words["hidden"], lang, k=k))}</p>')
+    out.append("</section>")
+    # Scores by group.
+    out.append(f'<section class="block" id="groups"><h2>{_e(words["groups"])}</h2><table>')
+    out.append(
+        "<tr><th>"
+        + _e(words["group"])
+        + '</th><th class="num">n</th>'
+        + "".join(f'<th class="num">{_e(factors[f])}</th>' for f in FACTORS)
+        + f'<th class="num">{_e(words["overall"])}</th><th>{_e(words["state"])}</th></tr>'
+    )
+    for key, group in report.groups.items():
+        label = _e(group_label(key, lang))
+        if group.suppressed:
+            out.append(
+                f'<tr><td>{label}</td><td class="num">{group.n}</td>'
+                f'<td colspan="5" class="hidden">'
+                f"{_e(plural.render(words['hidden'], lang, k=k))}</td></tr>"
+            )
+            continue
+        cells = "".join(
+            f'<td class="num">{_e(margin_text(group.factors.get(f), group.ci90.get(f)))}</td>'
+            for f in FACTORS
+        )
+        out.append(
+            f'<tr><td>{label}</td><td class="num">{group.n}</td>{cells}'
+            f'<td class="num">{_e(signed(group.overall))}</td>'
+            f"<td>{_e(state_text(group, states))}</td></tr>"
+        )
+    out.append("</table></section>")
+    # Gap charts.
+    out.append(f'<section class="block" id="gaps"><h2>{_e(words["gaps"])}</h2>')
+    for gap in report.gaps.values():
+        title = f"{names[gap.a].capitalize()} − {names[gap.b]}"
+        out.append(f"<h3>{_e(title)}</h3>")
+        if gap.suppressed:
+            out.append(f'<p class="hidden">{_e(plural.render(words["hidden"], lang, k=k))}</p>')
+        else:
+            out.append(_gap_svg((factors[f], gap.factors.get(f), gap.ci90.get(f)) for f in FACTORS))
+    out.append("</section>")
+    # Recommendations.
+    out.append(
+        f'<section class="block" id="recommendations"><h2>{_e(words["recommendations"])}</h2>'
+    )
+    if report.recommendations:
+        out.append("<ol>")
+        for rec in report.recommendations:
+            cited = "".join(f"<li>{_e(item_id)}: “{_e(text)}”</li>" for item_id, text in rec.items)
+            out.append(f"<li>{_e(rec.text)}" + (f"<ul>{cited}</ul>" if cited else "") + "</li>")
+        out.append("</ol>")
+    else:
+        out.append(f"<p>{_e(words['none'])}</p>")
+    out.append("</section>")
+    out += _queue_html(after, words, factors, names, scale_labels, k, lang)
+    out += _predictions_html(after, snapshot, words, names, k, lang)
+    out += _chains_html(after.chains.get(ALL, ()), after, snapshot, words, factors, names, lang)
+    out += _plan_html(snapshot, words)
+    out.append(f'<p class="note">{_e(words["footer"])}</p>')
+    out.append("</body></html>\n")
+    return "\n".join(out)
+
+
+def _queue_html(
+    after: AfterReveal,
+    words: dict[str, str],
+    factors: dict[Factor, str],
+    names: dict[Level, str],
+    scale_labels: list[str],
+    k: int,
+    lang: str,
+) -> list[str]:
+    out = [f'<section id="queue"><h2>{_e(words["queue"])}</h2>']
+    if not after.queue:
+        out.append(f"<p>{_e(words['queue_empty'])}</p>")
+    else:
+        out.append(_legend(scale_labels))
+    for entry in after.queue:
+        item = entry.item
+        mark = f" {words['reversed']}" if item.reverse else ""
+        out.append(f'<section class="item" data-item="{_e(item.id)}">')
+        out.append(
+            f"<h3>{entry.rank}. {_e(item.id)}{_e(mark)} · {_e(factors[item.factor])} · "
+            f"{_e(item.area)}</h3>"
+        )
+        out.append(f"<blockquote>{_e(item.text)}</blockquote><table>")
+        for level, figures in entry.levels.items():
+            if figures.published and figures.distribution is not None:
+                cell = _distribution_html(figures, scale_labels)
+                mean = _e(signed(figures.mean))
+            else:
+                cell = (
+                    f'<span class="hidden">'
+                    f"{_e(plural.render(words['not_published'], lang, k=k))}</span>"
+                )
+                mean = ""
+            out.append(
+                f'<tr><td style="width:9rem">{_e(names[level].capitalize())}</td>'
+                f'<td>{cell}</td><td class="num">{mean}</td></tr>'
+            )
+        out.append("</table>")
+        if entry.ci90 is not None:
+            line = words["gap_line"].format(
+                gap=signed(entry.gap), lo=signed(entry.ci90[0]), hi=signed(entry.ci90[1])
+            )
+        else:
+            line = words["gap_line_short"].format(gap=signed(entry.gap))
+        out.append(f'<p class="gap"><strong>{_e(line)}</strong></p>')
+        if item.prompts:
+            prompts = "".join(f"<li>{_e(p)}</li>" for p in item.prompts)
+            out.append(f'<p>{_e(words["prompts"])}:</p><ul class="prompts">{prompts}</ul>')
+        out.append("</section>")
+    out.append("</section>")
+    return out
+
+
+def _predictions_html(
+    after: AfterReveal,
+    snapshot: SessionSnapshot,
+    words: dict[str, str],
+    names: dict[Level, str],
+    k: int,
+    lang: str,
+) -> list[str]:
+    out = [f'<section class="block" id="predictions"><h2>{_e(words["predictions"])}</h2>']
+    if not snapshot.settings.prediction_round or not after.predictions:
+        out.append(f"<p>{_e(words['predictions_none'])}</p></section>")
+        return out
+    head = "".join(
+        f'<th class="num">{_e(words["estimate"].format(level=names[lv].capitalize()))}</th>'
+        for lv in PREDICTING_LEVELS
+    )
+    out.append(
+        f"<table><tr><th>ID</th><th>{_e(words['item'])}</th>{head}"
+        f'<th class="num">{_e(words["actual"])}</th></tr>'
+    )
+    for result in after.predictions:
+        cells = []
+        for level in PREDICTING_LEVELS:
+            estimate = result.estimates.get(level)
+            if estimate is None:
+                cells.append(
+                    f'<td class="num hidden">{_e(plural.render(words["hidden"], lang, k=k))}</td>'
+                )
+            elif not estimate.published:
+                text = plural.render(words["estimate_hidden"], lang, n=estimate.count, k=k)
+                cells.append(f'<td class="num hidden">{_e(text)}</td>')
+            else:
+                cells.append(f'<td class="num">{_e(percent(estimate.mean))}</td>')
+        mark = f" {words['reversed']}" if result.reverse else ""
+        out.append(
+            f"<tr><td>{_e(result.item_id)}</td><td>{_e(result.text)}{_e(mark)}</td>"
+            f'{"".join(cells)}<td class="num"><strong>{_e(percent(result.actual))}'
+            "</strong></td></tr>"
+        )
+    out.append("</table></section>")
+    return out
+
+
+def _chains_html(
+    chains: tuple[AreaChain, ...],
+    after: AfterReveal,
+    snapshot: SessionSnapshot,
+    words: dict[str, str],
+    factors: dict[Factor, str],
+    names: dict[Level, str],
+    lang: str,
+) -> list[str]:
+    out = [f'<section class="block" id="chains"><h2>{_e(words["chains"])}</h2>']
+    if not chains:
+        out.append(f"<p>{_e(words['chains_none'])}</p>")
+    else:
+        out.append(
+            f"<table><tr><th>{_e(words['area'])}</th>"
+            + "".join(f'<th class="num">{_e(factors[f])}</th>' for f in FACTORS)
+            + f"<th>{_e(words['breaks'])}</th></tr>"
+        )
+        for chain in chains:
+            broken = ""
+            if chain.broken is not None:
+                broken = f"{link_label(chain.broken, lang)} ({signed(chain.drop)})"
+                broken += "" if chain.confirmed else words["unconfirmed"]
+            cells = "".join(
+                f'<td class="num">{_e(signed(chain.scores.get(f)))}</td>' for f in FACTORS
+            )
+            out.append(f"<tr><td>{_e(chain.area)}</td>{cells}<td>{_e(broken)}</td></tr>")
+        out.append("</table>")
+    out.append("</section>")
+    areas = snapshot.questionnaire.area_tags
+    if after.level_heat:
+        out.append(
+            f'<section class="block heat" id="heat-levels"><h2>{_e(words["heat_levels"])}</h2>'
+        )
+        out.append(
+            f"<table><tr><th>{_e(words['level'])}</th>"
+            + "".join(f'<th class="num">{_e(a)}</th>' for a in areas)
+            + "</tr>"
+        )
+        for level, row in after.level_heat.items():
+            cells = "".join(
+                f'<td class="num" style="background:{_heat_colour(row.get(a))}">'
+                f"{_e(signed(row.get(a)))}</td>"
+                for a in areas
+            )
+            out.append(f"<tr><td>{_e(names[level].capitalize())}</td>{cells}</tr>")
+        out.append("</table></section>")
+    if after.department_heat:
+        out.append(
+            f'<section class="block heat" id="heat-departments">'
+            f"<h2>{_e(words['heat_departments'])}</h2><table><tr><th>"
+            f"{_e(words['department'])}</th>"
+            + "".join(f'<th class="num">{_e(factors[f])}</th>' for f in FACTORS)
+            + "</tr>"
+        )
+        for name, by_factor in after.department_heat.items():
+            cells = "".join(
+                f'<td class="num" style="background:{_heat_colour(by_factor.get(f))}">'
+                f"{_e(signed(by_factor.get(f)))}</td>"
+                for f in FACTORS
+            )
+            out.append(f"<tr><td>{_e(name)}</td>{cells}</tr>")
+        out.append("</table></section>")
+    return out
+
+
+def _plan_html(snapshot: SessionSnapshot, words: dict[str, str]) -> list[str]:
+    out = [f'<section class="block" id="plan"><h2>{_e(words["plan"])}</h2>']
+    if not snapshot.actions:
+        out.append(f"<p>{_e(words['plan_none'])}</p></section>")
+        return out
+    heads = ("about", "what", "owner", "first_step", "kpi", "review")
+    out.append(
+        "<table><tr><th>#</th>" + "".join(f"<th>{_e(words[h])}</th>" for h in heads) + "</tr>"
+    )
+    for action in snapshot.actions:
+        about = (
+            words["statement_ref"].format(id=action.item)
+            if action.item is not None
+            else words["area_ref"].format(area=action.area or "")
+        )
+        out.append(
+            f"<tr><td>{_e(action.id)}</td><td>{_e(about)}</td><td>{_e(action.what)}</td>"
+            f"<td>{_e(action.owner)}</td><td>{_e(action.first_step)} "
+            f"({_e(action.first_step_due.isoformat())})</td><td>{_e(action.kpi)}</td>"
+            f"<td>{_e(action.review.isoformat())}</td></tr>"
+        )
+    out.append("</table></section>")
+    return out
