@@ -27,6 +27,10 @@ True and:
   sets ``facilitator`` and opens the facilitator menu, the only way to quit.
 
 ``dashboard`` mode is for a projector and is not locked: ``q`` quits.
+
+``web`` mode is one browser kiosk of ``coherence-tui serve`` (a participant's phone):
+locked like ``kiosk``, and without the facilitator key at all (a participant's own
+device never offers the facilitator menu); it serves one participant and ends.
 """
 
 from __future__ import annotations
@@ -43,15 +47,16 @@ from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.pin import PinGuard
+from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.store import SessionStore
 
-Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
+Start = Literal["home", "run", "kiosk", "dashboard", "demo", "web"]
 
 LOCKED_ACTIONS = frozenset({"quit", "help_quit", "command_palette", "suspend_process"})
 """App actions a participant must never reach while the kiosk is locked."""
 
-SESSION_MODES = frozenset({"run", "kiosk", "demo"})
-"""Modes with a kiosk, a facilitator key and a PIN."""
+SESSION_MODES = frozenset({"run", "kiosk", "demo", "web"})
+"""Modes with a kiosk (locked until the facilitator's PIN; ``web`` has no PIN at all)."""
 
 
 def _default_language() -> str:
@@ -82,9 +87,14 @@ class CoherenceApp(App[int]):
         session: Path | None = None,
         sessions_dir: Path = Path("sessions"),
         lang: str | None = None,
+        resume: str | None = None,
+        seat: SeatLink | None = None,
     ) -> None:
         super().__init__()
         self.start = start
+        self._resume = resume
+        """``web``: the unfinished participant this browser tab continues."""
+        self._seat = seat
         self.mode_name: Start = start
         """The current mode: ``home`` becomes ``run`` once a workshop is opened."""
         self.sessions_dir = sessions_dir
@@ -112,7 +122,7 @@ class CoherenceApp(App[int]):
         if action in LOCKED_ACTIONS and self.locked:
             return False
         if action == "facilitator":
-            return self.mode_name in SESSION_MODES and self.live is not None
+            return self.mode_name in SESSION_MODES - {"web"} and self.live is not None
         if action == "close_projector":
             return self.mode_name == "dashboard"
         if action == "leave_dashboard":
@@ -141,7 +151,8 @@ class CoherenceApp(App[int]):
         from coherence_tui.screens.kiosk import KioskScreen
 
         assert self.live is not None
-        self.push_screen(KioskScreen(self.live))
+        web = self.mode_name == "web"
+        self.push_screen(KioskScreen(self.live, web=web, resume=self._resume, seat=self._seat))
         if self.mode_name == "demo":
             state = self.live.state
             if not state.revealed:

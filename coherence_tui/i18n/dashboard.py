@@ -60,6 +60,9 @@ EN: dict[str, str] = {
     "dash.key.group_back": "Previous group",
     "dash.key.metric": "Metric",
     "dash.key.quit": "Quit",
+    "dash.key.join": "Join code",
+    "dash.join.title": "Answer on your phone",
+    "dash.join.kiosks": "{n} of {max} phones connected",
     "dash.key.back": "Back",
 }
 
@@ -118,5 +121,8 @@ PL: dict[str, str] = {
     "dash.key.group_back": "Poprzednia grupa",
     "dash.key.metric": "Miara",
     "dash.key.quit": "Zakończ",
+    "dash.key.join": "Kod QR",
+    "dash.join.title": "Odpowiadaj na telefonie",
+    "dash.join.kiosks": "połączone telefony: {n} z {max}",
     "dash.key.back": "Wróć",
 }

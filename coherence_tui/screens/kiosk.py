@@ -12,12 +12,20 @@ Anonymity between participants: the thank-you screen and the welcome screen hold
 reference to the previous participant; their code, answers and position are dropped
 the moment the thank-you screen appears, and Backspace only ever walks back through
 the current participant's own statements.
+
+Browser kiosks (``web``, one per phone, see ``coherence_tui.serve``): every choice is
+also a tap, the hints say so, a "Back" target replaces Backspace, and a phone's ~40
+columns (``-phone``) stack the answers one per line. The kiosk tells its seat (a
+``SeatLink``) when its participant starts and finishes; started with ``resume``, it
+continues that unfinished participant at their first unanswered statement with every
+answer kept. A web kiosk serves one participant: after the thank-you card it ends.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -30,12 +38,15 @@ from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Item, Level, Participant
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
+from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
 from coherence_tui.widgets.choice import ChoiceList
 from coherence_tui.widgets.statement import Statement, option_of
 
 THANKS_SECONDS = 5.0
+WEB_THANKS_SECONDS = 3.0
+"""A browser kiosk shows its thank-you card this long, then ends (the page says goodbye)."""
 POLL_SECONDS = 0.5
 SECONDS_PER_STATEMENT = 10
 """What a participant needs per statement, for the estimate on the welcome screen."""
@@ -58,12 +69,23 @@ class KioskScreen(Screen[None]):
     app = getters.app(CoherenceApp)
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = []
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-phone"), (60, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, live: LiveSession) -> None:
+    def __init__(
+        self,
+        live: LiveSession,
+        *,
+        web: bool = False,
+        resume: str | None = None,
+        seat: SeatLink | None = None,
+    ) -> None:
         super().__init__(id="kiosk")
         self.live = live
+        self.web = web
+        """A browser kiosk: taps as well as keys, one participant, then the process ends."""
+        self._resume = resume
+        self.seat = seat
         self.lang = self.app.lang
         self.items: tuple[Item, ...] = live.questionnaire.items
         self.participant: Participant | None = None
@@ -79,9 +101,14 @@ class KioskScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------
 
+    def _hint(self, key: str) -> str:
+        """The key-card hint, or its touch wording in a browser kiosk."""
+        return t(f"{key}.touch" if self.web else key, self.lang)
+
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Static(self.live.questionnaire.title, id="kiosk-title")
+        self.set_class(self.web, "-touch")
+        yield Static(Text(self.live.questionnaire.title), id="kiosk-title")
         with ContentSwitcher(initial="welcome", id="kiosk-stages"):
             yield Center(
                 Card(
@@ -94,7 +121,7 @@ class KioskScreen(Screen[None]):
                         count=len(self.items),
                         minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
                     ),
-                    t("kiosk.welcome.start", lang),
+                    self._hint("kiosk.welcome.start"),
                     confirmable=True,
                     id="welcome-card",
                 ),
@@ -110,7 +137,7 @@ class KioskScreen(Screen[None]):
                         )
                         for lv in LEVELS
                     ],
-                    t("kiosk.choice.hint", lang),
+                    self._hint("kiosk.choice.hint"),
                     id="level-choice",
                 ),
                 id="level",
@@ -119,17 +146,19 @@ class KioskScreen(Screen[None]):
                 ChoiceList(
                     t("kiosk.department.title", lang),
                     [(name, "") for name in self.live.settings.departments],
-                    t("kiosk.choice.hint", lang),
+                    self._hint("kiosk.choice.hint"),
                     id="department-choice",
                 ),
                 id="department",
             )
-            yield Statement(id="statement")
+            yield Statement(
+                touch=self.web, back_label=t("kiosk.statement.back", lang), id="statement"
+            )
             yield Center(
                 Card(
                     t("kiosk.thanks.title", lang),
-                    t("kiosk.thanks.body", lang),
-                    t("kiosk.thanks.hint", lang),
+                    t("kiosk.thanks.body.web" if self.web else "kiosk.thanks.body", lang),
+                    "" if self.web else t("kiosk.thanks.hint", lang),
                     confirmable=True,
                     id="thanks-card",
                 ),
@@ -148,6 +177,35 @@ class KioskScreen(Screen[None]):
         self.set_interval(POLL_SECONDS, self._poll)
         self._show("welcome")
         self._apply_state()
+        if self._resume is not None:
+            self._continue(self._resume)
+
+    def on_resize(self) -> None:
+        self.query_one(Statement).compact = self.has_class("-phone")
+
+    def _continue(self, code: str) -> None:
+        """Take up unfinished participant ``code`` at their first unanswered statement."""
+        participant = next((p for p in self.live.participants if p.code == code), None)
+        if participant is None or participant.finished:
+            if self.seat is not None:
+                self.seat.finished(code)  # nothing to continue: the seat is done
+            self._show("thanks")
+            self._thanks_timer = self.set_timer(self._thanks_seconds(), self._to_welcome)
+            return
+        self.participant = participant
+        self._level = participant.level
+        self._answers = self.live.answers_of(code)
+        unanswered = [n for n, item in enumerate(self.items) if item.id not in self._answers]
+        if not unanswered:
+            self._finish()
+            return
+        self.position = unanswered[0]
+        self._show_statement(selected=None)
+        self._show("statement")
+        self._apply_state()
+
+    def _thanks_seconds(self) -> float:
+        return WEB_THANKS_SECONDS if self.web else THANKS_SECONDS
 
     def _show(self, stage: str) -> None:
         """Switch to ``stage`` and give its widget the keyboard."""
@@ -218,6 +276,8 @@ class KioskScreen(Screen[None]):
         except SessionEnded:
             self._show("closed")
             return
+        if self.seat is not None:
+            self.seat.started(self.participant.code)
         self.position = 0
         self._show_statement(selected=None)
         self._show("statement")
@@ -244,7 +304,7 @@ class KioskScreen(Screen[None]):
             ),
             index=self.position + 1,
             total=len(self.items),
-            hint=t("kiosk.statement.hint", self.lang),
+            hint=self._hint("kiosk.statement.hint"),
             selected=selected,
         )
 
@@ -291,11 +351,13 @@ class KioskScreen(Screen[None]):
                 self.live.finish_participant(participant.code)
             except SessionError:
                 pass  # every answer is already durable; finishing only moves the dashboard
+            if self.seat is not None:
+                self.seat.finished(participant.code)
 
     def _finish(self) -> None:
         self._release_participant()
         self._show("thanks")
-        self._thanks_timer = self.set_timer(THANKS_SECONDS, self._to_welcome)
+        self._thanks_timer = self.set_timer(self._thanks_seconds(), self._to_welcome)
 
     def close_participant(self) -> None:
         """The facilitator closes a participant who left half-way; back to the welcome screen."""
@@ -321,6 +383,9 @@ class KioskScreen(Screen[None]):
         if self._thanks_timer is not None:
             self._thanks_timer.stop()
             self._thanks_timer = None
+        if self.web:
+            self.app.exit(0)  # one participant per browser kiosk: the page says goodbye
+            return
         if self.stage == "thanks":
             self._show("welcome")
         elif self._flow_stage == "thanks":

@@ -1,0 +1,566 @@
+"""The browser kiosk server: one locked kiosk process per phone, over the room's network.
+
+textual-serve provides the browser side (xterm.js in ``textual.js``) and the packet
+protocol between a Textual app and its server; this module is the server side, built
+on aiohttp like textual-serve's own ``Server`` but with what a workshop needs:
+
+- ``/j/TOKEN``: the page (our template: viewport tag, bundled font, no request to
+  anywhere but this server). Without the current join token (or an old one a seat
+  still uses): 403, and no process is started.
+- ``/check/TOKEN/SEAT``: what the page's websocket would get (start, resume, done,
+  full, forbidden), so the page can say so before it connects.
+- ``/ws/TOKEN/SEAT``: the websocket, bridged to a kiosk process (``launch``). The
+  seat decides whether the kiosk starts at the welcome screen or continues its
+  participant (``seats.Room``). A websocket that closes ends its process; the
+  participant stays unfinished until the seat comes back (or is idle too long).
+- ``/static/...``: the page's scripts, styles and font, from memory (gzip when asked).
+
+The room's state (URL, token, connected kiosks, seats) goes to the sidecar file the
+projector's dashboard reads (``room``); the facilitator menu asks for a new token
+through it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import hashlib
+import html
+import json
+import logging
+import os
+import signal
+import string
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import WSMsgType, web
+
+from coherence_tui.i18n import t
+from coherence_tui.package_files import package_folder
+from coherence_tui.serve import room as room_file
+from coherence_tui.serve.address import base_url
+from coherence_tui.serve.launch import (
+    ExecLauncher,
+    ForkLauncher,
+    KioskProcess,
+    Launcher,
+    LaunchError,
+)
+from coherence_tui.serve.seats import SEAT_IDLE_SECONDS, Admission, Room
+from coherence_tui.serve.tokens import is_join_token, is_seat_token, seat_key
+
+log = logging.getLogger("coherence_tui.serve")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEFAULT_MAX_KIOSKS = 40
+
+CLOSE_DONE = 4000
+"""The seat's participant finished (the page says thank you and stays)."""
+CLOSE_FORBIDDEN = 4003
+CLOSE_FULL = 4009
+CLOSE_APP_ENDED = 4011
+"""The kiosk process ended without finishing its participant: the page reconnects."""
+
+HEARTBEAT_SECONDS = 10.0
+"""The server pings each phone; one that stops answering (locked) is closed after ~15 s."""
+STOP_SECONDS = 3.0
+TICK_SECONDS = 0.5
+IDLE_CHECK_SECONDS = 30.0
+MAX_SIZE = 500
+
+ASSETS: dict[str, tuple[str, str]] = {
+    "ts/js/textual.js": ("textual_serve", "static/js/textual.js"),
+    "ts/css/xterm.css": ("textual_serve", "static/css/xterm.css"),
+    "ck/kiosk.js": ("coherence_tui.serve", "static/kiosk.js"),
+    "ck/kiosk.css": ("coherence_tui.serve", "static/kiosk.css"),
+    "ck/fonts/DejaVuSansMono.ttf": ("coherence_tui.serve", "static/fonts/DejaVuSansMono.ttf"),
+}
+"""Everything the page loads, by URL under /static/: the page needs nothing else."""
+
+CONTENT_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".ttf": "font/ttf",
+}
+
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+"""The browser itself refuses to fetch anything from another host (no internet needed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    content_type: str
+    etag: str
+
+
+def load_assets() -> dict[str, Asset]:
+    assets: dict[str, Asset] = {}
+    for url, (package, relative) in ASSETS.items():
+        body = (package_folder(package) / relative).read_bytes()
+        assets[url] = Asset(
+            body=body,
+            gzipped=gzip.compress(body, 6, mtime=0),
+            content_type=CONTENT_TYPES[Path(relative).suffix],
+            etag='"' + hashlib.sha256(body).hexdigest()[:20] + '"',
+        )
+    return assets
+
+
+def _template(name: str) -> string.Template:
+    return string.Template(
+        (package_folder("coherence_tui.serve") / "templates" / name).read_text("utf-8")
+    )
+
+
+def _bounded(value: str | None, default: int) -> int:
+    try:
+        number = int(value or default)
+    except ValueError:
+        return default
+    return max(10, min(number, MAX_SIZE))
+
+
+def _packet(kind: bytes, payload: bytes) -> bytes:
+    return kind + len(payload).to_bytes(4, "big") + payload
+
+
+class Connection:
+    """One phone's websocket bridged to its kiosk process."""
+
+    def __init__(self, server: KioskServer, key: str, ws: web.WebSocketResponse) -> None:
+        self.server = server
+        self.key = key
+        self.ws = ws
+        self.process: KioskProcess | None = None
+        self._app_ended = asyncio.Event()
+        self._stopping = False
+
+    async def run(self, *, width: int, height: int, resume: str | None) -> None:
+        try:
+            self.process = process = await self.server.launch(
+                width=width, height=height, resume=resume
+            )
+        except LaunchError as error:
+            log.error("%s", error)
+            await self.ws.close(code=CLOSE_APP_ENDED)
+            return
+        seat_events = asyncio.create_task(self._seat_events(process))
+        errors = asyncio.create_task(self._stderr(process))
+        from_app = asyncio.create_task(self._from_app(process))
+        from_browser = asyncio.create_task(self._from_browser(process))
+        try:
+            await asyncio.wait({from_app, from_browser}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not from_app.done():
+                await self._stop_app(process, from_app)
+            from_browser.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await from_browser
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(seat_events, STOP_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(errors, STOP_SECONDS)
+            await process.reap()
+        if not self.ws.closed:
+            done = self.server.room.is_done(self.key)
+            await self.ws.close(code=CLOSE_DONE if done else CLOSE_APP_ENDED)
+
+    async def stop(self) -> None:
+        """End this connection (its tab came back on a new one, or the server stops)."""
+        self._stopping = True
+        await self.ws.close()
+
+    async def _stop_app(self, process: KioskProcess, from_app: asyncio.Task[None]) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            process.stdin.write(_packet(b"M", b'{"type": "quit"}'))
+            await process.stdin.drain()
+        for number in (None, signal.SIGTERM, signal.SIGKILL):
+            if number is not None:
+                process.signal(number)
+            try:
+                await asyncio.wait_for(asyncio.shield(from_app), STOP_SECONDS)
+                return
+            except TimeoutError:
+                continue
+
+    async def _from_app(self, process: KioskProcess) -> None:
+        """Forward the app's screen to the browser until the app ends."""
+        stdout = process.stdout
+        for _ in range(10):
+            line = await stdout.readline()
+            if not line or line == b"__GANGLION__\n":
+                break
+        send = self.ws.send_bytes
+        try:
+            while True:
+                header = await stdout.readexactly(5)
+                payload = await stdout.readexactly(int.from_bytes(header[1:], "big"))
+                if header[:1] == b"D" and not self.ws.closed:
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        await send(payload)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+
+    async def _from_browser(self, process: KioskProcess) -> None:
+        """Forward keys, taps and sizes to the app until the browser goes away."""
+        stdin = process.stdin
+        async for message in self.ws:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = json.loads(message.data)
+                kind = envelope[0]
+            except (ValueError, TypeError, IndexError, KeyError):
+                continue
+            if kind == "stdin" and isinstance(envelope[1], str):
+                packet = _packet(b"D", envelope[1].encode("utf-8"))
+            elif kind == "resize" and isinstance(envelope[1], dict):
+                size = envelope[1]
+                meta = {
+                    "type": "resize",
+                    "width": _bounded(str(size.get("width")), 80),
+                    "height": _bounded(str(size.get("height")), 24),
+                }
+                packet = _packet(b"M", json.dumps(meta).encode())
+            elif kind in ("focus", "blur"):
+                packet = _packet(b"M", json.dumps({"type": kind}).encode())
+            elif kind == "ping":
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await self.ws.send_json(["pong", str(envelope[1])[:32]])
+                continue
+            else:
+                continue
+            try:
+                stdin.write(packet)
+                await stdin.drain()
+            except (ConnectionError, RuntimeError):
+                return
+
+    async def _seat_events(self, process: KioskProcess) -> None:
+        room = self.server.room
+        while line := await process.seat.readline():
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event.get("participant"), str):
+                room.started(self.key, event["participant"])
+            elif isinstance(event.get("finished"), str):
+                room.finished(self.key, event["finished"])
+
+    async def _stderr(self, process: KioskProcess) -> None:
+        lines = 0
+        while line := await process.stderr.readline():
+            lines += 1
+            if lines <= 50:
+                log.warning("kiosk %s: %s", process.pid, line.decode("utf-8", "replace").rstrip())
+
+
+class KioskServer:
+    """Serves one session's locked kiosk to browsers; see the module docstring."""
+
+    def __init__(
+        self,
+        session: Path,
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        max_kiosks: int = DEFAULT_MAX_KIOSKS,
+        public_url: str | None = None,
+        lang: str | None = None,
+        page_lang: str = "en",
+        title: str = "coherence-tui",
+        preload: bool = True,
+        idle_seconds: float = SEAT_IDLE_SECONDS,
+    ) -> None:
+        self.session = session
+        self.host = host
+        self.port = port
+        self.public_url = public_url
+        self.lang = lang
+        self.page_lang = lang or page_lang
+        self.title = title
+        self.preload = preload
+        self.url_warning: str | None = None
+        previous = room_file.read_state(session)
+        self._previous = previous
+        """A server that ran before: its token and the seats mid-way continue."""
+        self.room = Room(
+            token=previous.token if previous else None,
+            old_tokens=previous.old_tokens if previous else (),
+            seats=previous.seats if previous else None,
+            max_kiosks=max_kiosks,
+            idle_seconds=idle_seconds,
+        )
+        self._connections: dict[str, Connection] = {}
+        self._launcher: Launcher = (
+            ForkLauncher(session, lang=lang) if preload else ExecLauncher(session, lang=lang)
+        )
+        self._assets = load_assets()
+        self._page = _template("kiosk.html")
+        self._message = _template("message.html")
+        self._runner: web.AppRunner | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._written = -1
+        self._base = ""
+        self.on_rotate: Callable[[str], None] | None = None
+
+    # -- addresses ---------------------------------------------------------------------
+
+    @property
+    def participant_url(self) -> str:
+        return f"{self._base}/j/{self.room.token}"
+
+    @property
+    def bound_port(self) -> int:
+        return self.port
+
+    # -- life ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen, start the kiosk launcher, write the sidecar. ``OSError`` if the port is taken."""
+        previous = self._previous
+        if previous is not None and previous.pid != os.getpid() and room_file.pid_alive(
+            previous.pid
+        ):
+            raise OSError(f"another server (pid {self._previous.pid}) serves this session")
+        app = web.Application()
+        app.router.add_get("/", self._root)
+        app.router.add_get("/j/{token}", self._page_handler)
+        app.router.add_get("/check/{token}/{seat}", self._check)
+        app.router.add_get("/ws/{token}/{seat}", self._websocket)
+        app.router.add_get("/static/{path:.+}", self._static)
+        app.on_response_prepare.append(self._headers)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        server = site._server  # the bound socket tells the real port (--port 0 in tests)
+        sockets = getattr(server, "sockets", None) or []
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
+        self._base, self.url_warning = base_url(self.host, self.port, public_url=self.public_url)
+        try:
+            await self._launcher.start()
+        except LaunchError as error:
+            log.warning("%s; starting one process per phone instead", error)
+            self._launcher = ExecLauncher(self.session, lang=self.lang)
+        self._write_state()
+        self._ticker = asyncio.create_task(self._tick())
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        for connection in list(self._connections.values()):
+            await connection.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self._launcher.close()
+        if self.room.unfinished():
+            self._write_state(pid=0)  # seats mid-way continue when the server starts again
+        else:
+            room_file.remove_state(self.session)
+
+    async def launch(self, *, width: int, height: int, resume: str | None) -> KioskProcess:
+        try:
+            return await self._launcher.launch(width=width, height=height, resume=resume)
+        except LaunchError as error:
+            if isinstance(self._launcher, ExecLauncher):
+                raise
+            log.warning("%s; starting one process per phone instead", error)
+            self._launcher = ExecLauncher(self.session, lang=self.lang)
+            return await self._launcher.launch(width=width, height=height, resume=resume)
+
+    def _write_state(self, *, pid: int | None = None) -> None:
+        state = self.room.state(pid=os.getpid() if pid is None else pid, url=self.participant_url)
+        room_file.write_state(self.session, state)
+        self._written = self.room.version
+
+    async def _tick(self) -> None:
+        last_idle_check = time.monotonic()
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            if room_file.take_rotation_request(self.session):
+                self.room.rotate()
+                if self.on_rotate is not None:
+                    self.on_rotate(self.participant_url)
+            if time.monotonic() - last_idle_check >= IDLE_CHECK_SECONDS:
+                last_idle_check = time.monotonic()
+                await self.close_idle_seats()
+            if self.room.version != self._written:
+                self._write_state()
+
+    async def close_idle_seats(self) -> None:
+        """Close seats away too long: finish their participants (their answers count)."""
+        from coherence_tui.store import SessionError, SessionStore
+
+        for key, participant in self.room.idle():
+            if participant is None:
+                self.room.forget(key)
+                continue
+            try:
+                await asyncio.to_thread(
+                    lambda code=participant: SessionStore.open(self.session).finish_participant(
+                        code
+                    )
+                )
+            except SessionError as error:
+                log.warning("closing an idle participant: %s", error)
+            self.room.finished(key, participant)
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    async def _headers(self, request: web.Request, response: web.StreamResponse) -> None:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Content-Security-Policy"] = PAGE_POLICY
+
+    def _message_page(self, key: str, status: int, *, retry: bool = False) -> web.Response:
+        body = self._message.substitute(
+            lang=self.page_lang,
+            title=html.escape(self.title),
+            message=html.escape(t(key, self.page_lang)),
+            retry='<meta http-equiv="refresh" content="60">' if retry else "",
+        )
+        return web.Response(text=body, status=status, content_type="text/html")
+
+    async def _root(self, request: web.Request) -> web.Response:
+        return self._message_page("web.forbidden", 403)
+
+    async def _page_handler(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        if not is_join_token(token) or not self.room.page_allowed(token):
+            return self._message_page("web.forbidden", 403)
+        if len(self.room.connected) >= self.room.max_kiosks and self.room.is_current(token):
+            return self._message_page("web.full", 503, retry=True)
+        lang = self.page_lang
+        body = self._page.substitute(
+            lang=lang,
+            title=html.escape(self.title),
+            token=token,
+            **{
+                f"msg_{key}": html.escape(t(f"web.{key}", lang), quote=True)
+                for key in ("connecting", "reconnecting", "done", "full", "forbidden")
+            },
+        )
+        return web.Response(text=body, content_type="text/html")
+
+    def _admission(self, request: web.Request) -> tuple[Admission, str]:
+        token = request.match_info["token"]
+        seat = request.match_info["seat"]
+        if not is_join_token(token) or not is_seat_token(seat):
+            return Admission.FORBIDDEN, ""
+        key = seat_key(seat)
+        return self.room.admit(token, key), key
+
+    async def _check(self, request: web.Request) -> web.Response:
+        admission, _key = self._admission(request)
+        status = 403 if admission is Admission.FORBIDDEN else 200
+        return web.json_response({"status": admission.value}, status=status)
+
+    async def _static(self, request: web.Request) -> web.Response:
+        asset = self._assets.get(request.match_info["path"])
+        if asset is None:
+            raise web.HTTPNotFound()
+        headers = {"ETag": asset.etag, "Cache-Control": "public, max-age=86400"}
+        if request.headers.get("If-None-Match") == asset.etag:
+            return web.Response(status=304, headers=headers)
+        body = asset.body
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            body = asset.gzipped
+            headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept-Encoding"
+        headers["Content-Type"] = asset.content_type
+        return web.Response(body=body, headers=headers)
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        admission, key = self._admission(request)
+        if admission is Admission.FORBIDDEN:
+            return self._message_page("web.forbidden", 403)
+        ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=1 << 16)
+        await ws.prepare(request)
+        previous = self._connections.get(key)
+        if previous is not None:
+            await previous.stop()  # the same tab came back before we noticed it had gone
+            await _until(lambda: key not in self._connections, STOP_SECONDS * 4)
+        admission = self.room.admit(request.match_info["token"], key)
+        if admission is Admission.DONE:
+            await ws.close(code=CLOSE_DONE)
+            return ws
+        if admission is Admission.FULL:
+            await ws.close(code=CLOSE_FULL)
+            return ws
+        if admission is Admission.FORBIDDEN:
+            await ws.close(code=CLOSE_FORBIDDEN)
+            return ws
+        resume = self.room.participant_of(key) if admission is Admission.RESUME else None
+        self.room.connect(request.match_info["token"], key)
+        connection = Connection(self, key, ws)
+        self._connections[key] = connection
+        try:
+            await connection.run(
+                width=_bounded(request.query.get("width"), 80),
+                height=_bounded(request.query.get("height"), 24),
+                resume=resume,
+            )
+        finally:
+            if self._connections.get(key) is connection:
+                del self._connections[key]
+            self.room.disconnect(key)
+        return ws
+
+
+async def _until(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+async def serve_until_stopped(
+    server: KioskServer, *, on_start: Callable[[], Awaitable[None] | None] | None = None
+) -> None:
+    """Run ``server`` until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    await server.start()
+    try:
+        if on_start is not None:
+            result = on_start()
+            if result is not None:
+                await result
+        await stop.wait()
+    finally:
+        await server.stop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(number)
+
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_MAX_KIOSKS",
+    "DEFAULT_PORT",
+    "KioskServer",
+    "serve_until_stopped",
+]
