@@ -48,6 +48,9 @@ THANKS_SECONDS = 5.0
 WEB_THANKS_SECONDS = 3.0
 """A browser kiosk shows its thank-you card this long, then ends (the page says goodbye)."""
 POLL_SECONDS = 0.5
+WEB_POLL_SECONDS = 2.0
+"""A browser kiosk looks for a pause or an end less often: 30 phones each re-reading the
+session twice a second while the room joins is what a burst of joins spends its CPU on."""
 SECONDS_PER_STATEMENT = 10
 """What a participant needs per statement, for the estimate on the welcome screen."""
 
@@ -93,8 +96,8 @@ class KioskScreen(Screen[None]):
         """Index of the statement on screen for the current participant."""
         self._answers: dict[str, int | None] = {}
         """The current participant's own answers, as recorded (kept here: O(1) per key press)."""
-        self.stage = "welcome"
-        self._flow_stage = "welcome"
+        self.stage = self._first_stage()
+        self._flow_stage = self.stage
         """Where the participant is, kept while a pause or closed card covers it."""
         self._level: Level | None = None
         self._thanks_timer: Timer | None = None
@@ -109,24 +112,24 @@ class KioskScreen(Screen[None]):
         lang = self.lang
         self.set_class(self.web, "-touch")
         yield Static(Text(self.live.questionnaire.title), id="kiosk-title")
-        with ContentSwitcher(initial="welcome", id="kiosk-stages"):
-            yield Center(
-                Card(
-                    t("kiosk.welcome.title", lang),
-                    t("kiosk.welcome.body", lang)
-                    + "\n\n"
-                    + t(
-                        "kiosk.welcome.count",
-                        lang,
-                        count=len(self.items),
-                        minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
+        count = t(
+            "kiosk.welcome.count",
+            lang,
+            count=len(self.items),
+            minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
+        )
+        with ContentSwitcher(initial=self._first_stage(), id="kiosk-stages"):
+            if not self.web:
+                yield Center(
+                    Card(
+                        t("kiosk.welcome.title", lang),
+                        t("kiosk.welcome.body", lang) + "\n\n" + count,
+                        t("kiosk.welcome.start", lang),
+                        confirmable=True,
+                        id="welcome-card",
                     ),
-                    self._hint("kiosk.welcome.start"),
-                    confirmable=True,
-                    id="welcome-card",
-                ),
-                id="welcome",
-            )
+                    id="welcome",
+                )
             yield Center(
                 ChoiceList(
                     t("kiosk.level.title", lang),
@@ -138,6 +141,7 @@ class KioskScreen(Screen[None]):
                         for lv in LEVELS
                     ],
                     self._hint("kiosk.choice.hint"),
+                    intro=f"{t('kiosk.welcome.body', lang)}\n{count}" if self.web else "",
                     id="level-choice",
                 ),
                 id="level",
@@ -174,8 +178,10 @@ class KioskScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
-        self.set_interval(POLL_SECONDS, self._poll)
-        self._show("welcome")
+        self.set_interval(WEB_POLL_SECONDS if self.web else POLL_SECONDS, self._poll)
+        # A phone opens on the level question (its page was the welcome; the anonymity
+        # sentence heads the question): one screen less for a room joining at once.
+        self._show("level" if self.web else "welcome")
         self._apply_state()
         if self._resume is not None:
             self._continue(self._resume)
@@ -204,6 +210,9 @@ class KioskScreen(Screen[None]):
         self._show("statement")
         self._apply_state()
 
+    def _first_stage(self) -> str:
+        return "level" if self.web else "welcome"
+
     def _thanks_seconds(self) -> float:
         return WEB_THANKS_SECONDS if self.web else THANKS_SECONDS
 
@@ -231,7 +240,7 @@ class KioskScreen(Screen[None]):
             # The facilitator switched language: relabel by composing afresh (no one is mid-way).
             self.lang = self.app.lang
             await self.recompose()
-            self.stage = self._flow_stage = "welcome"
+            self.stage = self._flow_stage = self._first_stage()
         self._apply_state()
         self._show(self.stage)
 
@@ -365,9 +374,9 @@ class KioskScreen(Screen[None]):
         if self._thanks_timer is not None:
             self._thanks_timer.stop()
             self._thanks_timer = None
-        self._flow_stage = "welcome"
+        self._flow_stage = self._first_stage()
         if self.stage not in ("paused", "closed"):
-            self._show("welcome")
+            self._show(self._flow_stage)
 
     def _forget_participant(self) -> None:
         self.participant = None

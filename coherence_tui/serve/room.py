@@ -150,3 +150,40 @@ def take_rotation_request(session: Path) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+class RoomWatch:
+    """A screen's cheap view of the server serving its session (the dashboard's poll).
+
+    ``poll()`` stats the sidecar and re-reads it only when it changed; whether the
+    server is still alive is checked at most every ``PID_CHECK_SECONDS``.
+    """
+
+    PID_CHECK_SECONDS = 2.0
+
+    def __init__(self, session: Path) -> None:
+        self.path = serve_path(session)
+        self.session = session
+        self.state: RoomState | None = None
+        """The running server's state, None when no server serves the session."""
+        self._key: tuple[int, int, int] | None = None
+        self._checked = 0.0
+
+    def poll(self) -> bool:
+        """Look again; True when ``state`` changed."""
+        try:
+            st = os.stat(self.path)
+            key: tuple[int, int, int] | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        now = time.monotonic()
+        if key == self._key and now - self._checked < self.PID_CHECK_SECONDS:
+            return False
+        self._key = key
+        self._checked = now
+        state = read_state(self.session) if key is not None else None
+        if state is not None and not pid_alive(state.pid):
+            state = None
+        changed = state != self.state
+        self.state = state
+        return changed

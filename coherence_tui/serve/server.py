@@ -143,10 +143,12 @@ class Connection:
         self.key = key
         self.ws = ws
         self.process: KioskProcess | None = None
-        self._app_ended = asyncio.Event()
         self._stopping = False
+        self.size = (0, 0)
+        """The terminal size the app has (a repeated resize would cost a full relayout)."""
 
     async def run(self, *, width: int, height: int, resume: str | None) -> None:
+        self.size = (width, height)
         try:
             self.process = process = await self.server.launch(
                 width=width, height=height, resume=resume
@@ -226,15 +228,15 @@ class Connection:
             if kind == "stdin" and isinstance(envelope[1], str):
                 packet = _packet(b"D", envelope[1].encode("utf-8"))
             elif kind == "resize" and isinstance(envelope[1], dict):
-                size = envelope[1]
-                meta = {
-                    "type": "resize",
-                    "width": _bounded(str(size.get("width")), 80),
-                    "height": _bounded(str(size.get("height")), 24),
-                }
+                size = (
+                    _bounded(str(envelope[1].get("width")), 80),
+                    _bounded(str(envelope[1].get("height")), 24),
+                )
+                if size == self.size:
+                    continue  # textual.js repeats the size it connected with: no relayout
+                self.size = size
+                meta = {"type": "resize", "width": size[0], "height": size[1]}
                 packet = _packet(b"M", json.dumps(meta).encode())
-            elif kind in ("focus", "blur"):
-                packet = _packet(b"M", json.dumps({"type": kind}).encode())
             elif kind == "ping":
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await self.ws.send_json(["pong", str(envelope[1])[:32]])

@@ -61,14 +61,19 @@ class ChoiceList(Widget, can_focus=True):
         options: list[tuple[str, str]],
         hint: str,
         *,
+        intro: str = "",
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
         super().__init__(id=id)
+        self.intro = intro
+        """A paragraph above the title (a browser kiosk opens here, with no welcome card)."""
         self.title = title
         self.options = options[:9]
         self.hint = hint
 
     def compose(self) -> ComposeResult:
+        if self.intro:
+            yield Static(Text(self.intro), classes="choice-intro")
         yield Static(Text(self.title), classes="choice-title")
         for n, (label, detail) in enumerate(self.options):
             text = Text.assemble((str(n + 1), "bold"), "   ", label)

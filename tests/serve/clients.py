@@ -98,10 +98,7 @@ class KioskClient:
             await self._reader
 
     async def join(self, *, total: int) -> None:
-        """From the welcome screen to the first statement: Enter, level 1, department 1."""
-        await self.wait_for("Tap here")
-        self.mark()
-        await self.press("\r")
+        """From the level question (a phone's first screen) to the first statement."""
         await self.wait_for("Board")
         self.mark()
         await self.press("1")

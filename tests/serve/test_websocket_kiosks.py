@@ -134,7 +134,7 @@ async def _over_the_cap(server: Served) -> tuple[str, int | None, int, str]:
     second = KioskClient(server.base, server.token)
     async with aiohttp.ClientSession() as http:
         await first.open(http)
-        await first.wait_for("Tap here")
+        await first.wait_for("Board")
         async with http.get(f"{server.base}/check/{server.token}/{second.seat}") as response:
             status = (await response.json())["status"]
         async with http.get(server.url) as response:
