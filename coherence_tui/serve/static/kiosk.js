@@ -55,6 +55,10 @@
     this.addEventListener = target.addEventListener.bind(target);
     this.removeEventListener = target.removeEventListener.bind(target);
     var socket = null, attempt = 0, lastHeard = 0, pinger = null, finished = false;
+    var waitingForScreen = true;
+    var query = new URLSearchParams(url.split("?")[1] || "");
+    // The terminal's size in cells, for anyone who needs to find a cell on the page.
+    window.ckTerminalSize = {width: Number(query.get("width")), height: Number(query.get("height"))};
 
     function checkUrl() {
       var parts = url.split("?")[0].split("/");
@@ -99,7 +103,7 @@
         attempt = 0;
         lastHeard = Date.now();
         self.readyState = 1;
-        overlay(null);
+        waitingForScreen = true;
         target.dispatchEvent(new Event("open"));
         clearInterval(pinger);
         pinger = setInterval(function () {
@@ -110,6 +114,13 @@
       socket.addEventListener("message", function (event) {
         lastHeard = Date.now();
         if (typeof event.data === "string" && event.data.indexOf('["pong"') === 0) return;
+        if (waitingForScreen && typeof event.data !== "string" && event.data.byteLength > 200) {
+          // The kiosk has drawn its screen: only now can a tap reach it, so only now
+          // does the "connecting" card go away.
+          waitingForScreen = false;
+          window.ckScreens = (window.ckScreens || 0) + 1;
+          overlay(null);
+        }
         target.dispatchEvent(new MessageEvent("message", { data: event.data }));
       });
       socket.addEventListener("close", function (event) {
@@ -124,6 +135,9 @@
     }
 
     this.send = function (data) {
+      if (typeof data === "string" && data.indexOf('["resize"') === 0) {
+        try { window.ckTerminalSize = JSON.parse(data)[1]; } catch (error) { /* not ours */ }
+      }
       if (socket && socket.readyState === 1) socket.send(data);
     };
     this.close = function () {
