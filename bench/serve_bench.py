@@ -107,7 +107,8 @@ class Server:
         zygotes = [
             c
             for c in children
-            if c.ppid() == self.process.pid and "coherence_tui.serve.zygote" in " ".join(c.cmdline())
+            if c.ppid() == self.process.pid
+            and "coherence_tui.serve.zygote" in " ".join(c.cmdline())
         ]
         return [c for c in children if c not in zygotes], zygotes
 

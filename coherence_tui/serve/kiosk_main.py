@@ -44,15 +44,10 @@ def end_with_parent() -> None:
 
 def preload() -> None:
     """Import everything a kiosk runs (the zygote does this once, before forking)."""
-    import coherence_tui.app
-    import coherence_tui.screens.kiosk
-    import coherence_tui.screens.pin
     import textual.drivers.web_driver  # noqa: F401
 
 
-def run_kiosk(
-    session: Path, *, lang: str | None, resume: str | None, seat_fd: int | None
-) -> int:
+def run_kiosk(session: Path, *, lang: str | None, resume: str | None, seat_fd: int | None) -> int:
     """Run one browser kiosk until its participant finishes or the server stops it."""
     from coherence_tui.app import CoherenceApp
     from coherence_tui.serve.seat_link import SeatLink

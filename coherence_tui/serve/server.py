@@ -144,6 +144,8 @@ class Connection:
         self.ws = ws
         self.process: KioskProcess | None = None
         self._stopping = False
+        self.ended = asyncio.Event()
+        """Set once the connection is over and its seat is free again."""
         self.size = (0, 0)
         """The terminal size the app has (a repeated resize would cost a full relayout)."""
 
@@ -333,10 +335,12 @@ class KioskServer:
     async def start(self) -> None:
         """Listen, start the kiosk launcher, write the sidecar. ``OSError`` if the port is taken."""
         previous = self._previous
-        if previous is not None and previous.pid != os.getpid() and room_file.pid_alive(
-            previous.pid
+        if (
+            previous is not None
+            and previous.pid != os.getpid()
+            and room_file.pid_alive(previous.pid)
         ):
-            raise OSError(f"another server (pid {self._previous.pid}) serves this session")
+            raise OSError(f"another server (pid {previous.pid}) serves this session")
         app = web.Application()
         app.router.add_get("/", self._root)
         app.router.add_get("/j/{token}", self._page_handler)
@@ -419,11 +423,8 @@ class KioskServer:
                 self.room.forget(key)
                 continue
             try:
-                await asyncio.to_thread(
-                    lambda code=participant: SessionStore.open(self.session).finish_participant(
-                        code
-                    )
-                )
+                store = SessionStore.open(self.session)
+                await asyncio.to_thread(store.finish_participant, participant)
             except SessionError as error:
                 log.warning("closing an idle participant: %s", error)
             self.room.finished(key, participant)
@@ -504,7 +505,8 @@ class KioskServer:
         previous = self._connections.get(key)
         if previous is not None:
             await previous.stop()  # the same tab came back before we noticed it had gone
-            await _until(lambda: key not in self._connections, STOP_SECONDS * 4)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(previous.ended.wait(), STOP_SECONDS * 4)
         admission = self.room.admit(request.match_info["token"], key)
         if admission is Admission.DONE:
             await ws.close(code=CLOSE_DONE)
@@ -528,14 +530,9 @@ class KioskServer:
         finally:
             if self._connections.get(key) is connection:
                 del self._connections[key]
-            self.room.disconnect(key)
+                self.room.disconnect(key)
+            connection.ended.set()
         return ws
-
-
-async def _until(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
 
 
 async def serve_until_stopped(

@@ -48,9 +48,7 @@ def _child(session: Path, lang: str | None, request: dict[str, Any], fds: list[i
     from coherence_tui.serve.kiosk_main import run_kiosk
 
     resume = request.get("resume")
-    return run_kiosk(
-        session, lang=lang, resume=str(resume) if resume else None, seat_fd=seat
-    )
+    return run_kiosk(session, lang=lang, resume=str(resume) if resume else None, seat_fd=seat)
 
 
 def serve_forks(control: socket.socket, session: Path, lang: str | None) -> None:

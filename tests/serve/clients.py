@@ -64,16 +64,16 @@ class KioskClient:
     def seen(self, text: str) -> bool:
         return text.encode() in self.screen[self._mark :]
 
-    async def wait_for(self, text: str, timeout: float = WAIT_SECONDS) -> float:
+    async def wait_for(self, text: str, seconds: float = WAIT_SECONDS) -> float:
         """Wait until ``text`` was drawn since the last ``mark``; returns the seconds waited."""
         started = time.monotonic()
-        deadline = started + timeout
+        deadline = started + seconds
         while not self.seen(text):
             if self._reader is not None and self._reader.done():
                 raise AssertionError(f"closed ({self.close_code}) before {text!r} showed")
             left = deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(f"{text!r} did not show within {timeout} s")
+                raise TimeoutError(f"{text!r} did not show within {seconds} s")
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), left)
@@ -81,9 +81,9 @@ class KioskClient:
                 pass
         return time.monotonic() - started
 
-    async def wait_closed(self, timeout: float = WAIT_SECONDS) -> int | None:
+    async def wait_closed(self, seconds: float = WAIT_SECONDS) -> int | None:
         if self._reader is not None:
-            await asyncio.wait_for(self._reader, timeout)
+            await asyncio.wait_for(self._reader, seconds)
         return self.close_code
 
     async def press(self, keys: str) -> None:

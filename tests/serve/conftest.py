@@ -141,8 +141,7 @@ def kiosk_pids(server_pid: int) -> list[int]:
     return [
         child.pid
         for child in parent.children(recursive=True)
-        if not (child.ppid() == server_pid and "coherence_tui.serve.zygote" in " ".join(child.cmdline()))
+        if not (
+            child.ppid() == server_pid and "coherence_tui.serve.zygote" in " ".join(child.cmdline())
+        )
     ]
-
-
-

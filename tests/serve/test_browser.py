@@ -89,12 +89,13 @@ class Phone:
 
     def open(self, url: str) -> None:
         self.page = self.context.new_page()
-        self.page.on(
-            "websocket",
-            lambda ws: None if urlsplit(ws.url).netloc == self.origin else self.outside.append(ws.url),
-        )
+        self.page.on("websocket", self._websocket)
         self.page.goto(url)
         self.page.wait_for_function("() => window.ckScreens >= 1", timeout=WAIT_MS, polling=100)
+
+    def _websocket(self, websocket: Any) -> None:
+        if urlsplit(websocket.url).netloc != self.origin:
+            self.outside.append(websocket.url)
 
     def find(self, text: str) -> dict[str, float]:
         handle = self.page.wait_for_function(FIND, arg=text, timeout=WAIT_MS, polling=100)
@@ -157,9 +158,7 @@ def test_a_phone_that_loses_its_connection_continues_where_it_was(
     # The connection drops (here: its kiosk process dies); the page reconnects by itself.
     (pid,) = kiosk_pids(server.process.pid)
     os.kill(pid, signal.SIGKILL)
-    phone.page.wait_for_function(
-        "() => window.ckScreens >= 2", timeout=WAIT_MS, polling=100
-    )
+    phone.page.wait_for_function("() => window.ckScreens >= 2", timeout=WAIT_MS, polling=100)
     phone.find(f"6 / {ITEMS}")
     phone.answer("2  Disagree", f"7 / {ITEMS}")
     # The tab is closed, then opened again from history: same URL, same seat.

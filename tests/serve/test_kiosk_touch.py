@@ -144,7 +144,9 @@ def _phone_session(directory: Path) -> Path:
         path,
         name="phone",
         questionnaire=load("general-en"),
-        settings=SessionSettings(k=3, departments=("Customer care",), pin_salt=salt, pin_hash=digest),
+        settings=SessionSettings(
+            k=3, departments=("Customer care",), pin_salt=salt, pin_hash=digest
+        ),
     )
     return path
 

@@ -146,6 +146,30 @@ def test_the_qr_code_draws_exactly_segnos_modules_and_fits_80x24() -> None:
     url = "http://192.168.100.200:8765/j/abcdefghjk"
     lines = qr_lines(url)
     assert len(lines) <= 19 and max(len(line) for line in lines) <= 35
-    expected = [[not dark for dark in row] for row in segno.make(url, error="m", boost_error=False).matrix_iter(border=2)]
+    code = segno.make(url, error="m", boost_error=False)
+    expected = [[not dark for dark in row] for row in code.matrix_iter(border=2)]
     drawn = modules_of(lines)[: len(expected)]
     assert drawn == expected
+
+
+def test_the_server_closes_an_idle_seat_like_the_facilitator_closes_a_participant(
+    session: Path,
+) -> None:
+    import asyncio
+
+    from coherence_tui.domain.model import Level
+    from coherence_tui.serve.server import KioskServer
+    from coherence_tui.store import SessionStore
+
+    store = SessionStore.open(session)
+    participant = store.add_participant(Level.BOARD, "Sales")
+    store.record_answer(participant.code, "s1", 2)
+    server = KioskServer(session, idle_seconds=0)
+    seat = seat_key("i" * 20)
+    server.room.connect(server.room.token, seat)
+    server.room.started(seat, participant.code)
+    server.room.disconnect(seat)
+    asyncio.run(server.close_idle_seats())
+    (closed,) = SessionStore.open(session).snapshot().participants
+    assert closed.finished  # their answers count, like the facilitator's 'n'
+    assert server.room.is_done(seat) and server.room.unfinished() == 0

@@ -62,9 +62,7 @@ def test_a_port_in_use_is_a_one_line_error(session: Path) -> None:
     assert f"cannot serve on 127.0.0.1:{port}" in done.stderr
 
 
-def test_one_session_is_served_by_one_server(
-    serve: Callable[..., Served], session: Path
-) -> None:
+def test_one_session_is_served_by_one_server(serve: Callable[..., Served], session: Path) -> None:
     serve()
     done = serve_fails(str(session), "--port", "0")
     assert done.returncode == 1 and "another server" in done.stderr

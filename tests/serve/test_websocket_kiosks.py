@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from coherence_tui.serve import room as room_file
 from coherence_tui.store import SessionStore
