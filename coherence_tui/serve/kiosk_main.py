@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import importlib
 import os
 import signal
 import sys
@@ -42,9 +43,35 @@ def end_with_parent() -> None:
         pass
 
 
+PRELOAD = (
+    "coherence_tui.app",
+    "coherence_tui.screens.kiosk",
+    "coherence_tui.screens.pin",
+    "coherence_tui.serve.seat_link",
+    "textual.drivers.web_driver",
+    "textual.drivers._input_reader",
+    "textual.widgets._content_switcher",
+    "textual.widgets._label",
+    "textual.widgets._progress_bar",
+    "textual.layouts.horizontal",
+    "textual.layouts.factory",
+    "textual.layouts.stream",
+    "textual.drivers.headless_driver",
+    "textual.pilot",
+    "textual.renderables.bar",
+    "textual.scrollbar",
+    "textual.eta",
+)
+"""Every module a browser kiosk runs, Textual's lazily loaded ones included."""
+
+
 def preload() -> None:
     """Import everything a kiosk runs (the zygote does this once, before forking)."""
-    import textual.drivers.web_driver  # noqa: F401
+    for name in PRELOAD:
+        importlib.import_module(name)
+    from rich._unicode_data import load
+
+    load()  # rich's table of character widths, which the first frame would load
 
 
 def run_kiosk(session: Path, *, lang: str | None, resume: str | None, seat_fd: int | None) -> int:
