@@ -226,6 +226,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.max_kiosks < 1:
         raise UserError(f"--max-kiosks must be at least 1 (got {args.max_kiosks})")
+    if args.warm < 0:
+        raise UserError(f"--warm must be 0 or more (got {args.warm})")
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port must be 0-65535 (got {args.port})")
     public_url = args.public_url
@@ -244,6 +246,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         page_lang=snapshot.settings.language or snapshot.questionnaire.language,
         title=snapshot.questionnaire.title,
         preload=not args.no_preload,
+        warm=args.warm,
     )
 
     def rotated(url: str) -> None:
@@ -353,6 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-url",
         metavar="URL",
         help="the address phones use, when it is not this machine's (a proxy, a name)",
+    )
+    serve.add_argument(
+        "--warm",
+        type=int,
+        default=30,
+        metavar="N",
+        help="kiosks kept started for phones about to arrive (default 30, ~20 MB each)",
     )
     serve.add_argument(
         "--no-preload",

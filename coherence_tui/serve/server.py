@@ -36,6 +36,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
@@ -52,6 +53,9 @@ from coherence_tui.serve.launch import (
 )
 from coherence_tui.serve.seats import SEAT_IDLE_SECONDS, Admission, Room
 from coherence_tui.serve.tokens import is_join_token, is_seat_token, seat_key
+
+if TYPE_CHECKING:
+    from coherence_tui.store import SessionStore
 
 log = logging.getLogger("coherence_tui.serve")
 
@@ -72,6 +76,15 @@ STOP_SECONDS = 3.0
 TICK_SECONDS = 0.5
 IDLE_CHECK_SECONDS = 30.0
 MAX_SIZE = 500
+DEFAULT_WARM = 30
+"""Kiosks kept started and waiting (about 20 MB each), so a room joining at once finds
+its screens already built; --warm 0 starts each one when its phone arrives."""
+SPARE_SIZE = (10, 3)
+"""A warm spare draws for nobody at a size no phone has, so its first real frame is a
+full relayout at the phone's size."""
+SPARE_QUIET_SECONDS = 1.0
+"""Spares are made only after a second without a join: never while a room is arriving."""
+SETTINGS_CHECK_SECONDS = 2.0
 
 ASSETS: dict[str, tuple[str, str]] = {
     "ts/js/textual.js": ("textual_serve", "static/js/textual.js"),
@@ -135,6 +148,66 @@ def _packet(kind: bytes, payload: bytes) -> bytes:
     return kind + len(payload).to_bytes(4, "big") + payload
 
 
+class AppOutput:
+    """Reads a kiosk's screen output from the moment it starts.
+
+    Until a browser is attached (``sink``), the packets that set the terminal up (the
+    first few, before the first frame) are kept and the frames are dropped: a warm
+    spare draws at a tiny size for nobody. ``attach`` replays the set-up to the browser
+    and from then on every frame goes to it.
+    """
+
+    FRAME = 200
+    """A packet this long is a frame, not a terminal mode switch."""
+
+    def __init__(self, process: KioskProcess) -> None:
+        self.process = process
+        self.sink: Callable[[bytes], Awaitable[None]] | None = None
+        self.prelude: list[bytes] = []
+        self.drawn = asyncio.Event()
+        """The app has drawn its first screen: it takes input from now on."""
+        self.task = asyncio.create_task(self._pump())
+        self.errors = asyncio.create_task(self._stderr())
+
+    async def attach(self, sink: Callable[[bytes], Awaitable[None]]) -> None:
+        for packet in self.prelude:
+            await sink(packet)
+        self.sink = sink
+
+    async def _pump(self) -> None:
+        stdout = self.process.stdout
+        for _ in range(10):
+            line = await stdout.readline()
+            if not line or line == b"__GANGLION__\n":
+                break
+        try:
+            while True:
+                header = await stdout.readexactly(5)
+                payload = await stdout.readexactly(int.from_bytes(header[1:], "big"))
+                if header[:1] != b"D":
+                    continue
+                if len(payload) > self.FRAME:
+                    self.drawn.set()
+                sink = self.sink
+                if sink is not None:
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        await sink(payload)
+                elif not self.drawn.is_set():
+                    self.prelude.append(payload)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+        finally:
+            self.drawn.set()
+
+    async def _stderr(self) -> None:
+        lines = 0
+        while line := await self.process.stderr.readline():
+            lines += 1
+            if lines <= 50:
+                text = line.decode("utf-8", "replace").rstrip()
+                log.warning("kiosk %s: %s", self.process.pid, text)
+
+
 class Connection:
     """One phone's websocket bridged to its kiosk process."""
 
@@ -151,34 +224,48 @@ class Connection:
 
     async def run(self, *, width: int, height: int, resume: str | None) -> None:
         self.size = (width, height)
-        try:
-            self.process = process = await self.server.launch(
-                width=width, height=height, resume=resume
+        spare = self.server.take_spare() if resume is None else None
+        if spare is not None:
+            output = spare
+            await output.attach(self.ws.send_bytes)
+            await self._send_meta(
+                output.process, {"type": "resize", "width": width, "height": height}
             )
-        except LaunchError as error:
-            log.error("%s", error)
-            await self.ws.close(code=CLOSE_APP_ENDED)
-            return
+        else:
+            try:
+                process = await self.server.launch(width=width, height=height, resume=resume)
+            except LaunchError as error:
+                log.error("%s", error)
+                await self.ws.close(code=CLOSE_APP_ENDED)
+                return
+            output = AppOutput(process)
+            await output.attach(self.ws.send_bytes)
+        process = output.process
+        self.process = process
         seat_events = asyncio.create_task(self._seat_events(process))
-        errors = asyncio.create_task(self._stderr(process))
-        from_app = asyncio.create_task(self._from_app(process))
         from_browser = asyncio.create_task(self._from_browser(process))
         try:
-            await asyncio.wait({from_app, from_browser}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({output.task, from_browser}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            if not from_app.done():
-                await self._stop_app(process, from_app)
+            if not output.task.done():
+                await self._stop_app(process, output.task)
             from_browser.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await from_browser
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(seat_events, STOP_SECONDS)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(errors, STOP_SECONDS)
+                await asyncio.wait_for(output.errors, STOP_SECONDS)
             await process.reap()
         if not self.ws.closed:
             done = self.server.room.is_done(self.key)
             await self.ws.close(code=CLOSE_DONE if done else CLOSE_APP_ENDED)
+
+    @staticmethod
+    async def _send_meta(process: KioskProcess, meta: dict[str, object]) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            process.stdin.write(_packet(b"M", json.dumps(meta).encode()))
+            await process.stdin.drain()
 
     async def stop(self) -> None:
         """End this connection (its tab came back on a new one, or the server stops)."""
@@ -186,9 +273,7 @@ class Connection:
         await self.ws.close()
 
     async def _stop_app(self, process: KioskProcess, from_app: asyncio.Task[None]) -> None:
-        with contextlib.suppress(ConnectionError, RuntimeError):
-            process.stdin.write(_packet(b"M", b'{"type": "quit"}'))
-            await process.stdin.drain()
+        await self._send_meta(process, {"type": "quit"})
         for number in (None, signal.SIGTERM, signal.SIGKILL):
             if number is not None:
                 process.signal(number)
@@ -197,24 +282,6 @@ class Connection:
                 return
             except TimeoutError:
                 continue
-
-    async def _from_app(self, process: KioskProcess) -> None:
-        """Forward the app's screen to the browser until the app ends."""
-        stdout = process.stdout
-        for _ in range(10):
-            line = await stdout.readline()
-            if not line or line == b"__GANGLION__\n":
-                break
-        send = self.ws.send_bytes
-        try:
-            while True:
-                header = await stdout.readexactly(5)
-                payload = await stdout.readexactly(int.from_bytes(header[1:], "big"))
-                if header[:1] == b"D" and not self.ws.closed:
-                    with contextlib.suppress(ConnectionError, RuntimeError):
-                        await send(payload)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            return
 
     async def _from_browser(self, process: KioskProcess) -> None:
         """Forward keys, taps and sizes to the app until the browser goes away."""
@@ -263,13 +330,6 @@ class Connection:
             elif isinstance(event.get("finished"), str):
                 room.finished(self.key, event["finished"])
 
-    async def _stderr(self, process: KioskProcess) -> None:
-        lines = 0
-        while line := await process.stderr.readline():
-            lines += 1
-            if lines <= 50:
-                log.warning("kiosk %s: %s", process.pid, line.decode("utf-8", "replace").rstrip())
-
 
 class KioskServer:
     """Serves one session's locked kiosk to browsers; see the module docstring."""
@@ -286,6 +346,7 @@ class KioskServer:
         page_lang: str = "en",
         title: str = "coherence-tui",
         preload: bool = True,
+        warm: int = DEFAULT_WARM,
         idle_seconds: float = SEAT_IDLE_SECONDS,
     ) -> None:
         self.session = session
@@ -308,6 +369,12 @@ class KioskServer:
             idle_seconds=idle_seconds,
         )
         self._connections: dict[str, Connection] = {}
+        self._warm = max(0, min(warm, max_kiosks))
+        self._spares: list[AppOutput] = []
+        self._spare_keeper: asyncio.Task[None] | None = None
+        self._last_join = 0.0
+        self._settings: object = None
+        self._store: SessionStore | None = None
         self._launcher: Launcher = (
             ForkLauncher(session, lang=lang) if preload else ExecLauncher(session, lang=lang)
         )
@@ -369,12 +436,16 @@ class KioskServer:
             self._launcher = ExecLauncher(self.session, lang=self.lang)
         self._write_state()
         self._ticker = asyncio.create_task(self._tick())
+        if self._warm:
+            self._spare_keeper = asyncio.create_task(self._keep_spares())
 
     async def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        for task in (self._ticker, self._spare_keeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self._drop_spares()
         for connection in list(self._connections.values()):
             await connection.stop()
         if self._runner is not None:
@@ -395,15 +466,80 @@ class KioskServer:
             self._launcher = ExecLauncher(self.session, lang=self.lang)
             return await self._launcher.launch(width=width, height=height, resume=resume)
 
+    # -- warm spares -------------------------------------------------------------------
+
+    def take_spare(self) -> AppOutput | None:
+        """A started kiosk that has drawn its first screen, for a phone that just arrived."""
+        self._last_join = time.monotonic()
+        while self._spares:
+            spare = self._spares.pop(0)
+            if spare.drawn.is_set() and not spare.task.done():
+                return spare
+            if not spare.task.done():
+                self._spares.append(spare)  # still starting: keep it for the next phone
+                return None
+        return None
+
+    async def _keep_spares(self) -> None:
+        """Keep ``warm`` spares ready, started one at a time while no phone is arriving."""
+        while True:
+            self._spares = [spare for spare in self._spares if not spare.task.done()]
+            wanted = min(self._warm, self.room.max_kiosks - len(self.room.connected))
+            quiet = time.monotonic() - self._last_join >= SPARE_QUIET_SECONDS
+            if len(self._spares) >= wanted or not quiet:
+                await asyncio.sleep(0.25)
+                continue
+            try:
+                process = await self.launch(width=SPARE_SIZE[0], height=SPARE_SIZE[1], resume=None)
+            except LaunchError as error:
+                log.warning("no warm spare: %s", error)
+                await asyncio.sleep(5)
+                continue
+            spare = AppOutput(process)
+            self._spares.append(spare)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(spare.drawn.wait(), 30)
+
+    async def _drop_spares(self) -> None:
+        spares, self._spares = self._spares, []
+        for spare in spares:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                spare.process.stdin.write(_packet(b"M", b'{"type": "quit"}'))
+        for spare in spares:
+            try:
+                await asyncio.wait_for(spare.task, STOP_SECONDS)
+            except TimeoutError:
+                spare.process.signal(signal.SIGKILL)
+            await spare.process.reap()
+
+    async def _recycle_spares_if_settings_changed(self) -> None:
+        """Spares built before the facilitator changed language or departments are stale."""
+        from coherence_tui.store import SessionError, SessionStore
+
+        try:
+            if self._store is None:
+                self._store = SessionStore.open(self.session)
+            elif not self._store.changed():
+                return  # a stat: nothing was written
+            settings = self._store.snapshot().settings
+        except SessionError:
+            return
+        if self._settings is not None and settings != self._settings and self._spares:
+            await self._drop_spares()
+        self._settings = settings
+
     def _write_state(self, *, pid: int | None = None) -> None:
         state = self.room.state(pid=os.getpid() if pid is None else pid, url=self.participant_url)
         room_file.write_state(self.session, state)
         self._written = self.room.version
 
     async def _tick(self) -> None:
-        last_idle_check = time.monotonic()
+        last_idle_check = last_settings_check = time.monotonic()
         while True:
             await asyncio.sleep(TICK_SECONDS)
+            if self._warm and time.monotonic() - last_settings_check >= SETTINGS_CHECK_SECONDS:
+                last_settings_check = time.monotonic()
+                await self._recycle_spares_if_settings_changed()
             if room_file.take_rotation_request(self.session):
                 self.room.rotate()
                 if self.on_rotate is not None:

@@ -86,9 +86,23 @@ class Served:
 
 
 def start_server(session: Path, *extra: str) -> Served:
-    """``coherence-tui serve SESSION --port 0`` on loopback; returns once it printed its URL."""
+    """``coherence-tui serve SESSION --port 0`` on loopback; returns once it printed its URL.
+
+    No warm spares unless asked (``--warm N``): each test decides which path it takes.
+    """
+    warm = () if "--warm" in extra else ("--warm", "0")
     process = subprocess.Popen(
-        [sys.executable, "-m", "coherence_tui", "serve", str(session), "--port", "0", *extra],
+        [
+            sys.executable,
+            "-m",
+            "coherence_tui",
+            "serve",
+            str(session),
+            "--port",
+            "0",
+            *warm,
+            *extra,
+        ],  # fmt: skip
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -183,3 +183,33 @@ def test_a_rotated_token_keeps_old_tabs_working_until_their_participant_finishes
     snapshot = SessionStore.open(session).snapshot()
     assert len(snapshot.participants) == 1 and snapshot.participants[0].finished
     assert len(snapshot.answers) == ITEMS
+
+
+async def _one_through_a_spare(server: Served) -> tuple[set[int], set[int]]:
+    for _ in range(300):  # bounded: the spare starts within seconds of the server
+        if kiosk_pids(server.process.pid):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
+    spares = set(kiosk_pids(server.process.pid))
+    client = KioskClient(server.base, server.token)
+    async with aiohttp.ClientSession() as http:
+        await client.open(http)
+        await client.wait_for("Board")
+        serving = set(kiosk_pids(server.process.pid))  # before a new spare is started
+        await client.join(total=ITEMS)
+        for n in range(ITEMS):
+            await client.answer("5", next_index=n + 2 if n + 1 < ITEMS else None, total=ITEMS)
+        assert await client.wait_closed() == 4000
+    return spares, serving
+
+
+def test_a_warm_spare_takes_the_next_phone_at_its_size(
+    serve: Callable[..., Served], session: Path
+) -> None:
+    server = serve("--warm", "1")
+    spares, serving = asyncio.run(_one_through_a_spare(server))
+    assert len(spares) == 1 and serving == spares  # the phone got the spare, no new process
+    snapshot = SessionStore.open(session).snapshot()
+    assert len(snapshot.participants) == 1 and snapshot.participants[0].finished
+    assert {a.value for a in snapshot.answers} == {2} and len(snapshot.answers) == ITEMS
