@@ -18,7 +18,7 @@ import importlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 WEB_ENVIRONMENT = {
@@ -28,6 +28,17 @@ WEB_ENVIRONMENT = {
     "TERM_PROGRAM": "textual",
 }
 """What textual-serve sets for an app it runs; Textual reads some of it at import."""
+
+NOT_FOR_PHONES = ("NO_COLOR", "TEXTUAL_ALLOW_SIGNALS", "COLUMNS", "LINES")
+"""The facilitator's terminal preferences: a phone's page is a display of its own."""
+
+
+def web_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """``base`` as a browser kiosk needs it."""
+    environment = {k: v for k, v in base.items() if k not in NOT_FOR_PHONES}
+    environment.update(WEB_ENVIRONMENT)
+    return environment
+
 
 _PR_SET_PDEATHSIG = 1
 
@@ -102,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--resume", metavar="CODE")
     parser.add_argument("--seat-fd", type=int)
     args = parser.parse_args(argv)
+    for name in NOT_FOR_PHONES[:2]:
+        os.environ.pop(name, None)
     for name, value in WEB_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     end_with_parent()

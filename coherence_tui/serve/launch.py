@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from coherence_tui.serve.kiosk_main import WEB_ENVIRONMENT
+from coherence_tui.serve.kiosk_main import web_environment
 
 READ_LIMIT = 1 << 20
 
@@ -167,7 +167,7 @@ class ExecLauncher:
 
     async def launch(self, *, width: int, height: int, resume: str | None) -> KioskProcess:
         seat_r, seat_w = os.pipe()
-        environment = dict(os.environ, **WEB_ENVIRONMENT, COLUMNS=str(width), ROWS=str(height))
+        environment = {**web_environment(os.environ), "COLUMNS": str(width), "ROWS": str(height)}
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,

@@ -242,6 +242,7 @@ class Connection:
             await output.attach(self.ws.send_bytes)
         process = output.process
         self.process = process
+        focus = asyncio.create_task(self._focus_when_drawn(output))
         seat_events = asyncio.create_task(self._seat_events(process))
         from_browser = asyncio.create_task(self._from_browser(process))
         try:
@@ -249,9 +250,10 @@ class Connection:
         finally:
             if not output.task.done():
                 await self._stop_app(process, output.task)
-            from_browser.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await from_browser
+            for task in (from_browser, focus):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(seat_events, STOP_SECONDS)
             with contextlib.suppress(TimeoutError):
@@ -260,6 +262,12 @@ class Connection:
         if not self.ws.closed:
             done = self.server.room.is_done(self.key)
             await self.ws.close(code=CLOSE_DONE if done else CLOSE_APP_ENDED)
+
+    async def _focus_when_drawn(self, output: AppOutput) -> None:
+        """A kiosk on a phone always looks focused: Textual's web driver starts it blurred
+        (dimmed), and a phone's page rarely tells it otherwise."""
+        await output.drawn.wait()
+        await self._send_meta(output.process, {"type": "focus"})
 
     @staticmethod
     async def _send_meta(process: KioskProcess, meta: dict[str, object]) -> None:

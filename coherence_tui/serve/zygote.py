@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from coherence_tui.serve.kiosk_main import WEB_ENVIRONMENT, end_with_parent
+from coherence_tui.serve.kiosk_main import end_with_parent, web_environment
 
 PIPES = 4
 """stdin, stdout, stderr and the seat pipe of one kiosk."""
@@ -91,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--lang", choices=("en", "pl"))
     args = parser.parse_args(argv)
-    os.environ.update(WEB_ENVIRONMENT)  # before Textual is imported: it reads some at import
+    environment = web_environment(os.environ)  # before Textual is imported: it reads some
+    os.environ.clear()
+    os.environ.update(environment)
     end_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we stop
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel

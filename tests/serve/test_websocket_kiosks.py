@@ -213,3 +213,21 @@ def test_a_warm_spare_takes_the_next_phone_at_its_size(
     snapshot = SessionStore.open(session).snapshot()
     assert len(snapshot.participants) == 1 and snapshot.participants[0].finished
     assert {a.value for a in snapshot.answers} == {2} and len(snapshot.answers) == ITEMS
+
+
+async def _first_statement_bytes(server: Served) -> bytes:
+    client = KioskClient(server.base, server.token)
+    async with aiohttp.ClientSession() as http:
+        await client.open(http)
+        await client.join(total=ITEMS)
+        await client.drop()
+    return bytes(client.screen)
+
+
+def test_phones_get_colour_whatever_the_facilitators_terminal_prefers(server: Served) -> None:
+    """The server runs with NO_COLOR=1 here; a phone's page is a display of its own."""
+    import re
+
+    screen = asyncio.run(_first_statement_bytes(server))
+    colours = {tuple(map(int, m)) for m in re.findall(rb"38;2;(\d+);(\d+);(\d+)", screen)}
+    assert any(len(set(rgb)) > 1 for rgb in colours)  # not only greys
