@@ -216,7 +216,6 @@ class Connection:
         self.key = key
         self.ws = ws
         self.process: KioskProcess | None = None
-        self._stopping = False
         self.ended = asyncio.Event()
         """Set once the connection is over and its seat is free again."""
         self.size = (0, 0)
@@ -277,7 +276,6 @@ class Connection:
 
     async def stop(self) -> None:
         """End this connection (its tab came back on a new one, or the server stops)."""
-        self._stopping = True
         await self.ws.close()
 
     async def _stop_app(self, process: KioskProcess, from_app: asyncio.Task[None]) -> None:

@@ -14,7 +14,6 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from coherence_tui.i18n import t
-from coherence_tui.serve.qr import qr_lines
 
 QR_STYLE = Style(color="#ffffff", bgcolor="#000000")
 """Fixed colours, whatever the theme: a scanner needs dark modules on a light ground."""
@@ -51,6 +50,8 @@ class JoinCode(Widget):
     def lines(self) -> list[str]:
         """The QR code's rows for the current URL (computed once per URL)."""
         if self.url != self._qr_for:
+            from coherence_tui.serve.qr import qr_lines  # segno: only once a server runs
+
             self._qr_for = self.url
             self._qr = qr_lines(self.url) if self.url else []
         return self._qr

@@ -85,7 +85,7 @@ def test_thirty_phones_join_at_once_and_twenty_answering_at_once_lose_no_answer(
     assert sorted(per_person.values()) == [0] * 10 + [3] * 20
 
 
-async def _answer_drop_resume(server: Served) -> tuple[str, int | None]:
+async def _answer_drop_resume(server: Served, session: Path) -> tuple[str, int | None]:
     client = KioskClient(server.base, server.token)
     async with aiohttp.ClientSession() as http:
         await client.open(http)
@@ -93,6 +93,13 @@ async def _answer_drop_resume(server: Served) -> tuple[str, int | None]:
         for n in range(5):
             await client.answer("4", next_index=n + 2, total=ITEMS)
         await client.drop()
+        for _ in range(200):  # bounded: the server ends the kiosk of a closed tab
+            if not kiosk_pids(server.process.pid):
+                break
+            await asyncio.sleep(0.05)
+        assert kiosk_pids(server.process.pid) == []
+        (left,) = SessionStore.open(session).snapshot().participants
+        assert not left.finished  # a closed tab leaves its participant unfinished
         await client.open(http)  # the same seat: the page reconnected after a screen lock
         await client.wait_for(f"6 / {ITEMS}")
         for n in range(5, ITEMS):
@@ -106,7 +113,7 @@ async def _answer_drop_resume(server: Served) -> tuple[str, int | None]:
 def test_a_dropped_phone_continues_its_participant_and_never_becomes_a_second_one(
     server: Served, session: Path
 ) -> None:
-    closed, again = asyncio.run(_answer_drop_resume(server))
+    closed, again = asyncio.run(_answer_drop_resume(server, session))
     assert closed == "4000" and again == 4000
     snapshot = SessionStore.open(session).snapshot()
     assert len(snapshot.participants) == 1
