@@ -159,3 +159,12 @@ def kiosk_pids(server_pid: int) -> list[int]:
             child.ppid() == server_pid and "coherence_tui.serve.zygote" in " ".join(child.cmdline())
         )
     ]
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
+    """One server for a module's tests that only look (a server start is a second or two)."""
+    session = make_session(tmp_path_factory.mktemp("shared"))
+    served = start_server(session)
+    yield served, session
+    served.stop()

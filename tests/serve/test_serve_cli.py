@@ -24,7 +24,10 @@ def serve_fails(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_serve_prints_the_participant_url_on_a_line_of_its_own(server: Served) -> None:
+def test_serve_prints_the_participant_url_on_a_line_of_its_own(
+    shared_server: tuple[Served, Path],
+) -> None:
+    server, _ = shared_server
     text = "".join(server.output)
     assert "this machine only" in text and "--host 0.0.0.0" in text
     (line,) = [line for line in server.output if line.startswith("http")]

@@ -27,20 +27,25 @@ def status_of(url: str) -> int:
         return error.code
 
 
-def test_requests_without_the_join_token_get_403_and_start_no_process(server: Served) -> None:
+def test_requests_without_the_join_token_get_403_and_start_no_process(
+    shared_server: tuple[Served, Path],
+) -> None:
+    server, _ = shared_server
     seat = secrets.token_urlsafe(18)
+    before = kiosk_pids(server.process.pid)
     assert status_of(server.url) == 200
     assert status_of(f"{server.base}/") == 403
     assert status_of(f"{server.base}/j/aaaaaaaaaa") == 403
     assert status_of(f"{server.base}/ws/aaaaaaaaaa/{seat}") == 403
     assert status_of(f"{server.base}/check/aaaaaaaaaa/{seat}") == 403
     assert status_of(f"{server.base}/ws/{server.token}x/{seat}") == 403
-    assert kiosk_pids(server.process.pid) == []
+    assert kiosk_pids(server.process.pid) == before == []
 
 
 def test_the_page_loads_nothing_from_elsewhere_and_builds_its_websocket_from_its_origin(
-    server: Served,
+    shared_server: tuple[Served, Path],
 ) -> None:
+    server, _ = shared_server
     with urllib.request.urlopen(server.url, timeout=10) as response:
         page = response.read().decode()
         policy = response.headers["Content-Security-Policy"]
@@ -148,7 +153,8 @@ def test_the_kiosk_over_the_cap_is_told_the_room_is_full(
     assert page_status == 503 and "The room is full" in page and "Traceback" not in page
 
 
-def test_the_sidecar_names_the_link_and_is_owner_only(server: Served, session: Path) -> None:
+def test_the_sidecar_names_the_link_and_is_owner_only(shared_server: tuple[Served, Path]) -> None:
+    server, session = shared_server
     state = room_file.read_state(session)
     assert state is not None and state.url == server.url
     assert state.pid == server.process.pid
@@ -231,10 +237,13 @@ async def _first_statement_bytes(server: Served) -> bytes:
     return bytes(client.screen)
 
 
-def test_phones_get_colour_whatever_the_facilitators_terminal_prefers(server: Served) -> None:
+def test_phones_get_colour_whatever_the_facilitators_terminal_prefers(
+    shared_server: tuple[Served, Path],
+) -> None:
     """The server runs with NO_COLOR=1 here; a phone's page is a display of its own."""
     import re
 
+    server, _ = shared_server
     screen = asyncio.run(_first_statement_bytes(server))
     colours = {tuple(map(int, m)) for m in re.findall(rb"38;2;(\d+);(\d+);(\d+)", screen)}
     assert any(len(set(rgb)) > 1 for rgb in colours)  # not only greys
