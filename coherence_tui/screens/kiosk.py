@@ -187,6 +187,10 @@ class KioskScreen(Screen[None]):
             self._continue(self._resume)
 
     def on_resize(self) -> None:
+        # After the refresh, the breakpoint classes match the new size.
+        self.call_after_refresh(self._fit_statement)
+
+    def _fit_statement(self) -> None:
         self.query_one(Statement).compact = self.has_class("-phone")
 
     def _continue(self, code: str) -> None:
