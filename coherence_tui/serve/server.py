@@ -644,9 +644,11 @@ class KioskServer:
             return self._message_page("web.forbidden", 403)
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=1 << 16)
         await ws.prepare(request)
-        previous = self._connections.get(key)
-        if previous is not None:
-            await previous.stop()  # the same tab came back before we noticed it had gone
+        for _ in range(3):  # one seat, one kiosk: the same tab came back before we saw it go
+            previous = self._connections.pop(key, None)
+            if previous is None:
+                break
+            await previous.stop()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(previous.ended.wait(), STOP_SECONDS * 4)
         admission = self.room.admit(request.match_info["token"], key)
@@ -672,6 +674,7 @@ class KioskServer:
         finally:
             if self._connections.get(key) is connection:
                 del self._connections[key]
+            if key not in self._connections:
                 self.room.disconnect(key)
             connection.ended.set()
         return ws
