@@ -8,8 +8,9 @@ Layers, each importing only the ones below it:
 - ``kiosk_main``: the light entry point of one browser kiosk (the locked app in its
   ``web`` mode), run by a forked child of ``zygote`` or as its own process.
 - ``zygote``: a pre-loaded parent that forks one kiosk per phone.
-- ``server``: the aiohttp server: join token, seats, the cap, the page and the
-  websocket bridge to each kiosk process.
+- ``launch``: starting a kiosk process (forked from the zygote, or fresh).
+- ``bridge``: one phone's websocket joined to its kiosk process.
+- ``server``: the aiohttp server: join token, seats, the cap, warm spares, the page.
 
 See ``docs/serve.md`` for the decisions behind it.
 """
