@@ -29,7 +29,7 @@ async def test_the_projector_shows_the_join_code_while_a_server_runs(session: Pa
         await pilot.pause()
         assert not join.display  # no server yet
         serving(session, kiosks=7)
-        await wait_for(pilot, lambda: join.display)
+        await wait_for(pilot, lambda: join.display and join.region.height > 0)  # laid out
         assert (join.url, join.kiosks, join.max_kiosks) == (URL, 7, 40)
         assert join.region.height >= len(join.lines()) + 3  # the whole code is on screen
         assert len(modules_of(join.lines())[0]) <= join.content_region.width
