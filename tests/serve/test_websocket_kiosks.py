@@ -220,7 +220,7 @@ async def _one_through_a_spare(server: Served) -> tuple[set[int], set[int]]:
 def test_a_warm_spare_takes_the_next_phone_at_its_size(
     serve: Callable[..., Served], session: Path
 ) -> None:
-    server = serve("--warm", "1")
+    server = serve("--warm", "1", "--max-kiosks", "1")  # no second spare while it serves
     spares, serving = asyncio.run(_one_through_a_spare(server))
     assert len(spares) == 1 and serving == spares  # the phone got the spare, no new process
     snapshot = SessionStore.open(session).snapshot()
