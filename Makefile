@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOG := $(VENV)/install.log
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench lint clean browser
 
 install: $(STAMP)
 
@@ -22,8 +22,22 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/coherence-tui demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests (tests/serve/test_browser.py) drive Debian's chromium with Playwright
+# (Playwright's own browser download is never used). Installed here when missing and we
+# are root with apt-get; elsewhere those tests are skipped and say why.
+browser: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests (log: $(VENV)/chromium.log)"; \
+	    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } \
+	      > $(VENV)/chromium.log 2>&1 || \
+	      echo "Could not install chromium (see $(VENV)/chromium.log): browser tests will be skipped"; \
+	  else \
+	    echo "No chromium and not root: the browser tests will be skipped"; \
+	  fi; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -20,6 +20,12 @@ Prints a table, then as its very last line one JSON object with the figures at
 ``tinydb_default_p50_ms``, ``fsync_append_p50_ms``, ``report_10k_s``,
 ``rss_mb_10k``, and more).
 
+Then ``bench/serve_bench.py`` runs a room of 30 browser kiosks against a real
+``coherence-tui serve`` on loopback (join burst, memory per kiosk, answering at one
+answer every 2 s each) and its figures are merged too: ``serve_kiosks``,
+``serve_join_p95_s``, ``serve_uss_mb_per_kiosk``, ``serve_rss_mb_per_kiosk``,
+``serve_answer_p95_ms`` and more (see that file).
+
 Usage: ``python bench/run.py [--dir DIR] [--keep]`` (DIR: where the session files
 go; default a temporary directory, deleted afterwards unless ``--keep``).
 """
@@ -293,29 +299,39 @@ def bench_report(session: Path, folder: Path) -> dict[str, Any]:
 
 
 def bench_ui(session: Path) -> dict[str, Any]:
-    script = REPO / "bench" / "ui_bench.py"
+    return run_bench_script("ui_bench.py", str(session))
+
+
+def bench_serve() -> dict[str, Any]:
+    return run_bench_script("serve_bench.py", "--kiosks", "30", "--answers", "10", "--compare")
+
+
+def run_bench_script(name: str, *args: str) -> dict[str, Any]:
+    """Run ``bench/NAME`` and take the JSON object on its last line."""
+    script = REPO / "bench" / name
+    prefix = name.removesuffix(".py")
     if not script.exists():
         return {}
     try:
         proc = subprocess.run(
-            [sys.executable, str(script), str(session)],
+            [sys.executable, str(script), *args],
             capture_output=True,
             text=True,
             timeout=600,
             cwd=REPO,
         )
     except subprocess.TimeoutExpired:
-        return {"ui_bench_error": "timed out after 600 s"}
+        return {f"{prefix}_error": "timed out after 600 s"}
     lines = proc.stdout.strip().splitlines()
     for line in lines[:-1]:
-        print(f"ui_bench| {line}", file=sys.stderr)
+        print(f"{prefix}| {line}", file=sys.stderr)
     try:
         figures = orjson.loads(lines[-1]) if lines else None
     except orjson.JSONDecodeError:
         figures = None
     if proc.returncode != 0 or not isinstance(figures, dict):
         tail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
-        return {"ui_bench_error": tail}
+        return {f"{prefix}_error": tail}
     return figures
 
 
@@ -369,6 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         big.update(bench_two_kiosks(big["path"], folder, args.seed))
         report = bench_report(big["path"], folder)
         ui = bench_ui(big["path"])
+        print("... 30 browser kiosks on coherence-tui serve", file=sys.stderr, flush=True)
+        serve = bench_serve()
 
         print()
         print(
@@ -399,12 +417,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if ui:
             print("ui_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
+        if serve:
+            print("serve_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in serve.items()))
         print(f"Total bench time {time.perf_counter() - started:.1f} s")
 
         summary: dict[str, Any] = {key: value for key, value in big.items() if key != "path"}
         summary.update(report)
         summary["load_avg_1m"] = None if load is None else round(load, 2)
-        for key, value in ui.items():
+        for key, value in (*ui.items(), *serve.items()):
             summary.setdefault(key, value)
         summary["sizes"] = {
             str(size): {k: v for k, v in rows[size].items() if k != "path"} for size in SIZES

@@ -28,6 +28,10 @@ True and:
   are counted beside the session file (``pinlock``), shared by every process of it.
 
 ``dashboard`` mode is for a projector and is not locked: ``q`` quits.
+
+``web`` mode is one browser kiosk of ``coherence-tui serve`` (a participant's phone):
+locked like ``kiosk``, and without the facilitator key at all (a participant's own
+device never offers the facilitator menu); it serves one participant and ends.
 """
 
 from __future__ import annotations
@@ -45,16 +49,17 @@ from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
 from coherence_tui.pinlock import SessionPinGuard
 from coherence_tui.screens.pin import Guard, PinGuard
+from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.store import SessionStore
 from coherence_tui.supervisor import write_handover
 
-Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
+Start = Literal["home", "run", "kiosk", "dashboard", "demo", "web"]
 
 LOCKED_ACTIONS = frozenset({"quit", "help_quit", "command_palette", "suspend_process"})
 """App actions a participant must never reach while the kiosk is locked."""
 
-SESSION_MODES = frozenset({"run", "kiosk", "demo"})
-"""Modes with a kiosk, a facilitator key and a PIN."""
+SESSION_MODES = frozenset({"run", "kiosk", "demo", "web"})
+"""Modes with a kiosk (locked until the facilitator's PIN; ``web`` has no PIN at all)."""
 
 
 def _default_language() -> str:
@@ -85,9 +90,14 @@ class CoherenceApp(App[int]):
         session: Path | None = None,
         sessions_dir: Path = Path("sessions"),
         lang: str | None = None,
+        resume: str | None = None,
+        seat: SeatLink | None = None,
     ) -> None:
         super().__init__()
         self.start = start
+        self._resume = resume
+        """``web``: the unfinished participant this browser tab continues."""
+        self._seat = seat
         self.mode_name: Start = start
         """The current mode: ``home`` becomes ``run`` once a workshop is opened."""
         self.sessions_dir = sessions_dir
@@ -120,7 +130,7 @@ class CoherenceApp(App[int]):
         if action in LOCKED_ACTIONS and self.locked:
             return False
         if action == "facilitator":
-            return self.mode_name in SESSION_MODES and self.live is not None
+            return self.mode_name in SESSION_MODES - {"web"} and self.live is not None
         if action == "close_projector":
             return self.mode_name == "dashboard"
         if action == "leave_dashboard":
@@ -149,7 +159,8 @@ class CoherenceApp(App[int]):
         from coherence_tui.screens.kiosk import KioskScreen
 
         assert self.live is not None
-        self.push_screen(KioskScreen(self.live))
+        web = self.mode_name == "web"
+        self.push_screen(KioskScreen(self.live, web=web, resume=self._resume, seat=self._seat))
         if self.mode_name == "demo":
             state = self.live.state
             if not state.revealed:

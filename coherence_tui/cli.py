@@ -393,6 +393,77 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run_app("demo", args, path)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the locked kiosk to browsers (phones) until Ctrl+C."""
+    import asyncio
+    import logging
+
+    from coherence_tui.serve.address import ANY_HOSTS, is_loopback
+    from coherence_tui.serve.server import KioskServer, serve_until_stopped
+    from coherence_tui.store import SessionStore, resolve_session_path
+
+    if args.max_kiosks < 1:
+        raise UserError(f"--max-kiosks must be at least 1 (got {args.max_kiosks})")
+    if args.warm < 0:
+        raise UserError(f"--warm must be 0 or more (got {args.warm})")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port must be 0-65535 (got {args.port})")
+    public_url = args.public_url
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise UserError(f"--public-url must start with http:// or https:// (got {public_url!r})")
+    path = resolve_session_path(args.session, _sessions_dir(args))
+    snapshot = SessionStore.open(path).snapshot()  # a bad session: one line, before listening
+    logging.basicConfig(format="coherence-tui serve: %(message)s", level=logging.WARNING)
+    server = KioskServer(
+        path,
+        host=args.host,
+        port=args.port,
+        max_kiosks=args.max_kiosks,
+        public_url=public_url,
+        lang=args.lang,
+        page_lang=snapshot.settings.language or snapshot.questionnaire.language,
+        title=snapshot.questionnaire.title,
+        preload=not args.no_preload,
+        warm=args.warm,
+    )
+
+    def rotated(url: str) -> None:
+        print("New participant link (pages already open keep working until they finish):")
+        print(url, flush=True)
+
+    def started() -> None:
+        where = f"{args.host}, port {server.port}"
+        if args.host in ANY_HOSTS:
+            print(
+                f"Serving {snapshot.name} to the room's network ({where}): anyone on this "
+                "network who has the link can answer."
+            )
+        elif is_loopback(args.host):
+            print(
+                f"Serving {snapshot.name} on this machine only ({where}); "
+                "--host 0.0.0.0 opens it to the room's network."
+            )
+        else:
+            print(f"Serving {snapshot.name} on {where}.")
+        if server.url_warning:
+            print(f"coherence-tui: warning: {server.url_warning}", file=sys.stderr)
+        print("Participant link (the projector's dashboard shows it as a QR code):")
+        print(server.participant_url)
+        print(
+            f"Up to {args.max_kiosks} kiosks at once. Ctrl+C stops "
+            "(people mid-way continue where they were when you serve again).",
+            flush=True,
+        )
+
+    server.on_rotate = rotated
+    try:
+        asyncio.run(serve_until_stopped(server, on_start=started))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UserError(f"cannot serve on {args.host}:{args.port}: {reason}") from None
+    return 0
+
+
 def cmd_home(args: argparse.Namespace) -> int:
     return _run_app("home", args, None)
 
@@ -460,6 +531,38 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, parents=[common], help=text)
         command.add_argument("session", metavar="SESSION")
         command.set_defaults(func=_app_with_session(start))
+
+    serve = sub.add_parser(
+        "serve", parents=[common], help="serve the locked kiosk to phones and browsers"
+    )
+    serve.add_argument("session", metavar="SESSION")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: the room)",
+    )
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument(
+        "--max-kiosks", type=int, default=40, metavar="N", help="kiosks at once (default 40)"
+    )
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address phones use, when it is not this machine's (a proxy, a name)",
+    )
+    serve.add_argument(
+        "--warm",
+        type=int,
+        default=30,
+        metavar="N",
+        help="kiosks kept started for phones about to arrive (default 30, ~20 MB each)",
+    )
+    serve.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="start a fresh Python process per phone instead of forking a pre-loaded one",
+    )
+    serve.set_defaults(func=cmd_serve)
 
     report = sub.add_parser("report", parents=[common], help="scores, stool, gaps, recommendations")
     report.add_argument("session", metavar="SESSION")

@@ -11,6 +11,18 @@ EN: dict[str, str] = {
     ),
     "kiosk.welcome.count": "{count} short statements · about {minutes} min",
     "kiosk.welcome.start": "Press Enter to start",
+    "kiosk.choice.hint.touch": "Tap your answer",
+    "kiosk.statement.hint.touch": "Tap an answer; Back returns to the previous statement",
+    "kiosk.statement.back": "Back",
+    # browser kiosk page (coherence-tui serve)
+    "web.connecting": "Connecting…",
+    "web.reconnecting": "Connection lost. Reconnecting… your answers are saved.",
+    "web.done": "Thank you! Your answers are saved. You can close this page.",
+    "web.full": "The room is full. Please try again in a minute: this page retries by itself.",
+    "web.forbidden": (
+        "This link is not valid (any more). Scan the QR code on the projector again."
+    ),
+    "kiosk.thanks.body.web": "Your answers are saved. You can close this page now.",
     # kiosk: level and department
     "kiosk.level.title": "Where do you work?",
     "kiosk.level.board": "Board",
@@ -87,6 +99,8 @@ EN: dict[str, str] = {
     "menu.archive.confirm": "Archive the session? The action plan becomes final.",
     "menu.archive.needs_end": "End the session first (e), then archive it.",
     "menu.archive.done": "Archived: the action plan is final.",
+    "menu.rotate": "New join link for phones (links already in use keep working)",
+    "menu.rotated": "New join link requested: the projector shows it in a moment",
     "menu.quit": "Quit",
     "menu.exported": "Saved {path}",
     "menu.export_failed": "Export failed: {error}",
@@ -157,6 +171,18 @@ PL: dict[str, str] = {
     ),
     "kiosk.welcome.count": "Liczba stwierdzeń: {count} · około {minutes} min",
     "kiosk.welcome.start": "Naciśnij Enter, aby zacząć",
+    "kiosk.choice.hint.touch": "Dotknij swojej odpowiedzi",
+    "kiosk.statement.hint.touch": "Dotknij odpowiedzi; Wstecz wraca do poprzedniego stwierdzenia",
+    "kiosk.statement.back": "Wstecz",
+    # strona kiosku w przeglądarce (coherence-tui serve)
+    "web.connecting": "Łączenie…",
+    "web.reconnecting": "Utracono połączenie. Łączę ponownie… odpowiedzi są zapisane.",
+    "web.done": "Dziękujemy! Odpowiedzi są zapisane. Możesz zamknąć tę stronę.",
+    "web.full": "Sala jest pełna. Spróbuj ponownie za minutę: strona ponowi próbę sama.",
+    "web.forbidden": (
+        "Ten link jest nieważny. Zeskanuj ponownie kod QR z projektora."
+    ),
+    "kiosk.thanks.body.web": "Odpowiedzi zostały zapisane. Możesz już zamknąć tę stronę.",
     "kiosk.level.title": "Gdzie pracujesz?",
     "kiosk.level.board": "Zarząd",
     "kiosk.level.management": "Kadra kierownicza",
@@ -230,6 +256,8 @@ PL: dict[str, str] = {
     "menu.archive.confirm": "Zarchiwizować sesję? Plan działań stanie się ostateczny.",
     "menu.archive.needs_end": "Najpierw zakończ sesję (e), potem ją zarchiwizuj.",
     "menu.archive.done": "Zarchiwizowano: plan działań jest ostateczny.",
+    "menu.rotate": "Nowy link dla telefonów (otwarte już strony działają dalej)",
+    "menu.rotated": "Poproszono o nowy link: projektor pokaże go za chwilę",
     "menu.quit": "Zakończ program",
     "menu.exported": "Zapisano {path}",
     "menu.export_failed": "Eksport nie powiódł się: {error}",

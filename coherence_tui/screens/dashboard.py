@@ -8,6 +8,10 @@ draws. Widgets never see the session.
 
 While ``live.state.revealed`` is False the screen shows participation only and
 gives no result widget any figure (not just hidden from view: absent).
+
+While ``coherence-tui serve`` serves the session, the screen shows its join code (QR
+code, URL, phones connected) on the right; ``j`` hides or shows it. The same poll
+watches the server's sidecar file (a ``stat`` when nothing changed).
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
+from coherence_tui.serve.room import RoomWatch
 from coherence_tui.store import SessionError
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
+from coherence_tui.widgets.join_code import JoinCode
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures
@@ -71,6 +77,7 @@ class DashboardScreen(Screen[None]):
         Binding("g", "next_group", "dash.key.group"),
         Binding("shift+g", "previous_group", "dash.key.group_back", show=False),
         Binding("m", "toggle_metric", "dash.key.metric"),
+        Binding("j", "toggle_join", "dash.key.join"),
         Binding("q", "quit_dashboard", "dash.key.quit"),
         Binding("escape", "back", "dash.key.back"),
         # After the reveal (issue 10): read-only views, also on a projector.
@@ -89,6 +96,8 @@ class DashboardScreen(Screen[None]):
     """``""`` while collecting answers, else ``"paused"`` or ``"ended"`` (shown in the header)."""
     group_key: reactive[str] = reactive(ALL, repaint=False)
     metric: reactive[Metric] = reactive("score", repaint=False)
+    join_hidden: reactive[bool] = reactive(False, bindings=True, repaint=False)
+    """The facilitator hid the join code (``j``)."""
 
     def __init__(self, live: LiveSession, *, readonly: bool) -> None:
         super().__init__()
@@ -101,6 +110,7 @@ class DashboardScreen(Screen[None]):
             id(b): b.description for bs in self._bindings.key_to_bindings.values() for b in bs
         }
         self.lang = self._app_language() or live.language
+        self._room = RoomWatch(live.store.path)
         self._label_bindings()
 
     def _app_language(self) -> str | None:
@@ -134,11 +144,13 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-title", Static).update(self._title())
         self.query_one("#hidden-title", Static).update(t("dash.results_hidden_title", self.lang))
         self.query_one("#hidden-body", Static).update(t("dash.results_hidden_body", self.lang))
+        self._push_room()
         self._push()
 
     # -- composition -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield JoinCode(id="join-code")
         with Horizontal(id="dash-header"):
             yield Static(self._title(), id="dash-title", markup=False)
             yield Static(id="dash-showing", markup=False)
@@ -164,7 +176,10 @@ class DashboardScreen(Screen[None]):
         self._level_chart = self.query_one(LevelChart)
         self._gap_chart = self.query_one(GapChart)
         self._recommendations = self.query_one(Recommendations)
+        self._join_code = self.query_one(JoinCode)
         self._ready = True
+        self._room.poll()
+        self._push_room()
         self.refresh_report()
         self.set_class(not self.revealed, "-results-hidden")
         self.set_interval(POLL_SECONDS, self._poll)
@@ -182,7 +197,27 @@ class DashboardScreen(Screen[None]):
         # The breakpoint classes are set by now; the header has a short form when narrow.
         self.call_after_refresh(self._push)
 
+    def _push_room(self) -> None:
+        """Show the running server's join code (unless hidden), or nothing."""
+        state = self._room.state
+        shown = state is not None and not self.join_hidden
+        join = self._join_code
+        if state is not None:
+            join.lang = self.lang
+            join.url = state.url
+            join.kiosks = state.kiosks
+            join.max_kiosks = state.max_kiosks
+        join.display = shown
+        self.set_class(shown, "-join-shown")
+        self.refresh_bindings()
+
+    def watch_join_hidden(self) -> None:
+        if self._ready:
+            self._push_room()
+
     def _poll(self) -> None:
+        if self._room.poll():
+            self._push_room()
         try:
             changed = self.live.poll()
         except SessionError as error:
@@ -286,6 +321,8 @@ class DashboardScreen(Screen[None]):
             return True if self.revealed else None
         if action == "view":
             return self.revealed or parameters == ("closing",)
+        if action == "toggle_join":
+            return self._room.state is not None
         return True
 
     def action_view(self, name: str) -> None:
@@ -314,6 +351,9 @@ class DashboardScreen(Screen[None]):
         keys = self._group_keys()
         index = keys.index(self.group_key) if self.group_key in keys else 0
         self.group_key = keys[(index + step) % len(keys)]
+
+    def action_toggle_join(self) -> None:
+        self.join_hidden = not self.join_hidden
 
     def action_toggle_metric(self) -> None:
         self.metric = "favourable" if self.metric == "score" else "score"

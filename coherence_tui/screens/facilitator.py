@@ -1,7 +1,8 @@
 """The facilitator menu (behind the PIN): dashboard, reveal, pause, end, exports, settings.
 
 In ``kiosk`` mode (participant-only terminal) the menu offers only pause, end, back
-to the kiosk and quit.
+to the kiosk and quit. While ``coherence-tui serve`` serves the session, ``l`` asks it
+for a new join link (pages already open keep working until their participant finishes).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from coherence_tui.fileio import write_private
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import ExportFinished, LanguageChanged
+from coherence_tui.serve import room as room_file
 from coherence_tui.store import SessionError, SessionSnapshot
 
 SCREENSHOT_DELAY = 0.6
@@ -50,6 +52,7 @@ MENU_KEYS: dict[str, str] = {
     "closing": "z",
     "export_html": "l",
     "archive": "x",
+    "rotate": "o",
     "quit": "q",
 }
 KIOSK_ONLY = ("kiosk", "next", "pause", "end", "quit")
@@ -199,6 +202,7 @@ class FacilitatorScreen(Screen[None]):
         Binding("z", "run('closing')", "Closing", show=False),
         Binding("l", "run('export_html')", "HTML", show=False),
         Binding("x", "run('archive')", "Archive", show=False),
+        Binding("o", "run('rotate')", "New join link", show=False),
         Binding("q", "run('quit')", "Quit"),
     ]
 
@@ -230,7 +234,8 @@ class FacilitatorScreen(Screen[None]):
     def entries(self) -> list[str]:
         if self.kiosk_only:
             return list(KIOSK_ONLY)
-        return list(MENU_KEYS)
+        serving = room_file.running_server(self.live.store.path) is not None
+        return [entry for entry in MENU_KEYS if entry != "rotate" or serving]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run" and parameters and parameters[0] not in self.entries():
@@ -323,6 +328,9 @@ class FacilitatorScreen(Screen[None]):
             self.app.push_screen(self.after_reveal_screen(entry))
         elif entry == "archive":
             self._archive()
+        elif entry == "rotate":
+            room_file.request_rotation(self.live.store.path)
+            self.notify(t("menu.rotated", self.lang))
         elif entry == "quit":
             self.app.push_screen(
                 ConfirmScreen(t("menu.quit.confirm", self.lang), self.lang), self._quit

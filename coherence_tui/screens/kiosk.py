@@ -16,12 +16,20 @@ Anonymity between participants: the thank-you screen and the welcome screen hold
 reference to the previous participant; their code, answers and position are dropped
 the moment the thank-you screen appears, and Backspace only ever walks back through
 the current participant's own statements.
+
+Browser kiosks (``web``, one per phone, see ``coherence_tui.serve``): every choice is
+also a tap, the hints say so, a "Back" target replaces Backspace, and a phone's ~40
+columns (``-phone``) stack the answers one per line. The kiosk tells its seat (a
+``SeatLink``) when its participant starts and finishes; started with ``resume``, it
+continues that unfinished participant at their first unanswered statement with every
+answer kept. A web kiosk serves one participant: after the thank-you card it ends.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -35,6 +43,7 @@ from coherence_tui.domain.model import LEVELS, Item, Level, Participant
 from coherence_tui.domain.predictions import PREDICTING_LEVELS
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
+from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
 from coherence_tui.widgets.choice import ChoiceList
@@ -42,7 +51,12 @@ from coherence_tui.widgets.prediction import Prediction
 from coherence_tui.widgets.statement import Statement, option_of
 
 THANKS_SECONDS = 5.0
+WEB_THANKS_SECONDS = 3.0
+"""A browser kiosk shows its thank-you card this long, then ends (the page says goodbye)."""
 POLL_SECONDS = 0.5
+WEB_POLL_SECONDS = 2.0
+"""A browser kiosk looks for a pause or an end less often: 30 phones each re-reading the
+session twice a second while the room joins is what a burst of joins spends its CPU on."""
 SECONDS_PER_STATEMENT = 10
 """What a participant needs per statement, for the estimate on the welcome screen."""
 
@@ -65,12 +79,23 @@ class KioskScreen(Screen[None]):
     app = getters.app(CoherenceApp)
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = []
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-phone"), (60, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, live: LiveSession) -> None:
+    def __init__(
+        self,
+        live: LiveSession,
+        *,
+        web: bool = False,
+        resume: str | None = None,
+        seat: SeatLink | None = None,
+    ) -> None:
         super().__init__(id="kiosk")
         self.live = live
+        self.web = web
+        """A browser kiosk: taps as well as keys, one participant, then the process ends."""
+        self._resume = resume
+        self.seat = seat
         self.lang = self.app.lang
         self.items: tuple[Item, ...] = live.questionnaire.items
         self.participant: Participant | None = None
@@ -78,8 +103,8 @@ class KioskScreen(Screen[None]):
         """Index of the statement on screen for the current participant."""
         self._answers: dict[str, int | None] = {}
         """The current participant's own answers, as recorded (kept here: O(1) per key press)."""
-        self.stage = "welcome"
-        self._flow_stage = "welcome"
+        self.stage = self._first_stage()
+        self._flow_stage = self.stage
         """Where the participant is, kept while a pause or closed card covers it."""
         self._level: Level | None = None
         self._thanks_timer: Timer | None = None
@@ -89,27 +114,32 @@ class KioskScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------
 
+    def _hint(self, key: str) -> str:
+        """The key-card hint, or its touch wording in a browser kiosk."""
+        return t(f"{key}.touch" if self.web else key, self.lang)
+
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Static(self.live.questionnaire.title, id="kiosk-title", markup=False)
-        with ContentSwitcher(initial="welcome", id="kiosk-stages"):
-            yield Center(
-                Card(
-                    t("kiosk.welcome.title", lang),
-                    t("kiosk.welcome.body", lang)
-                    + "\n\n"
-                    + t(
-                        "kiosk.welcome.count",
-                        lang,
-                        count=len(self.items),
-                        minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
+        self.set_class(self.web, "-touch")
+        yield Static(Text(self.live.questionnaire.title), id="kiosk-title")
+        count = t(
+            "kiosk.welcome.count",
+            lang,
+            count=len(self.items),
+            minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
+        )
+        with ContentSwitcher(initial=self._first_stage(), id="kiosk-stages"):
+            if not self.web:
+                yield Center(
+                    Card(
+                        t("kiosk.welcome.title", lang),
+                        t("kiosk.welcome.body", lang) + "\n\n" + count,
+                        t("kiosk.welcome.start", lang),
+                        confirmable=True,
+                        id="welcome-card",
                     ),
-                    t("kiosk.welcome.start", lang),
-                    confirmable=True,
-                    id="welcome-card",
-                ),
-                id="welcome",
-            )
+                    id="welcome",
+                )
             yield Center(
                 ChoiceList(
                     t("kiosk.level.title", lang),
@@ -120,7 +150,8 @@ class KioskScreen(Screen[None]):
                         )
                         for lv in LEVELS
                     ],
-                    t("kiosk.choice.hint", lang),
+                    self._hint("kiosk.choice.hint"),
+                    intro=f"{t('kiosk.welcome.body', lang)}\n{count}" if self.web else "",
                     id="level-choice",
                 ),
                 id="level",
@@ -129,18 +160,20 @@ class KioskScreen(Screen[None]):
                 ChoiceList(
                     t("kiosk.department.title", lang),
                     [(name, "") for name in self.live.settings.departments],
-                    t("kiosk.choice.hint", lang),
+                    self._hint("kiosk.choice.hint"),
                     id="department-choice",
                 ),
                 id="department",
             )
-            yield Statement(id="statement")
+            yield Statement(
+                touch=self.web, back_label=t("kiosk.statement.back", lang), id="statement"
+            )
             yield Prediction(id="prediction")
             yield Center(
                 Card(
                     t("kiosk.thanks.title", lang),
-                    t("kiosk.thanks.body", lang),
-                    t("kiosk.thanks.hint", lang),
+                    t("kiosk.thanks.body.web" if self.web else "kiosk.thanks.body", lang),
+                    "" if self.web else t("kiosk.thanks.hint", lang),
                     confirmable=True,
                     id="thanks-card",
                 ),
@@ -156,9 +189,47 @@ class KioskScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
-        self.set_interval(POLL_SECONDS, self._poll)
-        self._show("welcome")
+        self.set_interval(WEB_POLL_SECONDS if self.web else POLL_SECONDS, self._poll)
+        # A phone opens on the level question (its page was the welcome; the anonymity
+        # sentence heads the question): one screen less for a room joining at once.
+        self._show("level" if self.web else "welcome")
         self._apply_state()
+        if self._resume is not None:
+            self._continue(self._resume)
+
+    def on_resize(self) -> None:
+        # After the refresh, the breakpoint classes match the new size.
+        self.call_after_refresh(self._fit_statement)
+
+    def _fit_statement(self) -> None:
+        self.query_one(Statement).compact = self.has_class("-phone")
+
+    def _continue(self, code: str) -> None:
+        """Take up unfinished participant ``code`` at their first unanswered statement."""
+        participant = next((p for p in self.live.participants if p.code == code), None)
+        if participant is None or participant.finished:
+            if self.seat is not None:
+                self.seat.finished(code)  # nothing to continue: the seat is done
+            self._show("thanks")
+            self._thanks_timer = self.set_timer(self._thanks_seconds(), self._to_welcome)
+            return
+        self.participant = participant
+        self._level = participant.level
+        self._answers = self.live.answers_of(code)
+        unanswered = [n for n, item in enumerate(self.items) if item.id not in self._answers]
+        if not unanswered:
+            self._finish()
+            return
+        self.position = unanswered[0]
+        self._show_statement(selected=None)
+        self._show("statement")
+        self._apply_state()
+
+    def _first_stage(self) -> str:
+        return "level" if self.web else "welcome"
+
+    def _thanks_seconds(self) -> float:
+        return WEB_THANKS_SECONDS if self.web else THANKS_SECONDS
 
     def _show(self, stage: str) -> None:
         """Switch to ``stage`` and give its widget the keyboard."""
@@ -184,7 +255,7 @@ class KioskScreen(Screen[None]):
             # The facilitator switched language: relabel by composing afresh (no one is mid-way).
             self.lang = self.app.lang
             await self.recompose()
-            self.stage = self._flow_stage = "welcome"
+            self.stage = self._flow_stage = self._first_stage()
         self._apply_state()
         self._show(self.stage)
 
@@ -229,6 +300,8 @@ class KioskScreen(Screen[None]):
         except SessionEnded:
             self._show("closed")
             return
+        if self.seat is not None:
+            self.seat.started(self.participant.code)
         self.position = 0
         self._show_statement(selected=None)
         self._show("statement")
@@ -255,7 +328,7 @@ class KioskScreen(Screen[None]):
             ),
             index=self.position + 1,
             total=len(self.items),
-            hint=t("kiosk.statement.hint", self.lang),
+            hint=self._hint("kiosk.statement.hint"),
             selected=selected,
         )
 
@@ -363,11 +436,13 @@ class KioskScreen(Screen[None]):
                 self.live.finish_participant(participant.code)
             except SessionError:
                 pass  # every answer is already durable; finishing only moves the dashboard
+            if self.seat is not None:
+                self.seat.finished(participant.code)
 
     def _finish(self) -> None:
         self._release_participant()
         self._show("thanks")
-        self._thanks_timer = self.set_timer(THANKS_SECONDS, self._to_welcome)
+        self._thanks_timer = self.set_timer(self._thanks_seconds(), self._to_welcome)
 
     def close_participant(self) -> None:
         """The facilitator closes a participant who left half-way; back to the welcome screen."""
@@ -375,9 +450,9 @@ class KioskScreen(Screen[None]):
         if self._thanks_timer is not None:
             self._thanks_timer.stop()
             self._thanks_timer = None
-        self._flow_stage = "welcome"
+        self._flow_stage = self._first_stage()
         if self.stage not in ("paused", "closed"):
-            self._show("welcome")
+            self._show(self._flow_stage)
 
     def _forget_participant(self) -> None:
         self.participant = None
@@ -396,6 +471,9 @@ class KioskScreen(Screen[None]):
         if self._thanks_timer is not None:
             self._thanks_timer.stop()
             self._thanks_timer = None
+        if self.web:
+            self.app.exit(0)  # one participant per browser kiosk: the page says goodbye
+            return
         if self.stage == "thanks":
             self._show("welcome")
         elif self._flow_stage == "thanks":

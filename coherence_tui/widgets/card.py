@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -12,7 +14,8 @@ from textual.widgets import Static
 
 
 class Card(Widget, can_focus=True):
-    """A title, a sentence and a hint; Enter posts ``Confirmed`` when ``confirmable``."""
+    """A title, a sentence and a hint; Enter, a click or a tap posts ``Confirmed`` when
+    ``confirmable``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "confirm", show=False)]
 
@@ -43,15 +46,20 @@ class Card(Widget, can_focus=True):
         self.confirmable = confirmable
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title, classes="card-title")
-        yield Static(self.body, classes="card-body")
+        yield Static(Text(self.title), classes="card-title")
+        yield Static(Text(self.body), classes="card-body")
         if self.hint:
-            yield Static(self.hint, classes="card-hint")
+            yield Static(Text(self.hint), classes="card-hint")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
             return self.confirmable
         return True
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        if self.confirmable:
+            self.action_confirm()
 
     def action_confirm(self) -> None:
         self.post_message(self.Confirmed(self))

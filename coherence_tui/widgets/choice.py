@@ -1,12 +1,16 @@
-"""A numbered list the participant picks from with one key (level, department)."""
+"""A numbered list the participant picks from with one key, a click or a tap (level, department).
+
+Option labels (department names typed by the facilitator) are text, never markup.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -14,7 +18,17 @@ from textual.widgets import Static
 
 
 class ChoiceOption(Static):
-    """One numbered option."""
+    """One numbered option; a click or tap picks it."""
+
+    def __init__(self, text: Text, index: int, *, id: str) -> None:  # noqa: A002
+        super().__init__(text, id=id, classes="choice")
+        self.index = index
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        choice_list = self.parent
+        if isinstance(choice_list, ChoiceList):
+            choice_list.action_choose(self.index)
 
 
 class ChoiceList(Widget, can_focus=True):
@@ -47,22 +61,26 @@ class ChoiceList(Widget, can_focus=True):
         options: list[tuple[str, str]],
         hint: str,
         *,
+        intro: str = "",
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
         super().__init__(id=id)
+        self.intro = intro
+        """A paragraph above the title (a browser kiosk opens here, with no welcome card)."""
         self.title = title
         self.options = options[:9]
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title, classes="choice-title", markup=False)
+        if self.intro:
+            yield Static(Text(self.intro), classes="choice-intro")
+        yield Static(Text(self.title), classes="choice-title")
         for n, (label, detail) in enumerate(self.options):
-            # Labels may be department names typed by a facilitator: data, inserted literally.
-            text = Content.from_markup("[b]$key[/b]   $label", key=str(n + 1), label=label)
+            text = Text.assemble((str(n + 1), "bold"), "   ", label)
             if detail:
-                text += Content.from_markup("\n    [dim]$detail[/dim]", detail=detail)
-            yield ChoiceOption(text, id=f"choice-{n}", classes="choice")
-        yield Static(self.hint, classes="choice-hint")
+                text.append_text(Text.assemble("\n    ", (detail, "dim")))
+            yield ChoiceOption(text, n, id=f"choice-{n}")
+        yield Static(Text(self.hint), classes="choice-hint")
 
     def reset(self) -> None:
         self.cursor = None

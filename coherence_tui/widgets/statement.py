@@ -1,13 +1,21 @@
-"""The kiosk's statement: one statement, large and centred, with the five labelled answers."""
+"""The kiosk's statement: one statement, large and centred, with the five labelled answers.
+
+Every answer is a key and a pointer target: a click or a tap on an option answers
+with it, like its number key. With ``touch`` (browser kiosks) a "Back" target is
+shown as well (the keyboard's Backspace). ``compact`` (a phone's ~40 columns) puts
+each option on one line of its own, full width, so the scale labels stay whole.
+Labels and statements are text, never markup.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -24,8 +32,30 @@ def option_of(value: int | None) -> int:
     return OPTION_VALUES.index(value)
 
 
+BACK = -1
+"""The option index of the "Back" target (touch kiosks)."""
+
+
 class AnswerOption(Static):
-    """One labelled answer; shows its key so a participant never needs the mouse."""
+    """One labelled answer; shows its key so a participant never needs the mouse.
+
+    A click or tap posts ``Pressed`` (the statement turns it into an answer).
+    """
+
+    class Pressed(Message):
+        """The option was clicked or tapped."""
+
+        def __init__(self, option: int) -> None:
+            super().__init__()
+            self.option = option
+
+    def __init__(self, option: int, *, id: str, classes: str) -> None:  # noqa: A002
+        super().__init__("", id=id, classes=classes)
+        self.option = option
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Pressed(self.option))
 
 
 class Statement(Widget, can_focus=True):
@@ -61,9 +91,23 @@ class Statement(Widget, can_focus=True):
     cursor: reactive[int | None] = reactive(None, init=False)
     """The highlighted option (the earlier answer when going back), ``None`` for none."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    compact: reactive[bool] = reactive(False, init=False)
+    """One line per option, stacked (a phone's width); else five columns side by side."""
+
+    def __init__(
+        self,
+        *,
+        touch: bool = False,
+        back_label: str = "Back",
+        id: str | None = None,  # noqa: A002 - Textual's name
+    ) -> None:
         super().__init__(id=id)
         self.item_id: str | None = None
+        self.touch = touch
+        self.back_label = back_label
+        self._labels: tuple[str, ...] = ()
+        self._dont_know = ""
+        self._index = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="statement-progress"):
@@ -73,10 +117,13 @@ class Statement(Widget, can_focus=True):
             yield Static("", id="statement-text", markup=False)
         with Center(), Horizontal(id="statement-answers"):
             for n in range(5):
-                yield AnswerOption("", id=f"answer-{n}", classes="answer")
+                yield AnswerOption(n, id=f"answer-{n}", classes="answer")
         with Center():
-            yield AnswerOption("", id=f"answer-{DONT_KNOW}", classes="answer dont-know")
-        yield Static("", id="statement-error", markup=False)
+            yield AnswerOption(DONT_KNOW, id=f"answer-{DONT_KNOW}", classes="answer dont-know")
+        if self.touch:
+            with Center():
+                yield AnswerOption(BACK, id="statement-back", classes="answer back")
+        yield Static("", id="statement-error")
         yield Static("", id="statement-hint")
 
     def show(
@@ -100,19 +147,38 @@ class Statement(Widget, can_focus=True):
         self.query_one("#statement-count", Label).update(progress)
         bar = self.query_one("#statement-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=index - 1)
-        self.query_one("#statement-text", Static).update(text)
-        for n, label in enumerate(labels):
-            # Labels come from the questionnaire: data, inserted literally ($label).
-            self.query_one(f"#answer-{n}", AnswerOption).update(
-                Content.from_markup("[b]$key[/b]\n$label", key=str(n + 1), label=label)
-            )
-        self.query_one(f"#answer-{DONT_KNOW}", AnswerOption).update(
-            Content.from_markup("[b]0[/b]  $label", label=dont_know)
-        )
-        self.query_one("#statement-hint", Static).update(hint)
+        self.query_one("#statement-text", Static).update(Text(text))
+        if labels != self._labels or dont_know != self._dont_know:
+            self._labels = labels
+            self._dont_know = dont_know
+            self._paint_labels()
+        self._index = index
+        if self.touch:
+            back = self.query_one("#statement-back", AnswerOption)
+            back.update(Text(f"‹  {self.back_label}"))
+            back.set_class(index <= 1, "-disabled")
+        self.query_one("#statement-hint", Static).update(Text(hint))
         self.show_error("")
         self.cursor = selected
         self._paint_cursor()
+
+    def watch_compact(self) -> None:
+        self._paint_labels()
+
+    def _paint_labels(self) -> None:
+        between = "  " if self.compact else "\n"
+        for n, label in enumerate(self._labels):
+            option = self.query_one(f"#answer-{n}", AnswerOption)
+            option.update(Text.assemble((str(n + 1), "bold"), between, label))
+        dont_know = self.query_one(f"#answer-{DONT_KNOW}", AnswerOption)
+        dont_know.update(Text.assemble(("0", "bold"), "  ", self._dont_know))
+
+    def on_answer_option_pressed(self, message: AnswerOption.Pressed) -> None:
+        message.stop()
+        if message.option == BACK:
+            self.action_back()
+        else:
+            self.action_answer(message.option)
 
     def clear(self) -> None:
         """Forget the statement on screen (between participants)."""
@@ -123,7 +189,7 @@ class Statement(Widget, can_focus=True):
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#statement-error", Static)
-        error.update(message)
+        error.update(Text(message))
         error.display = bool(message)
 
     def watch_cursor(self) -> None:

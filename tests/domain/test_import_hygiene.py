@@ -54,3 +54,44 @@ def test_scipy_waits_until_an_interval_is_needed() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+SERVE_PURE = [
+    "coherence_tui.serve.tokens",
+    "coherence_tui.serve.room",
+    "coherence_tui.serve.seats",
+    "coherence_tui.serve.address",
+    "coherence_tui.serve.seat_link",
+]
+"""What the dashboard and the menu import of the server: no aiohttp, no Textual."""
+
+
+def test_the_room_rules_import_neither_the_web_server_nor_textual() -> None:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in SERVE_PURE)
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        + "('textual', 'aiohttp', 'plotext', 'segno'))\n"
+        + "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_a_browser_kiosk_imports_no_charts_no_web_server_and_no_command_line() -> None:
+    """The light entry point: what one phone's process holds (issue 15's memory budget)."""
+    code = (
+        "import sys\n"
+        "from coherence_tui.serve.kiosk_main import preload\n"
+        "preload()\n"
+        "heavy = ('plotext', 'textual_plotext', 'scipy', 'aiohttp', 'segno')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "bad += [m for m in ('coherence_tui.cli', 'coherence_tui.screens.dashboard',\n"
+        "        'coherence_tui.export') if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+        "print('coherence_tui.screens.kiosk' in sys.modules, 'pydantic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy, loaded = out.stdout.splitlines()
+    assert heavy == ""
+    assert loaded == "True True"  # and it does load the kiosk: what forked kiosks share

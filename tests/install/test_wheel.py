@@ -170,12 +170,17 @@ def test_wheel_holds_every_shipped_questionnaire(installed: Installed) -> None:
     assert in_wheel == in_repo
 
 
+PACKAGE_FILES = {".py", ".tcss", ".typed", ".html", ".js", ".css", ".ttf", ".txt"}
+"""Modules, stylesheets, and the browser kiosk's templates, scripts, styles and font."""
+
+
 def test_wheel_holds_every_module_and_stylesheet_of_the_package(installed: Installed) -> None:
     in_repo = {
         path.relative_to(REPO).as_posix()
         for path in PACKAGE.rglob("*")
-        if path.suffix in {".py", ".tcss", ".typed"} and "__pycache__" not in path.parts
+        if path.suffix in PACKAGE_FILES and "__pycache__" not in path.parts
     }
+    assert "coherence_tui/serve/static/fonts/DejaVuSansMono.ttf" in in_repo
     missing = in_repo - installed.names()
     assert not missing, f"not in the wheel (add the package to pyproject.toml): {sorted(missing)}"
 
@@ -279,3 +284,43 @@ def test_installed_app_loads_its_stylesheets_from_the_wheel(
     assert [Path(path).name for path in stylesheets] == ["app.tcss", "dashboard.tcss"]
     for path in stylesheets:
         assert Path(path).is_relative_to(installed.venv) and Path(path).is_file()
+
+
+def test_installed_server_serves_its_page_script_and_font_from_the_wheel(
+    installed: Installed, tmp_path: Path, tool_env: dict[str, str]
+) -> None:
+    """``coherence-tui serve`` from the wheel, on loopback only, for a few requests."""
+    import signal
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    _check(
+        [str(installed.tool), "new", "acme", "--questionnaire", "general-en", "--pin", "4321"],
+        tmp_path,
+        tool_env,
+    )
+    server = subprocess.Popen(
+        [str(installed.tool), "serve", "acme", "--port", "0", "--no-preload"],
+        cwd=tmp_path,
+        env=tool_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = next((line.strip() for line in server.stdout if line.startswith("http")), "")
+        parts = urlsplit(url)
+        assert parts.hostname == "127.0.0.1", url
+        origin = f"{parts.scheme}://{parts.netloc}"
+        sizes = {}
+        for path in (parts.path, "/static/ck/kiosk.js", "/static/ck/fonts/DejaVuSansMono.ttf"):
+            with urllib.request.urlopen(origin + path, timeout=TIMEOUT) as response:
+                sizes[path] = len(response.read())
+        font = PACKAGE / "serve" / "static" / "fonts" / "DejaVuSansMono.ttf"
+        assert sizes["/static/ck/fonts/DejaVuSansMono.ttf"] == font.stat().st_size
+        assert all(sizes.values())
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=TIMEOUT)
