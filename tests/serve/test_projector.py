@@ -51,7 +51,7 @@ async def test_the_facilitator_menu_asks_the_server_for_a_new_link(session: Path
         await wait_for(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
         screen = app.screen
         assert isinstance(screen, FacilitatorScreen) and "rotate" in screen.entries()
-        await pilot.press("l")
+        await pilot.press("o")
         await pilot.pause()
     assert room_file.take_rotation_request(session)
 
