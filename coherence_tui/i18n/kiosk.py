@@ -32,6 +32,17 @@ EN: dict[str, str] = {
     "kiosk.level.management.hint": "middle and line managers",
     "kiosk.level.front_line.hint": "staff who deal with customers",
     "kiosk.department.title": "Which department?",
+    "kiosk.department.none": "No department",
+    "kiosk.choice.back": "Backspace goes back",
+    "kiosk.instruction.title": "Before you start",
+    "kiosk.instruction.hint": "Press Enter to see the first statement",
+    "kiosk.instruction.hint.touch": "Tap to see the first statement",
+    "kiosk.idle.title": "Still there?",
+    "kiosk.idle.body": (
+        "Press any key to carry on. If nobody does, this questionnaire closes in a moment "
+        "and the answers given so far are kept."
+    ),
+    "kiosk.idle.hint": "Press any key",
     "kiosk.choice.hint": "Press a number, or use the arrows and Enter",
     # kiosk: statement
     "kiosk.statement.progress": "{index} / {total}",
@@ -179,9 +190,7 @@ PL: dict[str, str] = {
     "web.reconnecting": "Utracono połączenie. Łączę ponownie… odpowiedzi są zapisane.",
     "web.done": "Dziękujemy! Odpowiedzi są zapisane. Możesz zamknąć tę stronę.",
     "web.full": "Sala jest pełna. Spróbuj ponownie za minutę: strona ponowi próbę sama.",
-    "web.forbidden": (
-        "Ten link jest nieważny. Zeskanuj ponownie kod QR z projektora."
-    ),
+    "web.forbidden": ("Ten link jest nieważny. Zeskanuj ponownie kod QR z projektora."),
     "kiosk.thanks.body.web": "Odpowiedzi zostały zapisane. Możesz już zamknąć tę stronę.",
     "kiosk.level.title": "Gdzie pracujesz?",
     "kiosk.level.board": "Zarząd",
@@ -191,6 +200,17 @@ PL: dict[str, str] = {
     "kiosk.level.management.hint": "kierownicy średniego i niższego szczebla",
     "kiosk.level.front_line.hint": "osoby pracujące bezpośrednio z klientami",
     "kiosk.department.title": "W którym dziale?",
+    "kiosk.department.none": "Bez działu",
+    "kiosk.choice.back": "Backspace wraca",
+    "kiosk.instruction.title": "Zanim zaczniesz",
+    "kiosk.instruction.hint": "Naciśnij Enter, aby zobaczyć pierwsze stwierdzenie",
+    "kiosk.instruction.hint.touch": "Dotknij, aby zobaczyć pierwsze stwierdzenie",
+    "kiosk.idle.title": "Jesteś tam?",
+    "kiosk.idle.body": (
+        "Naciśnij dowolny klawisz, aby kontynuować. Jeśli nikt tego nie zrobi, ankieta "
+        "za chwilę się zamknie, a dotychczasowe odpowiedzi zostaną zachowane."
+    ),
+    "kiosk.idle.hint": "Naciśnij dowolny klawisz",
     "kiosk.choice.hint": "Naciśnij cyfrę albo użyj strzałek i Enter",
     "kiosk.statement.progress": "{index} / {total}",
     "kiosk.statement.hint": (

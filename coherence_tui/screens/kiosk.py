@@ -1,4 +1,20 @@
-"""The participant kiosk: welcome -> level -> department -> statements -> thank you.
+"""The participant kiosk: welcome -> level -> department -> instruction -> statements -> thanks.
+
+The questionnaire's ``instruction`` (format 2) is a card before statement 1, shown to
+every participant (plain text, never markup); a questionnaire without one skips it.
+
+Going back: Backspace on the department question returns to the level question, and on
+the first statement (or the instruction card) to the department question (or the level
+question when the session has no departments). The participant is created in the store
+only with their first answer (``_ensure_participant``), so walking back and choosing
+again never leaves an empty second participant behind. When the session has departments,
+the last option is "No department": the board (or anyone) need not pick one.
+
+Idle: after ``IDLE_SECONDS`` without input between the level question and the last
+statement, a "Still there?" card asks for any key; after ``IDLE_CLOSE_SECONDS`` more, the
+participant is closed exactly as the facilitator's close (answers kept, finished) and the
+welcome card returns. Browser kiosks have no idle close (a phone is its owner's own, and a
+dropped connection resumes).
 
 With a prediction round (board and management only, while results are still hidden)
 a ``prediction`` stage comes after the last statement: one estimate per ``predict``
@@ -30,7 +46,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import getters, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Center
@@ -57,6 +73,12 @@ POLL_SECONDS = 0.5
 WEB_POLL_SECONDS = 2.0
 """A browser kiosk looks for a pause or an end less often: 30 phones each re-reading the
 session twice a second while the room joins is what a burst of joins spends its CPU on."""
+IDLE_SECONDS = 90.0
+"""Seconds without input mid-questionnaire before the kiosk asks "Still there?"."""
+IDLE_CLOSE_SECONDS = 30.0
+"""Seconds the "Still there?" card waits for a key before closing the participant."""
+IDLE_STAGES = frozenset({"level", "department", "instruction", "statement", "prediction"})
+"""Stages where a participant is mid-way, so the idle timeout runs."""
 SECONDS_PER_STATEMENT = 10
 """What a participant needs per statement, for the estimate on the welcome screen."""
 
@@ -64,11 +86,13 @@ STAGE_WIDGETS: dict[str, str] = {
     "welcome": "#welcome-card",
     "level": "#level-choice",
     "department": "#department-choice",
+    "instruction": "#instruction-card",
     "statement": "#statement",
     "prediction": "#prediction",
     "thanks": "#thanks-card",
     "paused": "#paused-card",
     "closed": "#closed-card",
+    "idle": "#idle-card",
 }
 """Each stage and the one widget that has the keyboard while it shows."""
 
@@ -107,6 +131,9 @@ class KioskScreen(Screen[None]):
         self._flow_stage = self.stage
         """Where the participant is, kept while a pause or closed card covers it."""
         self._level: Level | None = None
+        self._department: str | None = None
+        self._idle_timer: Timer | None = None
+        self._idle_close_timer: Timer | None = None
         self._thanks_timer: Timer | None = None
         self._prediction_index = 0
         self._estimates: dict[str, int | None] = {}
@@ -159,11 +186,24 @@ class KioskScreen(Screen[None]):
             yield Center(
                 ChoiceList(
                     t("kiosk.department.title", lang),
-                    [(name, "") for name in self.live.settings.departments],
-                    self._hint("kiosk.choice.hint"),
+                    [(name, "") for name in self.live.settings.departments]
+                    + [(t("kiosk.department.none", lang), "")],
+                    self._hint("kiosk.choice.hint")
+                    + ("" if self.web else " · " + t("kiosk.choice.back", lang)),
                     id="department-choice",
                 ),
                 id="department",
+            )
+            yield Center(
+                Card(
+                    t("kiosk.instruction.title", lang),
+                    self.live.questionnaire.instruction,
+                    self._hint("kiosk.instruction.hint"),
+                    confirmable=True,
+                    backable=True,
+                    id="instruction-card",
+                ),
+                id="instruction",
             )
             yield Statement(
                 touch=self.web, back_label=t("kiosk.statement.back", lang), id="statement"
@@ -186,6 +226,16 @@ class KioskScreen(Screen[None]):
             yield Center(
                 Card(t("kiosk.closed.title", lang), t("kiosk.closed.body", lang), id="closed-card"),
                 id="closed",
+            )
+            yield Center(
+                Card(
+                    t("kiosk.idle.title", lang),
+                    t("kiosk.idle.body", lang),
+                    t("kiosk.idle.hint", lang),
+                    confirmable=True,
+                    id="idle-card",
+                ),
+                id="idle",
             )
 
     def on_mount(self) -> None:
@@ -215,6 +265,7 @@ class KioskScreen(Screen[None]):
             return
         self.participant = participant
         self._level = participant.level
+        self._department = participant.department
         self._answers = self.live.answers_of(code)
         unanswered = [n for n, item in enumerate(self.items) if item.id not in self._answers]
         if not unanswered:
@@ -234,10 +285,59 @@ class KioskScreen(Screen[None]):
     def _show(self, stage: str) -> None:
         """Switch to ``stage`` and give its widget the keyboard."""
         self.stage = stage
-        if stage not in ("paused", "closed"):
+        if stage not in ("paused", "closed", "idle"):
             self._flow_stage = stage
         self.query_one("#kiosk-stages", ContentSwitcher).current = stage
         self.set_focus(self.query_one(STAGE_WIDGETS[stage]))
+        if stage != "idle":
+            self._arm_idle()
+
+    # -- idle timeout ----------------------------------------------------------------
+
+    def _stop_idle(self) -> None:
+        for timer in (self._idle_timer, self._idle_close_timer):
+            if timer is not None:
+                timer.stop()
+        self._idle_timer = self._idle_close_timer = None
+
+    def _arm_idle(self) -> None:
+        """(Re)start the idle countdown if a participant is mid-way here; else stop it."""
+        self._stop_idle()
+        if not self.web and self.stage in IDLE_STAGES:
+            self._idle_timer = self.set_timer(IDLE_SECONDS, self._ask_still_there)
+
+    def _ask_still_there(self) -> None:
+        self._idle_timer = None
+        if self.stage not in IDLE_STAGES:
+            return  # a pause or an end covers the kiosk: nobody is expected to press keys
+        self._show("idle")
+        self._idle_close_timer = self.set_timer(IDLE_CLOSE_SECONDS, self._idle_close)
+
+    def _idle_close(self) -> None:
+        self._idle_close_timer = None
+        if self.stage == "idle":
+            self.close_participant()
+
+    def _still_there(self) -> None:
+        """Any key (or a tap) on the "Still there?" card: back where the participant was."""
+        self._stop_idle()
+        self._show(self._flow_stage)
+
+    @on(Card.Confirmed, "#idle-card")
+    def _idle_confirmed(self) -> None:
+        self._still_there()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.stage == "idle":
+            event.stop()
+            event.prevent_default()
+            self._still_there()
+        elif self.stage in IDLE_STAGES:
+            self._arm_idle()
+
+    def on_click(self) -> None:
+        if self.stage in IDLE_STAGES:
+            self._arm_idle()
 
     # -- session state (pause / end, possibly set by another process) --------------
 
@@ -266,6 +366,7 @@ class KioskScreen(Screen[None]):
                 self._show("closed")
         elif state.paused:
             if self.stage != "paused":
+                self._stop_idle()
                 self._show("paused")
         elif self.stage in ("paused", "closed"):
             self._show(self._flow_stage)
@@ -288,23 +389,53 @@ class KioskScreen(Screen[None]):
 
     @on(ChoiceList.Chosen, "#department-choice")
     def choose_department(self, event: ChoiceList.Chosen) -> None:
-        self._begin(self.live.settings.departments[event.index])
+        departments = self.live.settings.departments
+        self._begin(departments[event.index] if event.index < len(departments) else None)
+
+    @on(ChoiceList.Back, "#department-choice")
+    def department_back(self) -> None:
+        self.query_one("#level-choice", ChoiceList).reset()
+        self._show("level")
 
     def _begin(self, department: str | None) -> None:
+        """Level and department chosen: the instruction, then statement 1.
+
+        Nothing is written yet: the participant is created with their first answer.
+        """
         assert self._level is not None
         if self._refuses_answers():
             return
-        try:
-            self.participant = self.live.start_participant(self._level, department)
-            self._answers = {}
-        except SessionEnded:
-            self._show("closed")
-            return
-        if self.seat is not None:
-            self.seat.started(self.participant.code)
+        self._department = department
+        self._answers = {}
         self.position = 0
+        if self.live.questionnaire.instruction:
+            self._show("instruction")
+        else:
+            self._to_statements()
+
+    @on(Card.Confirmed, "#instruction-card")
+    def _to_statements(self) -> None:
         self._show_statement(selected=None)
         self._show("statement")
+
+    @on(Card.Back, "#instruction-card")
+    def _back_to_choices(self) -> None:
+        """From statement 1 (nothing answered yet) or the instruction: choose again."""
+        if self.live.settings.departments:
+            self.query_one("#department-choice", ChoiceList).reset()
+            self._show("department")
+        else:
+            self.query_one("#level-choice", ChoiceList).reset()
+            self._show("level")
+
+    def _ensure_participant(self) -> Participant:
+        """The current participant, created (durably) with their first answer."""
+        if self.participant is None:
+            assert self._level is not None
+            self.participant = self.live.start_participant(self._level, self._department)
+            if self.seat is not None:
+                self.seat.started(self.participant.code)
+        return self.participant
 
     def _refuses_answers(self) -> bool:
         """Pick up a pause or end set elsewhere before writing; True if it covers the kiosk."""
@@ -334,12 +465,12 @@ class KioskScreen(Screen[None]):
 
     @on(Statement.Answered)
     def record(self, event: Statement.Answered) -> None:
-        participant = self.participant
-        if participant is None or event.item != self.items[self.position].id:
+        if self._level is None or event.item != self.items[self.position].id:
             return
         if self._refuses_answers():
             return
         try:
+            participant = self._ensure_participant()
             self.live.record_answer(participant.code, event.item, event.value)
             self._answers[event.item] = event.value
         except SessionEnded:
@@ -417,7 +548,11 @@ class KioskScreen(Screen[None]):
 
     @on(Statement.Back)
     def back(self) -> None:
-        if self.participant is None or self.position == 0:
+        if self._level is None:
+            return
+        if self.position == 0:
+            if self.participant is None:
+                self._back_to_choices()  # nothing stored yet: choose level/department again
             return
         self.position -= 1
         self._show_statement(selected=self._earlier_answer())
@@ -461,6 +596,7 @@ class KioskScreen(Screen[None]):
         self._prediction_index = 0
         self.position = 0
         self._level = None
+        self._department = None
         self.query_one(Statement).clear()
         self.query_one(Prediction).clear()
         self.query_one("#level-choice", ChoiceList).reset()

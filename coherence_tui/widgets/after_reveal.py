@@ -114,8 +114,10 @@ def predictions_text(results: Sequence[PredictionResult], lang: str, k: int) -> 
             name = _level(level, lang)
             estimate = result.estimates.get(level)
             if estimate is None:
-                out.append("  " + t("after.predictions.hidden_level", lang, level=name) + "\n",
-                           style="italic")
+                out.append(
+                    "  " + t("after.predictions.hidden_level", lang, level=name) + "\n",
+                    style="italic",
+                )
             elif not estimate.published or estimate.mean is None:
                 line = t("after.predictions.few", lang, level=name, n=estimate.count, k=k)
                 out.append(f"  {line}\n", style="italic")
@@ -187,7 +189,7 @@ def heat_text(
     out = Text()
     out.append(t("after.heat.levels", lang) + "\n", style="bold")
     width = max(8, max((len(a) for a in areas), default=8) + 1)
-    out.append(" " * 14 + "".join(f"{a[:width - 1]:>{width}}" for a in areas) + "\n")
+    out.append(" " * 14 + "".join(f"{a[: width - 1]:>{width}}" for a in areas) + "\n")
     for level, row in level_heat.items():
         out.append(f"{_level(level, lang):<14}")
         for area in areas:

@@ -15,12 +15,26 @@ from textual.widgets import Static
 
 class Card(Widget, can_focus=True):
     """A title, a sentence and a hint; Enter, a click or a tap posts ``Confirmed`` when
-    ``confirmable``."""
+    ``confirmable``; Backspace posts ``Back`` when ``backable``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "confirm", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", show=False),
+        Binding("backspace", "back", show=False),
+    ]
 
     class Confirmed(Message):
         """Enter was pressed on a confirmable card."""
+
+        def __init__(self, card: Card) -> None:
+            super().__init__()
+            self.card = card
+
+        @property
+        def control(self) -> Card:
+            return self.card
+
+    class Back(Message):
+        """Backspace was pressed on a backable card."""
 
         def __init__(self, card: Card) -> None:
             super().__init__()
@@ -37,6 +51,7 @@ class Card(Widget, can_focus=True):
         hint: str = "",
         *,
         confirmable: bool = False,
+        backable: bool = False,
         id: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id, classes="card")
@@ -44,6 +59,7 @@ class Card(Widget, can_focus=True):
         self.body = body
         self.hint = hint
         self.confirmable = confirmable
+        self.backable = backable
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.title), classes="card-title")
@@ -54,6 +70,8 @@ class Card(Widget, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
             return self.confirmable
+        if action == "back":
+            return self.backable
         return True
 
     def on_click(self, event: events.Click) -> None:
@@ -63,3 +81,6 @@ class Card(Widget, can_focus=True):
 
     def action_confirm(self) -> None:
         self.post_message(self.Confirmed(self))
+
+    def action_back(self) -> None:
+        self.post_message(self.Back(self))

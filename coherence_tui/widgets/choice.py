@@ -39,7 +39,19 @@ class ChoiceList(Widget, can_focus=True):
         Binding("up,left", "move(-1)", show=False),
         Binding("down,right", "move(1)", show=False),
         Binding("enter", "confirm", show=False),
+        Binding("backspace", "back", show=False),
     ]
+
+    class Back(Message):
+        """Backspace: the participant wants the previous choice (the screen decides if any)."""
+
+        def __init__(self, choice_list: ChoiceList) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+
+        @property
+        def control(self) -> ChoiceList:
+            return self.choice_list
 
     class Chosen(Message):
         """The participant picked option ``index`` (0-based)."""
@@ -110,3 +122,6 @@ class ChoiceList(Widget, can_focus=True):
     def action_confirm(self) -> None:
         if self.cursor is not None:
             self.action_choose(self.cursor)
+
+    def action_back(self) -> None:
+        self.post_message(self.Back(self))

@@ -68,6 +68,8 @@ async def test_kiosk_skips_department_when_the_session_has_none(session_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "2")
         assert kiosk(app).stage == "statement"
+        assert kiosk(app).participant is None  # created with the first answer
+        await pilot.press("4")
         assert kiosk(app).participant is not None
         assert kiosk(app).participant.level is Level.MANAGEMENT  # type: ignore[union-attr]
 
@@ -87,10 +89,12 @@ async def test_kiosk_backspace_shows_the_earlier_answer_and_a_new_key_overwrites
         assert stored(session_path) == {"d1": 2, "r1": -1}
 
 
-async def test_kiosk_backspace_on_the_first_statement_stays_put(session_path: Path) -> None:
+async def test_kiosk_backspace_on_the_first_statement_stays_put_once_answered(
+    session_path: Path,
+) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "1", "backspace")
+        await pilot.press("enter", "1", "4", "backspace", "backspace")
         assert app.screen.query_one(Statement).item_id == "d1"
         assert kiosk(app).stage == "statement"
 
@@ -109,9 +113,10 @@ async def test_kiosk_arrows_and_enter_pick_level_and_answer(session_path: Path) 
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "down", "down", "enter")
-        assert kiosk(app).participant.level is Level.MANAGEMENT  # type: ignore[union-attr]
         await pilot.press("right", "right", "enter", "left", "enter")
         assert stored(session_path) == {"d1": 1, "r1": 0}
+    (participant,) = SessionStore.open(session_path).snapshot().participants
+    assert participant.level is Level.MANAGEMENT
 
 
 async def test_kiosk_thank_you_returns_to_welcome_and_forgets_the_participant(
