@@ -7,7 +7,13 @@ Going back: Backspace on the department question returns to the level question, 
 the first statement (or the instruction card) to the department question (or the level
 question when the session has no departments). The participant is created in the store
 only with their first answer (``_ensure_participant``), so walking back and choosing
-again never leaves an empty second participant behind. When the session has departments,
+again never leaves an empty second participant behind. A browser kiosk creates its
+participant before statement 1 (its seat needs the code), so there Back on statement 1
+stays put, as before.
+
+Statement order: each participant's own, shuffled within factors and the factors
+interleaved (``domain.order``), derived from their code and the item ids, so nothing new
+is stored and a resumed participant continues in the same order. When the session has departments,
 the last option is "No department": the board (or anyone) need not pick one.
 
 Idle: after ``IDLE_SECONDS`` without input between the level question and the last
@@ -43,6 +49,7 @@ answer kept. A web kiosk serves one participant: after the thank-you card it end
 
 from __future__ import annotations
 
+import secrets
 from typing import ClassVar
 
 from rich.text import Text
@@ -56,6 +63,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Item, Level, Participant
+from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.predictions import PREDICTING_LEVELS
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
@@ -81,6 +89,21 @@ IDLE_STAGES = frozenset({"level", "department", "instruction", "statement", "pre
 """Stages where a participant is mid-way, so the idle timeout runs."""
 SECONDS_PER_STATEMENT = 10
 """What a participant needs per statement, for the estimate on the welcome screen."""
+
+
+class StatementOrder:
+    """How the kiosk orders statements: shuffled per participant (``domain.order``).
+
+    A class of three functions so a test can pin the questionnaire's own order.
+    """
+
+    first = staticmethod(interleaved)
+    participant = staticmethod(participant_order)
+    resumed = staticmethod(resumed_order)
+
+
+STATEMENT_ORDER = StatementOrder()
+
 
 STAGE_WIDGETS: dict[str, str] = {
     "welcome": "#welcome-card",
@@ -122,6 +145,8 @@ class KioskScreen(Screen[None]):
         self.seat = seat
         self.lang = self.app.lang
         self.items: tuple[Item, ...] = live.questionnaire.items
+        """The current participant's statement order (``domain.order``); item order until one
+        begins."""
         self.participant: Participant | None = None
         self.position = 0
         """Index of the statement on screen for the current participant."""
@@ -267,6 +292,7 @@ class KioskScreen(Screen[None]):
         self._level = participant.level
         self._department = participant.department
         self._answers = self.live.answers_of(code)
+        self.items = self._resumed_order(code, self._answers)
         unanswered = [n for n, item in enumerate(self.items) if item.id not in self._answers]
         if not unanswered:
             self._finish()
@@ -408,6 +434,16 @@ class KioskScreen(Screen[None]):
         self._department = department
         self._answers = {}
         self.position = 0
+        # Statement 1 comes before the participant (and their code) exists: a fresh seed.
+        self.items = self._first_order(secrets.token_hex(8))
+        if self.web:
+            # A browser kiosk's seat needs the code now (to resume after a dropped
+            # connection, to outlive a token rotation): created before statement 1.
+            try:
+                self._ensure_participant()
+            except SessionEnded:
+                self._show("closed")
+                return
         if self.live.questionnaire.instruction:
             self._show("instruction")
         else:
@@ -421,6 +457,8 @@ class KioskScreen(Screen[None]):
     @on(Card.Back, "#instruction-card")
     def _back_to_choices(self) -> None:
         """From statement 1 (nothing answered yet) or the instruction: choose again."""
+        if self.participant is not None:
+            return  # a browser kiosk's participant exists already: their level stays
         if self.live.settings.departments:
             self.query_one("#department-choice", ChoiceList).reset()
             self._show("department")
@@ -433,6 +471,7 @@ class KioskScreen(Screen[None]):
         if self.participant is None:
             assert self._level is not None
             self.participant = self.live.start_participant(self._level, self._department)
+            self.items = self._participant_order(self.items[0], self.participant.code)
             if self.seat is not None:
                 self.seat.started(self.participant.code)
         return self.participant
@@ -462,6 +501,17 @@ class KioskScreen(Screen[None]):
             hint=self._hint("kiosk.statement.hint"),
             selected=selected,
         )
+
+    # The statement order (module constant functions, so tests can pin item order).
+
+    def _first_order(self, seed: str) -> tuple[Item, ...]:
+        return STATEMENT_ORDER.first(self.live.questionnaire.items, seed)
+
+    def _participant_order(self, first: Item, code: str) -> tuple[Item, ...]:
+        return STATEMENT_ORDER.participant(self.live.questionnaire.items, first, code)
+
+    def _resumed_order(self, code: str, answered: dict[str, int | None]) -> tuple[Item, ...]:
+        return STATEMENT_ORDER.resumed(self.live.questionnaire.items, code, answered)
 
     @on(Statement.Answered)
     def record(self, event: Statement.Answered) -> None:
@@ -597,6 +647,7 @@ class KioskScreen(Screen[None]):
         self.position = 0
         self._level = None
         self._department = None
+        self.items = self.live.questionnaire.items
         self.query_one(Statement).clear()
         self.query_one(Prediction).clear()
         self.query_one("#level-choice", ChoiceList).reset()

@@ -167,6 +167,8 @@ async def test_a_phone_sees_whole_scale_labels_and_targets_three_rows_tall(tmp_p
         for choice in app.screen.query("#level-choice .choice"):
             assert choice.region.height >= 3 and choice.region.right <= PHONE[0]
         await pilot.press("2", "1")
+        await wait_for(pilot, lambda: kiosk(app).stage == "instruction")  # format 2: a card
+        await pilot.click("#instruction-card")
         await wait_for(pilot, lambda: kiosk(app).stage == "statement")
         await pilot.pause()
         options = [app.screen.query_one(f"#answer-{n}") for n in range(6)]
