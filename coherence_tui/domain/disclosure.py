@@ -76,7 +76,10 @@ def audit_departments(cells: Mapping[Cell, int], k: int) -> Audit:
         equations.append(_indicator(index, (c for c in live if c[0] is lv)))
     if published_levels:
         equations.append(
-            [Fraction(1, level_n[c[0]]) if c[0] in published_levels else Fraction(0) for c in live]
+            [
+                Fraction(1, level_n[c[0]]) if c[0] in published_levels else Fraction(0)
+                for c in live
+            ]
         )
     dept_n: dict[str, int] = {}
     for (_lv, dept), n in cells.items():

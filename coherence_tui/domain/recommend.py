@@ -68,7 +68,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "executive_disconnect.higher": "higher",
         "executive_disconnect.lower": "lower",
         "blind_spot": (
-            'Blind spot on {factor}: the board answered "don\'t know" to {share} % of these '
+            "Blind spot on {factor}: the board answered \"don't know\" to {share} % of these "
             "statements, while the front line scores them {score}. Ask the front line to "
             "describe what actually happens there."
         ),
@@ -205,16 +205,8 @@ class _Rules:
         self.all_items = {
             i: m
             for i in self.item_text
-            if (
-                m := mean(
-                    [
-                        self.e.item_means[lv][i]
-                        for lv in self.e.published
-                        if i in self.e.item_means[lv]
-                    ]
-                )
-            )
-            is not None
+            if (m := mean([self.e.item_means[lv][i] for lv in self.e.published
+                          if i in self.e.item_means[lv]])) is not None
         }
 
     def cite(self, ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -338,10 +330,8 @@ class _Rules:
         means = {
             i: m
             for i in self.item_text
-            if (
-                m := mean([self.e.item_means[lv][i] for lv in levels if i in self.e.item_means[lv]])
-            )
-            is not None
+            if (m := mean([self.e.item_means[lv][i] for lv in levels
+                          if i in self.e.item_means[lv]])) is not None
         }
         text = self.text[rule].format(
             levels=_levels_phrase(levels, self.lang), gap=_whole(biggest[2])
@@ -502,3 +492,4 @@ def rule_ids() -> tuple[str, ...]:
         "largest_item_gaps",
         "lowest_items",
     )
+

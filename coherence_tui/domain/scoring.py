@@ -427,7 +427,9 @@ class Tally:
             c: {f: None if v is None else scaled.real(v) for f, v in by_factor.items()}
             for c, by_factor in own.items()
         }
-        level_members = {lv: tuple(p.code for p in counting if p.level is lv) for lv in LEVELS}
+        level_members = {
+            lv: tuple(p.code for p in counting if p.level is lv) for lv in LEVELS
+        }
         levels = {
             lv: self._exact(
                 lv.value,
@@ -447,7 +449,9 @@ class Tally:
             d: self._exact(
                 department_key(d),
                 dept_members[d],
-                audit.suppressed.get(d) if len(dept_members[d]) >= k else Suppression.FEWER_THAN_K,
+                audit.suppressed.get(d)
+                if len(dept_members[d]) >= k
+                else Suppression.FEWER_THAN_K,
             )
             for d in dept_order
         }
@@ -586,3 +590,4 @@ def _exact_all(
 ) -> Fraction | None:
     """``all.factors[f]``: the unweighted mean of the publishable levels' non-null scores."""
     return present_mean([levels[lv].factors[f] for lv in published])
+

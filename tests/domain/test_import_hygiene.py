@@ -48,7 +48,9 @@ def test_pure_modules_never_import_textual_or_plotext() -> None:
 def test_scipy_waits_until_an_interval_is_needed() -> None:
     """Start-up (a kiosk, ``report`` of an empty session) never pays for scipy's import."""
     code = (
-        "import sys\n" + "".join(f"import {m}\n" for m in PURE) + "print('scipy' in sys.modules)\n"
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in PURE)
+        + "print('scipy' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
