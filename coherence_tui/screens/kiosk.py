@@ -214,7 +214,7 @@ class KioskScreen(Screen[None]):
                     [(name, "") for name in self.live.settings.departments]
                     + [(t("kiosk.department.none", lang), "")],
                     self._hint("kiosk.choice.hint")
-                    + ("" if self.web else " · " + t("kiosk.choice.back", lang)),
+                    + ("" if self.web else "\n" + t("kiosk.choice.back", lang)),
                     id="department-choice",
                 ),
                 id="department",

@@ -53,3 +53,29 @@ def test_kiosk_level_choice_snapshot_in_polish(
 def test_pin_prompt_after_a_wrong_pin_snapshot(snap_compare: Any, session_path: Path) -> None:
     app = CoherenceApp(start="kiosk", session=session_path)
     assert snap_compare(app, press=["f12", *"1111", "enter"], terminal_size=(80, 24))
+
+
+def test_kiosk_instruction_snapshot(snap_compare: Any, tmp_path: Path) -> None:
+    """The shipped general-en questionnaire's instruction, before statement 1 (issue 11)."""
+    from coherence_tui.domain.model import SessionSettings
+    from coherence_tui.domain.pin import hash_pin
+    from coherence_tui.questionnaires import load
+    from coherence_tui.store import SessionStore
+
+    salt, digest = hash_pin(PIN)
+    path = tmp_path / "general.json"
+    SessionStore.create(
+        path,
+        name="general",
+        questionnaire=load("general-en"),
+        settings=SessionSettings(k=3, pin_salt=salt, pin_hash=digest),
+    )
+    app = CoherenceApp(start="run", session=path)
+    assert snap_compare(app, press=["enter", "3"], terminal_size=(80, 24))
+
+
+def test_kiosk_department_with_no_department_snapshot(
+    snap_compare: Any, session_with_departments: Path
+) -> None:
+    app = CoherenceApp(start="run", session=session_with_departments)
+    assert snap_compare(app, press=["enter", "1"], terminal_size=(80, 24))

@@ -141,8 +141,10 @@ def test_a_phone_answers_by_taps_and_nothing_leaves_the_server(
     snapshot = SessionStore.open(session).snapshot()
     (participant,) = snapshot.participants
     assert participant.finished and participant.department == "Sales"
+    # Each participant sees their own statement order: compare what was answered, not where.
     values = {a.item: a.value for a in snapshot.answers}
-    assert values == {"s1": -2, **{f"s{n + 1}": 1 for n in range(1, ITEMS)}}
+    assert set(values) == {f"s{n + 1}" for n in range(ITEMS)}
+    assert sorted(values.values()) == sorted([-2, *[1] * (ITEMS - 1)])
 
 
 def test_a_phone_that_loses_its_connection_continues_where_it_was(
@@ -169,5 +171,6 @@ def test_a_phone_that_loses_its_connection_continues_where_it_was(
     assert phone.outside == []
     snapshot = SessionStore.open(session).snapshot()
     assert len(snapshot.participants) == 1 and snapshot.participants[0].finished
-    values = {a.item: a.value for a in snapshot.answers}
-    assert values == {f"s{n + 1}": (-1 if n < 6 else 1) for n in range(ITEMS)}
+    values = {a.item: a.value for a in snapshot.answers}  # in the participant's own order
+    assert set(values) == {f"s{n + 1}" for n in range(ITEMS)}
+    assert sorted(values.values()) == sorted(-1 if n < 6 else 1 for n in range(ITEMS))
