@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from coherence_tui.app import CoherenceApp
-from coherence_tui.domain.model import SessionSettings
+from coherence_tui.domain.model import Factor, Level, SessionSettings
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.pin import hash_pin
+from coherence_tui.live import LiveSession
 from coherence_tui.questionnaires import load
 from coherence_tui.store import SessionStore
 from coherence_tui.widgets.statement import Statement
@@ -53,6 +54,7 @@ def test_resumed_order_is_the_order_the_participant_was_answering_in(answered: i
 
 
 def general_session(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
     salt, digest = hash_pin(PIN)
     path = directory / "general.json"
     SessionStore.create(
@@ -100,6 +102,13 @@ async def test_two_participants_get_different_orders_and_the_same_stored_answers
         by_participant.setdefault(answer.participant, {})[answer.item] = answer.value
     expected = {item: int(key_for(item)) - 3 for item in ids}
     assert list(by_participant.values()) == [expected, expected]
-    # Scores depend on answers by item id only: both participants score alike.
-    report = SessionStore.open(path).snapshot()
-    assert len(report.participants) == 2 and all(p.finished for p in report.participants)
+    # Scores are unchanged by order: the same answers given in item order score alike.
+    in_item_order = LiveSession(SessionStore.open(general_session(tmp_path / "fixed")))
+    for _ in range(2):
+        participant = in_item_order.start_participant(Level.FRONT_LINE, None)
+        for item in ids:
+            in_item_order.record_answer(participant.code, item, expected[item])
+        in_item_order.finish_participant(participant.code)
+    shuffled = LiveSession(SessionStore.open(path)).report
+    assert shuffled.groups["all"].factors == in_item_order.report.groups["all"].factors
+    assert shuffled.groups["all"].factors[Factor.BEHAVIOURS] is not None
