@@ -79,3 +79,18 @@ def test_kiosk_department_with_no_department_snapshot(
 ) -> None:
     app = CoherenceApp(start="run", session=session_with_departments)
     assert snap_compare(app, press=["enter", "1"], terminal_size=(80, 24))
+
+
+def test_kiosk_still_there_snapshot(snap_compare: Any, session_path: Path) -> None:
+    """The idle question over a participant's statement 2 (issue 11)."""
+    from coherence_tui.screens.kiosk import KioskScreen
+
+    async def idle(pilot: Any) -> None:
+        await pilot.press("enter", "3", "5")
+        screen = pilot.app.screen
+        assert isinstance(screen, KioskScreen)
+        screen._ask_still_there()  # what IDLE_SECONDS without a key leads to
+        await pilot.pause()
+
+    app = CoherenceApp(start="run", session=session_path)
+    assert snap_compare(app, run_before=idle, terminal_size=(80, 24))
