@@ -336,6 +336,9 @@ class KioskScreen(Screen[None]):
         self._idle_timer = None
         if self.stage not in IDLE_STAGES:
             return  # a pause or an end covers the kiosk: nobody is expected to press keys
+        if not self.is_current:
+            self._arm_idle()  # the facilitator's menu is open: ask once the kiosk is back
+            return
         self._show("idle")
         self._idle_close_timer = self.set_timer(IDLE_CLOSE_SECONDS, self._idle_close)
 
