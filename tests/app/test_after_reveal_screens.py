@@ -71,6 +71,7 @@ async def test_board_member_estimates_after_the_last_statement(tmp_path: Path) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "1")  # welcome, board
         await pilot.press("1")  # department Sales
+        await pilot.press("enter")  # the questionnaire's instruction
         for _ in load("general-en").items:
             await pilot.press("4")
         kiosk = app.screen
@@ -96,6 +97,7 @@ async def test_front_line_and_revealed_sessions_skip_the_prediction_stage(
     app = CoherenceApp(start="run", session=path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "1", "1")  # a board member, but results are revealed
+        await pilot.press("enter")  # the questionnaire's instruction
         for _ in load("general-en").items:
             await pilot.press("4")
         assert app.screen.stage == "thanks"  # type: ignore[attr-defined]
