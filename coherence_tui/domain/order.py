@@ -48,10 +48,14 @@ def resumed_order(items: Sequence[Item], code: str, answered: Collection[str]) -
     """The order participant ``code`` was answering in, from the ids they answered.
 
     They answered a prefix of their order, so statement 1 is the answered item whose
-    order starts with exactly the answered set. Should none fit (answers imported or
+    order starts with exactly the answered set. A participant with no answer yet (a
+    browser kiosk creates it before statement 1) starts with the code's own first
+    statement. Should none fit (answers imported or
     given by an older kiosk), the answered statements come first, then the rest by code.
     """
     done = set(answered)
+    if not done:  # created before statement 1 (a browser kiosk): its first is the code's
+        return participant_order(items, interleaved(items, code)[0], code)
     for first in items:
         if first.id in done:
             order = participant_order(items, first, code)

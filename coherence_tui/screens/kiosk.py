@@ -443,10 +443,12 @@ class KioskScreen(Screen[None]):
             # A browser kiosk's seat needs the code now (to resume after a dropped
             # connection, to outlive a token rotation): created before statement 1.
             try:
-                self._ensure_participant()
+                code = self._ensure_participant().code
             except SessionEnded:
                 self._show("closed")
                 return
+            # Its statement 1 follows from the code too, as a resumed seat finds it again.
+            self.items = self._resumed_order(code, {})
         if self.live.questionnaire.instruction:
             self._show("instruction")
         else:

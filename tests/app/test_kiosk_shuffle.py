@@ -53,6 +53,13 @@ def test_resumed_order_is_the_order_the_participant_was_answering_in(answered: i
     assert resumed_order(GENERAL.items, "QWE456", done) == order
 
 
+def test_a_participant_with_no_answer_resumes_at_the_codes_own_statement_one() -> None:
+    order = resumed_order(GENERAL.items, "QWE456", set())
+    assert order == resumed_order(GENERAL.items, "QWE456", set())
+    assert order[0] == interleaved(GENERAL.items, "QWE456")[0]
+    assert resumed_order(GENERAL.items, "QWE456", {order[0].id}) == order
+
+
 def general_session(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     salt, digest = hash_pin(PIN)
