@@ -9,12 +9,12 @@ question when the session has no departments). The participant is created in the
 only with their first answer (``_ensure_participant``), so walking back and choosing
 again never leaves an empty second participant behind. A browser kiosk creates its
 participant before statement 1 (its seat needs the code), so there Back on statement 1
-stays put, as before.
+stays put, as before. When the session has departments, the last option is "No
+department": the board (or anyone) need not pick one.
 
 Statement order: each participant's own, shuffled within factors and the factors
 interleaved (``domain.order``), derived from their code and the item ids, so nothing new
-is stored and a resumed participant continues in the same order. When the session has departments,
-the last option is "No department": the board (or anyone) need not pick one.
+is stored and a resumed participant continues in the same order.
 
 Idle: after ``IDLE_SECONDS`` without input between the level question and the last
 statement, a "Still there?" card asks for any key; after ``IDLE_CLOSE_SECONDS`` more, the
@@ -506,6 +506,7 @@ class KioskScreen(Screen[None]):
             hint=self._hint("kiosk.statement.hint"),
             selected=selected,
         )
+        self._arm_idle()  # a new statement is input too, whatever route its key took
 
     # The statement order (module constant functions, so tests can pin item order).
 
