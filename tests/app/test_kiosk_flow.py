@@ -104,11 +104,13 @@ async def test_no_department_is_a_choice(session_with_departments: Path) -> None
 async def test_idle_asks_then_closes_the_participant_keeping_answers(
     session_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kiosk_module, "IDLE_SECONDS", 0.3)
     monkeypatch.setattr(kiosk_module, "IDLE_CLOSE_SECONDS", 0.3)
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "5", "2")
+        assert kiosk(app).stage == "statement"
+        monkeypatch.setattr(kiosk_module, "IDLE_SECONDS", 0.3)  # now nobody presses a key
+        kiosk(app)._arm_idle()
         await wait_for(pilot, lambda: kiosk(app).stage == "idle")
         assert app.screen.query_one("#idle-card").has_focus
         await wait_for(pilot, lambda: kiosk(app).stage == "welcome")
@@ -122,12 +124,14 @@ async def test_idle_asks_then_closes_the_participant_keeping_answers(
 async def test_any_key_on_still_there_continues_where_the_participant_was(
     session_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kiosk_module, "IDLE_SECONDS", 0.3)
     monkeypatch.setattr(kiosk_module, "IDLE_CLOSE_SECONDS", 30.0)
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "5")
+        monkeypatch.setattr(kiosk_module, "IDLE_SECONDS", 0.3)  # now nobody presses a key
+        kiosk(app)._arm_idle()
         await wait_for(pilot, lambda: kiosk(app).stage == "idle")
+        monkeypatch.setattr(kiosk_module, "IDLE_SECONDS", 90.0)
         await pilot.press("x")
         assert kiosk(app).stage == "statement"
         assert app.screen.query_one(Statement).item_id == "r1"
