@@ -41,7 +41,6 @@ from coherence_tui.domain.discussion import percentages
 from coherence_tui.domain.model import FACTORS, LEVELS, Level
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, GroupScores, ItemFigures, Report, r2, r2_interval
-from coherence_tui.domain.scoring import Tally
 from coherence_tui.fileio import make_private_directory
 from coherence_tui.i18n import interface_language, plural
 from coherence_tui.insights import AfterReveal, after_reveal, snapshot_tally
@@ -105,15 +104,7 @@ def blanked_departments(snapshot: SessionSnapshot) -> frozenset[str]:
 
 def snapshot_report(snapshot: SessionSnapshot, *, lang: str | None = None) -> Report:
     """The report of every answer in a snapshot (what ``report`` prints)."""
-    return Tally.from_answers(
-        snapshot.questionnaire,
-        snapshot.participants,
-        snapshot.answers,
-        k=snapshot.settings.k,
-        departments=snapshot.settings.departments,
-        session=snapshot.name,
-        language=lang or snapshot.settings.language or snapshot.questionnaire.language,
-    ).report()
+    return snapshot_tally(snapshot, lang=lang).report()
 
 
 def render(
