@@ -11,14 +11,19 @@ measures, side by side at each size:
 
 Then, on the 10,000-answer session: opening and snapshotting it, and
 ``python -m coherence_tui report SESSION --json`` as a whole process (wall time
-and peak RSS, median of three runs). If ``bench/ui_bench.py`` exists it is run
-with the 10,000-answer session's path and the JSON object on its last line is
-merged into ours.
+and peak RSS of that process alone, median of three runs). Then ``bench/ui_bench.py``
+(dashboard paint latency; start-up of the dashboard, the kiosk and a hello-world
+Textual app) and ``bench/room_bench.py`` (30 kiosk processes answering at once; an
+answer in another process to the projector's frame; kiosk memory) run with the
+10,000-answer session's path, and the JSON objects on their last lines are merged
+into ours.
 
 Prints a table, then as its very last line one JSON object with the figures at
 10,000 answers (keys ``answers``, ``store_write_p50_ms``, ``store_write_p95_ms``,
 ``tinydb_default_p50_ms``, ``fsync_append_p50_ms``, ``report_10k_s``,
-``rss_mb_10k``, and more).
+``rss_mb_10k``, ``room_kiosks``, ``room_failures``, ``room_answer_p95_ms``,
+``cross_process_p95_ms``, ``startup_s``, ``kiosk_startup_s``,
+``hello_textual_startup_s``, ``kiosk_uss_mb``, and more).
 
 Usage: ``python bench/run.py [--dir DIR] [--keep]`` (DIR: where the session files
 go; default a temporary directory, deleted afterwards unless ``--keep``).
@@ -255,17 +260,36 @@ def bench_fsync_append(folder: Path) -> dict[str, Any]:
     }
 
 
+MEASURE = """
+import os, sys, time
+out, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(out, "w") as report:
+    report.write(f"{wall} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+"""
+"""Runs a command and writes its wall time and peak RSS. A process started straight from
+the bench inherits the bench's own peak RSS (fork copies it, exec keeps the larger), so
+the command is started from this small launcher instead: its peak is the command's own."""
+
+
 def run_measured(command: list[str], folder: Path) -> tuple[int, float, float, str]:
-    """Exit code, wall seconds, peak RSS in MB (this child alone), first stderr line."""
+    """Exit code, wall seconds, peak RSS in MB (this child alone), last stderr line."""
     out_path, err_path = folder / "child.out", folder / "child.err"
+    figures = folder / "child.measure"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+        code = subprocess.call(
+            [sys.executable, "-c", MEASURE, str(figures), *command],
+            stdout=out,
+            stderr=err,
+            cwd=REPO,
+        )
+    wall, peak_kib = figures.read_text().split()
     lines = err_path.read_text(errors="replace").strip().splitlines()
-    return proc.returncode, wall, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+    return code, float(wall), int(peak_kib) / 1024, lines[-1] if lines else ""
 
 
 def bench_report(session: Path, folder: Path) -> dict[str, Any]:
@@ -292,8 +316,9 @@ def bench_report(session: Path, folder: Path) -> dict[str, Any]:
     }
 
 
-def bench_ui(session: Path) -> dict[str, Any]:
-    script = REPO / "bench" / "ui_bench.py"
+def bench_script(name: str, session: Path) -> dict[str, Any]:
+    """Run ``bench/NAME.py SESSION`` and return the JSON object on its last line."""
+    script = REPO / "bench" / f"{name}.py"
     if not script.exists():
         return {}
     try:
@@ -305,17 +330,17 @@ def bench_ui(session: Path) -> dict[str, Any]:
             cwd=REPO,
         )
     except subprocess.TimeoutExpired:
-        return {"ui_bench_error": "timed out after 600 s"}
+        return {f"{name}_error": "timed out after 600 s"}
     lines = proc.stdout.strip().splitlines()
     for line in lines[:-1]:
-        print(f"ui_bench| {line}", file=sys.stderr)
+        print(f"{name}| {line}", file=sys.stderr)
     try:
         figures = orjson.loads(lines[-1]) if lines else None
     except orjson.JSONDecodeError:
         figures = None
     if proc.returncode != 0 or not isinstance(figures, dict):
         tail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
-        return {"ui_bench_error": tail}
+        return {f"{name}_error": tail}
     return figures
 
 
@@ -368,7 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"... report --json on {big['answers']} answers", file=sys.stderr, flush=True)
         big.update(bench_two_kiosks(big["path"], folder, args.seed))
         report = bench_report(big["path"], folder)
-        ui = bench_ui(big["path"])
+        print("... dashboard paint and start-up", file=sys.stderr, flush=True)
+        ui = bench_script("ui_bench", big["path"])
+        print(f"... {big['answers']} answers: a room of kiosks", file=sys.stderr, flush=True)
+        ui.update(bench_script("room_bench", big["path"]))
 
         print()
         print(
@@ -398,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"peak RSS {report['rss_mb_10k']:.1f} MB"
             )
         if ui:
-            print("ui_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
+            print("ui and room: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
         print(f"Total bench time {time.perf_counter() - started:.1f} s")
 
         summary: dict[str, Any] = {key: value for key, value in big.items() if key != "path"}
