@@ -300,8 +300,8 @@ def _one_line(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _SessionHead:
-    """The parsed ``session`` document."""
+class SessionHead:
+    """The parsed ``session`` document: what a session is, without its participants."""
 
     name: str
     created_at: str
@@ -315,7 +315,7 @@ class _SessionHead:
 class _Meta:
     """What a store needs on every change, derived once per load from disk."""
 
-    head: _SessionHead
+    head: SessionHead
     codes: dict[str, str]
     """participant code -> TinyDB document id (as stored: a decimal string)."""
 
@@ -331,7 +331,7 @@ def _pydantic_problem(where: str, error: ValidationError) -> _Invalid:
     return _Invalid(f"{where}{'.' + location if location else ''}: {reason}")
 
 
-def _parse_head(doc: Any) -> _SessionHead:
+def _parse_head(doc: Any) -> SessionHead:
     if not isinstance(doc, dict) or set(doc) != _SESSION_KEYS:
         raise _Invalid(f"the session document must have exactly the keys {sorted(_SESSION_KEYS)}")
     name, created_at = doc["name"], doc["created_at"]
@@ -357,7 +357,7 @@ def _parse_head(doc: Any) -> _SessionHead:
         state = SessionState.model_validate(doc["state"])
     except ValidationError as error:
         raise _pydantic_problem("state", error) from None
-    return _SessionHead(
+    return SessionHead(
         name=name,
         created_at=created_at,
         questionnaire=questionnaire,
@@ -1212,6 +1212,12 @@ class SessionStore:
         """Writes to the session as this store last read or wrote it (file and journal)."""
         return self._storage.generation
 
+    def head(self) -> SessionHead:
+        """Name, questionnaire, settings and state as on disk now (re-read if changed)."""
+        with self._mutex:
+            self._storage.read()
+            return self._meta().head
+
     @property
     def journal_path(self) -> Path:
         """``NAME.json.journal`` beside the real session file: answers not yet folded in."""
@@ -1649,7 +1655,7 @@ class SessionStore:
                 {key: value.model_dump(mode="json")}, doc_ids=[_SESSION_DOC_ID]
             )
             head = meta.head
-            meta.head = _SessionHead(
+            meta.head = SessionHead(
                 name=head.name,
                 created_at=head.created_at,
                 questionnaire=head.questionnaire,

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 from coherence_tui.domain.model import LEVELS, Level, Participant
 
@@ -184,8 +185,68 @@ def k_in_force(schedule: KSchedule, finished: int) -> int:
 
 def published_departments(cells: Mapping[Cell, int], k: int) -> frozenset[str]:
     """Departments a view of these people publishes: publishable and admitted by the audit."""
-    audit = audit_departments(cells, k)
+    return _published(tuple(cells.items()), k)
+
+
+@lru_cache(maxsize=512)
+def _published(cells: tuple[tuple[Cell, int], ...], k: int) -> frozenset[str]:
+    """``published_departments``, remembered: a replay of the room's batches asks about the
+    same view twice (after one batch, before the next), and every process replays alike."""
+    audit = audit_departments(dict(cells), k)
     return frozenset(d for d in audit.order if d not in audit.suppressed)
+
+
+class Releases:
+    """``released``, fed one finish moment at a time: the same answer without a replay.
+
+    A live session keeps one and adds each new finish as it happens (in the stored order);
+    ``released`` itself is this class fed every moment at once, so both agree by
+    construction. Feeding a moment costs at most one subtraction audit, whatever the
+    number of people who finished before.
+    """
+
+    def __init__(
+        self,
+        k: int | KSchedule,
+        *,
+        department_of: Mapping[str, str | None] | None = None,
+    ) -> None:
+        self._schedule: KSchedule = [(0, k)] if isinstance(k, int) else k
+        self._department_of = department_of
+        self._pending: dict[Level, list[str]] = {lv: [] for lv in LEVELS}
+        self._out: set[str] = set()
+        self._shown: dict[Cell, int] = {}
+        self._seen = 0
+
+    @property
+    def released(self) -> frozenset[str]:
+        return frozenset(self._out)
+
+    def add(self, moment: Sequence[tuple[str, Level]]) -> bool:
+        """The next moment's finishes (everyone who finished at it); True if a batch left."""
+        now_k = k_in_force(self._schedule, self._seen)
+        self._seen += len(moment)
+        pending = self._pending
+        for code, level in moment:
+            pending[level].append(code)
+        if not all(len(codes) == 0 or len(codes) >= now_k for codes in pending.values()):
+            return False
+        department_of = self._department_of
+        batch: dict[Cell, int] = {}
+        for level, codes in pending.items():
+            for code in codes:
+                cell = (level, department_of.get(code) if department_of else None)
+                batch[cell] = batch.get(cell, 0) + 1
+        if department_of is not None and not _departments_move_by_k(self._shown, batch, now_k):
+            return False
+        for cell, n in batch.items():
+            self._shown[cell] = self._shown.get(cell, 0) + n
+        released = False
+        for codes in pending.values():
+            released = released or bool(codes)
+            self._out.update(codes)
+            codes.clear()
+        return released
 
 
 def released(
@@ -209,31 +270,10 @@ def released(
     ``k`` may be a schedule (``KSchedule``): a k raised mid-round applies from then on,
     and what was released under the old k stays released.
     """
-    schedule: KSchedule = [(0, k)] if isinstance(k, int) else k
-    pending: dict[Level, list[str]] = {lv: [] for lv in LEVELS}
-    out: set[str] = set()
-    shown: dict[Cell, int] = {}
-    seen = 0
+    releases = Releases(k, department_of=department_of)
     for moment in finishes:
-        now_k = k_in_force(schedule, seen)
-        seen += len(moment)
-        for code, level in moment:
-            pending[level].append(code)
-        if not all(len(codes) == 0 or len(codes) >= now_k for codes in pending.values()):
-            continue
-        batch: dict[Cell, int] = {}
-        for level, codes in pending.items():
-            for code in codes:
-                cell = (level, department_of.get(code) if department_of else None)
-                batch[cell] = batch.get(cell, 0) + 1
-        if department_of is not None and not _departments_move_by_k(shown, batch, now_k):
-            continue
-        for cell, n in batch.items():
-            shown[cell] = shown.get(cell, 0) + n
-        for codes in pending.values():
-            out.update(codes)
-            codes.clear()
-    return frozenset(out)
+        releases.add(moment)
+    return releases.released
 
 
 def _departments_move_by_k(shown: Mapping[Cell, int], batch: Mapping[Cell, int], k: int) -> bool:
