@@ -30,6 +30,7 @@ from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Item, Level, Participant
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
+from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
 from coherence_tui.widgets.choice import ChoiceList
@@ -62,7 +63,13 @@ class KioskScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, live: LiveSession) -> None:
-        super().__init__(id="kiosk")
+        size = self.app.size
+        super().__init__(
+            id="kiosk",
+            classes=breakpoint_classes(
+                size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS
+            ),
+        )
         self.live = live
         self.lang = self.app.lang
         self.items: tuple[Item, ...] = live.questionnaire.items
@@ -239,7 +246,8 @@ class KioskScreen(Screen[None]):
             progress=t(
                 "kiosk.statement.progress",
                 self.lang,
-                index=self.position + 1,
+                # As wide as the total, so the counter keeps its width (no layout pass).
+                index=str(self.position + 1).rjust(len(str(len(self.items)))),
                 total=len(self.items),
             ),
             index=self.position + 1,
@@ -262,7 +270,9 @@ class KioskScreen(Screen[None]):
             self._show("closed")
             return
         except SessionError as error:
-            self.query_one(Statement).show_error(t("kiosk.statement.error", self.lang, error=error))
+            self.query_one(Statement).show_error(
+                t("kiosk.statement.error", self.lang, error=error), option=option_of(event.value)
+            )
             return
         self.position += 1
         if self.position < len(self.items):
