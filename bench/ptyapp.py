@@ -54,6 +54,9 @@ class PtyApp:
             "LINES": str(size[1]),
         }
         full_env.pop("TEXTUAL", None)
+        # As an installed tool runs: its modules compiled once (pip compiles a wheel's at
+        # install), not compiled again at every start.
+        full_env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             self.argv,

@@ -377,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the session files")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
+    # Every process the bench starts runs as an installed tool does, with its modules'
+    # bytecode cached (pip compiles a wheel's at install); the first run of each writes it.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     folder = Path(tempfile.mkdtemp(prefix="coherence-bench-", dir=args.dir))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     started = time.perf_counter()

@@ -109,6 +109,7 @@ from coherence_tui.domain.model import (
     validate_department,
 )
 from coherence_tui.domain.text import describe_character, find_control
+from coherence_tui.errors import CoherenceError
 from coherence_tui.fileio import (
     PRIVATE_FILE,
     make_private_directory,
@@ -117,6 +118,8 @@ from coherence_tui.fileio import (
 )
 from coherence_tui.fileio import fsync_directory as _fsync_directory
 from coherence_tui.journal import SUFFIX as JOURNAL_SUFFIX
+from coherence_tui.paths import SUFFIX as SUFFIX  # re-exported: part of the store's API
+from coherence_tui.paths import resolve_session_path as resolve_session_path
 
 FORMAT = "coherence-tui-session"
 FORMAT_VERSION = 2
@@ -124,7 +127,6 @@ FORMAT_VERSION = 2
 FORMAT_VERSION_CLOSED = 1
 """A session file that holds everything (no journal): what ``close`` and every full write
 leave, and what any coherence-tui reads."""
-SUFFIX = ".json"
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Participant codes: no 0/O, 1/I/L, so a code read aloud or from paper survives."""
@@ -163,7 +165,7 @@ _HEADER_PROBE = 160
 """Bytes enough to hold the header (its longest form is about 130)."""
 
 
-class SessionError(Exception):
+class SessionError(CoherenceError):
     """A user-facing problem with a session; ``str()`` is one line naming the path."""
 
 
@@ -231,19 +233,6 @@ class ImportRow:
     value: int | None
     line: int | None = None
     """Where the row starts in its file (for messages naming the file and line)."""
-
-
-def resolve_session_path(session: str, sessions_dir: Path) -> Path:
-    """A path as given if it exists or looks like a path, else ``sessions_dir/NAME.json``."""
-    separators = {os.sep} | ({os.altsep} if os.altsep else set())
-    if any(sep in session for sep in separators) or session.endswith(SUFFIX):
-        return Path(session)
-    try:
-        if Path(session).exists():
-            return Path(session)
-    except OSError:
-        pass  # e.g. a name too long to be a file: then it is no file here either
-    return Path(sessions_dir) / f"{session}{SUFFIX}"
 
 
 def validate_session_name(name: str) -> str:

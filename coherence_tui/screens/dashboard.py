@@ -18,6 +18,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.types import NoActiveAppError
@@ -29,6 +30,7 @@ from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
+from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.store import SessionError
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.participation import Participation
@@ -86,7 +88,14 @@ class DashboardScreen(Screen[None]):
     metric: reactive[Metric] = reactive("score", repaint=False)
 
     def __init__(self, live: LiveSession, *, readonly: bool) -> None:
-        super().__init__()
+        size = self._app_size()
+        super().__init__(
+            classes=(
+                breakpoint_classes(size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
+                if size is not None
+                else None
+            )
+        )
         self.live = live
         self.readonly = readonly
         self._ready = False
@@ -97,6 +106,13 @@ class DashboardScreen(Screen[None]):
         }
         self.lang = self._app_language() or live.language
         self._label_bindings()
+
+    def _app_size(self) -> Size | None:
+        """The terminal's size, if an app is running (the breakpoints of the first layout)."""
+        try:
+            return self.app.size
+        except NoActiveAppError:
+            return None
 
     def _app_language(self) -> str | None:
         """The app's interface language (``--lang`` or the facilitator's choice), if it has one."""
