@@ -2,7 +2,7 @@
 
 Shown on a projector (``coherence-tui dashboard SESSION``, read-only, q quits)
 and behind the facilitator PIN in ``run`` (Escape goes back). The screen owns
-the flow: it polls the ``LiveSession`` every quarter second, keeps the latest
+the flow: it polls the ``LiveSession`` twenty times a second, keeps the latest
 frozen ``Report`` in the ``report`` reactive and hands each widget the part it
 draws. Widgets never see the session.
 
@@ -37,8 +37,10 @@ from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures
 
-POLL_SECONDS = 0.25
-"""How often the screen asks the session for other processes' writes."""
+POLL_SECONDS = 0.05
+"""How often the screen asks the session for other processes' writes: two ``stat`` calls
+when nothing changed (microseconds), only the new journal lines when something did, so
+an answer elsewhere reaches the projector within a frame or three of this."""
 
 BOARD_FRONT = gap_key(*GAP_PAIRS[0])
 
