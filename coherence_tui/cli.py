@@ -289,8 +289,12 @@ def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> 
     from coherence_tui.supervisor import HANDOVER_ENV, read_handover, supervise
 
     command = _child_command(start, args, session)
+
+    def run(child: Sequence[str]) -> int:
+        return main(list(child[3:]))  # after "python -m coherence_tui"
+
     if start != "home":
-        return supervise(command)
+        return supervise(command, run=run)
     with tempfile.TemporaryDirectory(prefix="coherence-tui-") as private:
         handover = Path(private) / "handover"
 
@@ -299,6 +303,7 @@ def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> 
             return _child_command("run", args, opened[1]) if opened else None
 
         env = {**os.environ, HANDOVER_ENV: str(handover)}
+        # A new process each time here: the home screen's restart becomes another command.
         return supervise(command, env=env, what="the app", next_command=kiosk_command)
 
 
