@@ -31,19 +31,18 @@ What it costs, and when:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coherence_tui.domain import pin
 from coherence_tui.domain.disclosure import Releases, finish_order, instant
-from coherence_tui.domain.model import (
-    Answer,
-    Level,
-    Participant,
-    Questionnaire,
-    SessionSettings,
-    SessionState,
-)
-from coherence_tui.domain.report import Report
-from coherence_tui.domain.scoring import Tally
-from coherence_tui.store import SessionChanges, SessionSnapshot, SessionStore
+from coherence_tui.domain.vocabulary import Answer, Level, Participant
+from coherence_tui.store import SessionChanges, SessionHead, SessionSnapshot, SessionStore
+
+if TYPE_CHECKING:
+    # Imported where a report is built: a kiosk never scores, nor loads pydantic.
+    from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
+    from coherence_tui.domain.report import Report
+    from coherence_tui.domain.scoring import Tally
 
 
 class _Room:
@@ -82,7 +81,7 @@ class _Room:
     def _replay(self) -> None:
         """The batches from the start of the round (``released(finish_order(...))``)."""
         live = self._live
-        self._releases = Releases(live.settings.k_schedule, department_of=self.department_of)
+        self._releases = Releases(live.head.k_schedule, department_of=self.department_of)
         moments = finish_order(self._in_order())
         for moment in moments:
             self._releases.add(moment)
@@ -102,7 +101,7 @@ class _Room:
 
     def _release(self) -> None:
         """Show the room the batch that just became releasable (all its answers at once)."""
-        now = frozenset(self.participants) if self._live.state.ended else self._releases.released
+        now = frozenset(self.participants) if self._live.head.ended else self._releases.released
         new = now - self.released
         if not self.released <= now:
             # A replay (someone who finished earlier counts only now) holds back people the
@@ -157,11 +156,13 @@ class _Room:
     # -- reports ----------------------------------------------------------------------
 
     def _tally(self, *, visible: bool) -> Tally:
+        from coherence_tui.domain.scoring import Tally
+
         live = self._live
         tally = Tally(
             live.questionnaire,
-            k=live.settings.k,
-            departments=live.settings.departments,
+            k=live.head.k,
+            departments=live.head.departments,
             session=live.name,
             language=live.language,
         )
@@ -203,11 +204,10 @@ class LiveSession:
         self.store = store
         self._language = language
         """An interface language chosen for this process (``--lang``), over the settings'."""
-        head = store.head()
-        self._name = head.name
-        self._questionnaire = head.questionnaire
-        self._settings = head.settings
-        self._state = head.state
+        self.head: SessionHead = store.head()
+        """Name, questionnaire, settings and state as plain checked values (``SessionHead``);
+        the pydantic models behind ``questionnaire``, ``settings`` and ``state`` are built
+        only when something asks for them (a kiosk never does)."""
         self._room: _Room | None = None
         self._moves = 0
         """Times the room's view, the state or the settings may have changed."""
@@ -224,19 +224,19 @@ class LiveSession:
 
     @property
     def name(self) -> str:
-        return self._name
+        return self.head.name
 
     @property
     def questionnaire(self) -> Questionnaire:
-        return self._questionnaire
+        return self.head.questionnaire
 
     @property
     def settings(self) -> SessionSettings:
-        return self._settings
+        return self.head.settings
 
     @property
     def state(self) -> SessionState:
-        return self._state
+        return self.head.state
 
     @property
     def language(self) -> str:
@@ -244,7 +244,8 @@ class LiveSession:
 
         Recommendation sentences follow it too.
         """
-        return self._language or self._settings.language or self._questionnaire.language
+        head = self.head
+        return self._language or head.language or head.questionnaire_language
 
     def set_language(self, language: str) -> None:
         """Speak ``language`` in this process from now on (recommendations included)."""
@@ -287,13 +288,11 @@ class LiveSession:
         if found is None:
             return False
         room = self._room
-        rebuild = (
-            found.reloaded
-            or found.settings != self._settings
-            or found.state.ended != self._state.ended
-        )
-        moved = found.settings != self._settings or found.state != self._state
-        self._settings, self._state = found.settings, found.state
+        head, before = found.head, self.head
+        settings_moved = not head.same_settings(before)
+        rebuild = found.reloaded or settings_moved or head.ended != before.ended
+        moved = settings_moved or not head.same_state(before)
+        self.head = head
         if rebuild:
             self._room = None  # built again, from the new file, when next asked for
             return True
@@ -302,10 +301,10 @@ class LiveSession:
             return moved or any(
                 isinstance(change, Participant) and change.finished for change in found.changes
             )
-        before = room.visible_version
+        version = room.visible_version
         for change in found.changes:
             room.apply(change)
-        return moved or room.visible_version != before
+        return moved or room.visible_version != version
 
     def poll(self) -> bool:
         """Pick up other processes' writes (two ``stat`` calls when nothing changed).
@@ -343,8 +342,8 @@ class LiveSession:
 
     def update_state(self, state: SessionState) -> None:
         self.store.update_state(state)
-        rebuild = state.ended != self._state.ended
-        self._state = state
+        rebuild = state.ended != self.head.ended
+        self.head = self.store.head()
         self._catch_up()
         self._moves += 1
         if rebuild:
@@ -352,14 +351,14 @@ class LiveSession:
 
     def update_settings(self, settings: SessionSettings) -> None:
         self.store.update_settings(settings)
-        self._settings = self.store.head().settings
+        self.head = self.store.head()
         self._catch_up()
         self._moves += 1
         self._room = None
 
     def check_pin(self, candidate: str) -> bool:
         """Whether ``candidate`` is this session's facilitator PIN."""
-        return pin.check_pin(candidate, self._settings.pin_salt, self._settings.pin_hash)
+        return pin.check_pin(candidate, self.head.pin_salt, self.head.pin_hash)
 
     def close(self) -> None:
         """Fold this process's journal lines into the session file (see ``SessionStore.close``)."""

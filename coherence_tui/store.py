@@ -88,27 +88,18 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from filelock import FileLock, Timeout
-from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
 from coherence_tui import journal
 from coherence_tui.domain.disclosure import check_k_change, instant
-from coherence_tui.domain.model import (
-    Answer,
-    Level,
-    Participant,
-    Questionnaire,
-    SessionSettings,
-    SessionState,
-    validate_department,
-)
 from coherence_tui.domain.text import describe_character, find_control
+from coherence_tui.domain.vocabulary import Answer, Level, Participant, validate_department
 from coherence_tui.errors import CoherenceError
 from coherence_tui.fileio import (
     PRIVATE_FILE,
@@ -117,9 +108,16 @@ from coherence_tui.fileio import (
     write_through_target,
 )
 from coherence_tui.fileio import fsync_directory as _fsync_directory
+from coherence_tui.head import HeadInvalid, check_head
+from coherence_tui.head import SessionHead as SessionHead  # part of the store's API
 from coherence_tui.journal import SUFFIX as JOURNAL_SUFFIX
 from coherence_tui.paths import SUFFIX as SUFFIX  # re-exported: part of the store's API
 from coherence_tui.paths import resolve_session_path as resolve_session_path
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
 
 FORMAT = "coherence-tui-session"
 FORMAT_VERSION = 2
@@ -218,8 +216,8 @@ class SessionChanges:
     changes: tuple[Participant | Answer, ...]
     """Participants who joined or finished (their latest form) and answers, in the order
     they were written, ours included."""
-    settings: SessionSettings
-    state: SessionState
+    head: SessionHead
+    """Name, questionnaire, settings and state as they are now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,18 +286,6 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------- schema
 
 
-@dataclass(frozen=True, slots=True)
-class SessionHead:
-    """The parsed ``session`` document: what a session is, without its participants."""
-
-    name: str
-    created_at: str
-    questionnaire: Questionnaire
-    item_ids: frozenset[str]
-    settings: SessionSettings
-    state: SessionState
-
-
 @dataclass(slots=True)
 class _Meta:
     """What a store needs on every change, derived once per load from disk."""
@@ -335,25 +321,9 @@ def _parse_head(doc: Any) -> SessionHead:
                 f"the {field} holds the control character {describe_character(found[1])}"
             )
     try:
-        questionnaire = Questionnaire.model_validate(doc["questionnaire"])
-    except ValidationError as error:
-        raise _pydantic_problem("questionnaire", error) from None
-    try:
-        settings = SessionSettings.model_validate(doc["settings"])
-    except ValidationError as error:
-        raise _pydantic_problem("settings", error) from None
-    try:
-        state = SessionState.model_validate(doc["state"])
-    except ValidationError as error:
-        raise _pydantic_problem("state", error) from None
-    return SessionHead(
-        name=name,
-        created_at=created_at,
-        questionnaire=questionnaire,
-        item_ids=frozenset(questionnaire.item_ids),
-        settings=settings,
-        state=state,
-    )
+        return check_head(name, created_at, doc)
+    except HeadInvalid as problem:
+        raise _Invalid(str(problem)) from None
 
 
 def _check_participant(doc_id: Any, doc: Any, item_ids: frozenset[str]) -> str:
@@ -1155,6 +1125,8 @@ class SessionStore:
         state: SessionState | None = None,
     ) -> SessionStore:
         """Create a new session file; ``SessionError`` if it already exists."""
+        from coherence_tui.domain.model import SessionState
+
         validate_session_name(name)
         store = cls(path)
         state = state or SessionState()
@@ -1260,13 +1232,7 @@ class SessionStore:
             reloaded, changes = self._storage.drain()
         if not reloaded and not changes:
             return None
-        meta = self._meta()
-        return SessionChanges(
-            reloaded=reloaded,
-            changes=tuple(changes),
-            settings=meta.head.settings,
-            state=meta.head.state,
-        )
+        return SessionChanges(reloaded=reloaded, changes=tuple(changes), head=self._meta().head)
 
     def answers_of(self, participant: str) -> dict[str, int | None]:
         """One participant's answers as the store holds them now (item -> value)."""
@@ -1406,7 +1372,7 @@ class SessionStore:
         return AnswerRejected(f"{self.path}: {_one_line(reason)}")
 
     def _check_open(self, meta: _Meta) -> None:
-        if meta.head.state.ended:
+        if meta.head.ended:
             raise SessionEnded(f"{self.path}: the session has ended and takes no more answers")
 
     def _participant_id(self, meta: _Meta, participant: str) -> int:
@@ -1443,7 +1409,7 @@ class SessionStore:
             cleaned = validate_department(department)
         except ValueError as error:
             raise self._reject(f"{where}{error}") from None
-        listed = meta.head.settings.departments
+        listed = meta.head.departments
         if not listed:
             return cleaned
         for name in listed:
@@ -1609,6 +1575,10 @@ class SessionStore:
         A change of k is added to ``k_history`` with the number of people who had finished
         (and answered) by then, so every process batches the room's view alike.
         """
+        from pydantic import ValidationError
+
+        from coherence_tui.domain.model import SessionSettings
+
         try:
             wanted = SessionSettings.model_validate(settings.model_dump())
         except ValidationError as error:
@@ -1631,6 +1601,8 @@ class SessionStore:
 
     def update_state(self, state: SessionState) -> None:
         """Replace the session's state (reveal, pause, end); durable on return."""
+        from coherence_tui.domain.model import SessionState
+
         checked = SessionState.model_validate(state)
         self._update_head("state", lambda _meta: checked)
 
@@ -1643,15 +1615,8 @@ class SessionStore:
             self._session_table.update(
                 {key: value.model_dump(mode="json")}, doc_ids=[_SESSION_DOC_ID]
             )
-            head = meta.head
-            meta.head = SessionHead(
-                name=head.name,
-                created_at=head.created_at,
-                questionnaire=head.questionnaire,
-                item_ids=head.item_ids,
-                settings=value if isinstance(value, SessionSettings) else head.settings,
-                state=value if isinstance(value, SessionState) else head.state,
-            )
+            doc = self._storage.read()[_SESSION_TABLE][str(_SESSION_DOC_ID)]
+            meta.head = _parse_head(doc)
 
 
 def _after_every_finish(docs: Iterable[dict[str, Any]]) -> str:

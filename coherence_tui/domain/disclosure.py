@@ -19,7 +19,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 
-from coherence_tui.domain.model import LEVELS, Level, Participant
+from coherence_tui.domain.vocabulary import LEVELS, Level, Participant
 
 Cell = tuple[Level, str | None]
 """(level, department or ``None``): the smallest block of people the figures can address."""

@@ -27,7 +27,8 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static
 
 from coherence_tui.app import CoherenceApp
-from coherence_tui.domain.model import LEVELS, Item, Level, Participant
+from coherence_tui.domain.vocabulary import LEVELS, Level, Participant
+from coherence_tui.head import Statement as StatementText
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.screens.sizing import breakpoint_classes
@@ -72,7 +73,8 @@ class KioskScreen(Screen[None]):
         )
         self.live = live
         self.lang = self.app.lang
-        self.items: tuple[Item, ...] = live.questionnaire.items
+        # Plain values from the session's head: a kiosk never builds the pydantic models.
+        self.items: tuple[StatementText, ...] = live.head.statements
         self.participant: Participant | None = None
         self.position = 0
         """Index of the statement on screen for the current participant."""
@@ -88,7 +90,7 @@ class KioskScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Static(self.live.questionnaire.title, id="kiosk-title", markup=False)
+        yield Static(self.live.head.title, id="kiosk-title", markup=False)
         with ContentSwitcher(initial="welcome", id="kiosk-stages"):
             yield Center(
                 Card(
@@ -125,7 +127,7 @@ class KioskScreen(Screen[None]):
             yield Center(
                 ChoiceList(
                     t("kiosk.department.title", lang),
-                    [(name, "") for name in self.live.settings.departments],
+                    [(name, "") for name in self.live.head.departments],
                     t("kiosk.choice.hint", lang),
                     id="department-choice",
                 ),
@@ -185,7 +187,7 @@ class KioskScreen(Screen[None]):
         self._show(self.stage)
 
     def _apply_state(self) -> None:
-        state = self.live.state
+        state = self.live.head
         if state.ended:
             if self.stage != "closed":
                 self._show("closed")
@@ -205,7 +207,7 @@ class KioskScreen(Screen[None]):
     @on(ChoiceList.Chosen, "#level-choice")
     def choose_level(self, event: ChoiceList.Chosen) -> None:
         self._level = LEVELS[event.index]
-        if self.live.settings.departments:
+        if self.live.head.departments:
             self.query_one("#department-choice", ChoiceList).reset()
             self._show("department")
         else:
@@ -213,7 +215,7 @@ class KioskScreen(Screen[None]):
 
     @on(ChoiceList.Chosen, "#department-choice")
     def choose_department(self, event: ChoiceList.Chosen) -> None:
-        self._begin(self.live.settings.departments[event.index])
+        self._begin(self.live.head.departments[event.index])
 
     def _begin(self, department: str | None) -> None:
         assert self._level is not None
@@ -237,12 +239,12 @@ class KioskScreen(Screen[None]):
 
     def _show_statement(self, *, selected: int | None) -> None:
         item = self.items[self.position]
-        scale = self.live.questionnaire.scale
+        head = self.live.head
         self.query_one(Statement).show(
             item_id=item.id,
             text=item.text,
-            labels=scale.labels,
-            dont_know=scale.dont_know,
+            labels=head.scale_labels,
+            dont_know=head.dont_know,
             progress=t(
                 "kiosk.statement.progress",
                 self.lang,
