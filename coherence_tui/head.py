@@ -30,6 +30,7 @@ from coherence_tui.domain.vocabulary import (
     LANGUAGES,
     MIN_ITEMS_PER_FACTOR,
     AreaGroup,
+    Factor,
     UpdateRule,
     validate_department,
 )
@@ -76,6 +77,40 @@ class Statement:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """A statement as scoring reads it (``domain.vocabulary.ItemLike``)."""
+
+    id: str
+    factor: Factor
+    area: str
+    text: str
+    reverse: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdsView:
+    """A questionnaire's thresholds as scoring reads them (``ThresholdsLike``)."""
+
+    stool_wobbly: float
+    stool_tipping: float
+    promise_gap: float
+    execution_gap: float
+    executive_disconnect: float
+    divided_level_sd: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireView:
+    """The frozen questionnaire as scoring reads it (``QuestionnaireLike``): a projector
+    scores with this, and never builds the pydantic model."""
+
+    id: str
+    language: str
+    items: tuple[ItemView, ...]
+    thresholds: ThresholdsView
+
+
 class SessionHead:
     """A checked head: what a kiosk needs as plain values, the pydantic models on demand."""
 
@@ -97,6 +132,7 @@ class SessionHead:
         "language",
         "pin_salt",
         "pin_hash",
+        "scoring",
         "revealed",
         "paused",
         "ended",
@@ -129,6 +165,18 @@ class SessionHead:
         self.language: str | None = settings["language"]
         self.pin_salt: str | None = settings["pin_salt"]
         self.pin_hash: str | None = settings["pin_hash"]
+        self.scoring = QuestionnaireView(
+            id=questionnaire["id"],
+            language=questionnaire["language"],
+            items=tuple(
+                ItemView(i["id"], Factor(i["factor"]), i["area"], i["text"], i["reverse"])
+                for i in questionnaire["items"]
+            ),
+            thresholds=ThresholdsView(
+                **{k: float(v) for k, v in questionnaire["thresholds"].items()}
+            ),
+        )
+        """The questionnaire for scoring, without pydantic."""
         self.revealed: bool = state["revealed"]
         self.paused: bool = state["paused"]
         self.ended: bool = state["ended"]

@@ -160,7 +160,7 @@ class _Room:
 
         live = self._live
         tally = Tally(
-            live.questionnaire,
+            live.head.scoring,
             k=live.head.k,
             departments=live.head.departments,
             session=live.name,

@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, Questionnaire
 from coherence_tui.domain.report import Gap, Recommendation, r2, r2_interval
 from coherence_tui.domain.stats import Scaled, exact, mean
+from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Factor, Level, QuestionnaireLike
 
 BLIND_SPOT_SHARE = Fraction(30)
 """The board's don't-know share (%) over a factor's items from which ``blind_spot`` looks."""
@@ -193,7 +193,7 @@ def _levels_phrase(levels: Iterable[Level], lang: str) -> str:
 
 
 class _Rules:
-    def __init__(self, evidence: Evidence, questionnaire: Questionnaire, language: str) -> None:
+    def __init__(self, evidence: Evidence, questionnaire: QuestionnaireLike, language: str) -> None:
         self.e = evidence
         self.q = questionnaire
         self.t = questionnaire.thresholds
@@ -459,7 +459,7 @@ class _Rules:
 
 
 def recommend(
-    evidence: Evidence, questionnaire: Questionnaire, language: str
+    evidence: Evidence, questionnaire: QuestionnaireLike, language: str
 ) -> tuple[Recommendation, ...]:
     """The recommendations the published figures support, most important first."""
     rules = _Rules(evidence, questionnaire, language)

@@ -20,18 +20,6 @@ from coherence_tui.domain.disclosure import (
     audit_departments,
     publishable,
 )
-from coherence_tui.domain.model import (
-    ANSWER_VALUES,
-    FACTORS,
-    LEVELS,
-    Answer,
-    Factor,
-    Level,
-    Participant,
-    Questionnaire,
-    StoolState,
-    Thresholds,
-)
 from coherence_tui.domain.recommend import Evidence, recommend
 from coherence_tui.domain.report import (
     ALL,
@@ -54,12 +42,24 @@ from coherence_tui.domain.stats import (
     present_mean,
     welch_interval,
 )
+from coherence_tui.domain.vocabulary import (
+    ANSWER_VALUES,
+    FACTORS,
+    LEVELS,
+    Answer,
+    Factor,
+    Level,
+    Participant,
+    QuestionnaireLike,
+    StoolState,
+    ThresholdsLike,
+)
 
 MIN_PUBLISHED_ITEMS = 3
 """A factor score (or gap) needs this many published items (or all, for a smaller factor)."""
 
 
-def stool_state(imbalance: Fraction, thresholds: Thresholds) -> StoolState:
+def stool_state(imbalance: Fraction, thresholds: ThresholdsLike) -> StoolState:
     """``stable`` below the wobbly threshold, ``wobbly`` below tipping, else ``tipping``."""
     if imbalance < exact(thresholds.stool_wobbly):
         return StoolState.STABLE
@@ -68,7 +68,7 @@ def stool_state(imbalance: Fraction, thresholds: Thresholds) -> StoolState:
     return StoolState.TIPPING
 
 
-def state_band_holds(interval: Interval, state: StoolState, thresholds: Thresholds) -> bool:
+def state_band_holds(interval: Interval, state: StoolState, thresholds: ThresholdsLike) -> bool:
     """Whether an interval of the stool's gap lies wholly inside the band of ``state``.
 
     Thresholds are exact, so a bound that is exactly on one is decided exactly.
@@ -158,7 +158,7 @@ class Tally:
 
     def __init__(
         self,
-        questionnaire: Questionnaire,
+        questionnaire: QuestionnaireLike,
         *,
         k: int,
         departments: Iterable[str] = (),
@@ -250,7 +250,7 @@ class Tally:
     @classmethod
     def from_answers(
         cls,
-        questionnaire: Questionnaire,
+        questionnaire: QuestionnaireLike,
         participants: Iterable[Participant],
         answers: Iterable[Answer],
         *,

@@ -8,9 +8,10 @@ questionnaire model) imports only this. ``domain.model`` re-exports every name, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 from coherence_tui.domain.text import check_plain
 
@@ -125,3 +126,50 @@ class Answer:
     value: int | None
     answered_at: str
     """ISO 8601, UTC: for the facilitator's audit only, never shown or exported by default."""
+
+
+class ItemLike(Protocol):
+    """What scoring reads of a statement (``domain.model.Item`` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def factor(self) -> Factor: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def reverse(self) -> bool: ...
+
+
+class ThresholdsLike(Protocol):
+    """What scoring reads of a questionnaire's thresholds (``domain.model.Thresholds``)."""
+
+    @property
+    def stool_wobbly(self) -> float: ...
+    @property
+    def stool_tipping(self) -> float: ...
+    @property
+    def promise_gap(self) -> float: ...
+    @property
+    def execution_gap(self) -> float: ...
+    @property
+    def executive_disconnect(self) -> float: ...
+    @property
+    def divided_level_sd(self) -> float: ...
+
+
+class QuestionnaireLike(Protocol):
+    """What scoring reads of a questionnaire: the pydantic ``Questionnaire``, or the plain
+    view a live session builds from a checked session head (no pydantic on a projector's
+    start)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def items(self) -> Sequence[ItemLike]: ...
+    @property
+    def thresholds(self) -> ThresholdsLike: ...

@@ -186,7 +186,7 @@ class DashboardScreen(Screen[None]):
 
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
-        state = self.live.state
+        state = self.live.head  # plain values: no pydantic model built for the projector
         self.revealed = state.revealed
         self.session_state = "ended" if state.ended else "paused" if state.paused else ""
         self.report = self.live.report
@@ -243,7 +243,7 @@ class DashboardScreen(Screen[None]):
         )
         if self.session_state:
             showing = f"{t(f'dash.session.{self.session_state}', lang)}   {showing}"
-        k_now = report.k if report is not None else self.live.settings.k
+        k_now = report.k if report is not None else self.live.head.k
         if is_rehearsal(k_now):
             showing = f"{t('dash.rehearsal', lang, k=k_now)}   {showing}"
         if showing != self._showing:
@@ -255,7 +255,7 @@ class DashboardScreen(Screen[None]):
         participation.report = report
 
         results = report if (report is not None and self.revealed) else None
-        k = report.k if report is not None else self.live.settings.k
+        k = report.k if report is not None else self.live.head.k
         group = None
         if results is not None:
             group = results.groups.get(self.group_key) or results.group(ALL)

@@ -26,8 +26,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from coherence_tui.domain.model import FACTORS, LEVELS, Level
 from coherence_tui.domain.report import Gap, Report
+from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Level
 from coherence_tui.i18n import t
 from coherence_tui.widgets.stool import signed
 

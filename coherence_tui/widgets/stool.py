@@ -31,8 +31,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from coherence_tui.domain.disclosure import Suppression
-from coherence_tui.domain.model import FACTORS, Factor, StoolState
 from coherence_tui.domain.report import ALL, GroupScores
+from coherence_tui.domain.vocabulary import FACTORS, Factor, StoolState
 from coherence_tui.i18n import t
 from coherence_tui.textreport import margin, margin_text, state_text
 
