@@ -91,7 +91,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -115,6 +114,7 @@ from coherence_tui.paths import SUFFIX as SUFFIX  # re-exported: part of the sto
 from coherence_tui.paths import resolve_session_path as resolve_session_path
 
 if TYPE_CHECKING:
+    from filelock import FileLock
     from pydantic import ValidationError
 
     from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
@@ -1097,9 +1097,8 @@ class SessionStore:
         self._participants: Table = self._db.table(_PARTICIPANTS_TABLE, cache_size=0)
         self.lock_path = self.sidecar(".lock")
         """The lock every process writing this session takes (beside the real file)."""
-        self._lock = FileLock(
-            str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
-        )
+        self._lock: FileLock | None = None
+        """Made at the first write: a projector that only reads never imports filelock."""
         self._lock_private = False
         self._mutex = threading.RLock()
         self._swept = False
@@ -1271,8 +1270,15 @@ class SessionStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            self._lock = FileLock(
+                str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
+            )
+        lock = self._lock
         try:
-            self._lock.acquire()
+            lock.acquire()
         except Timeout:
             raise SessionError(
                 f"{self.path}: another process has been writing this session for over "
@@ -1285,7 +1291,7 @@ class SessionStore:
                 self._make_lock_private()
             yield
         finally:
-            self._lock.release()
+            lock.release()
 
     def _make_lock_private(self) -> None:
         """A lock file made by an older coherence-tui (0644) becomes owner-only, once."""
