@@ -31,7 +31,7 @@ from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.sizing import breakpoint_classes
-from coherence_tui.store import SessionError
+from coherence_tui.store import SessionError, SessionHead
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
@@ -91,13 +91,17 @@ class DashboardScreen(Screen[None]):
 
     def __init__(self, live: LiveSession, *, readonly: bool) -> None:
         size = self._app_size()
-        super().__init__(
-            classes=(
+        head = live.head
+        classes = [] if head.revealed else ["-results-hidden"]
+        if size is not None:
+            classes.append(
                 breakpoint_classes(size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
-                if size is not None
-                else None
             )
-        )
+        super().__init__(classes=" ".join(classes))
+        # The state as the first frame shows it, without watchers: the widgets get their
+        # data once, from the first report (no second styling pass of the whole screen).
+        self.set_reactive(DashboardScreen.revealed, head.revealed)
+        self.set_reactive(DashboardScreen.session_state, self._state_name(head))
         self.live = live
         self.readonly = readonly
         self._ready = False
@@ -184,11 +188,15 @@ class DashboardScreen(Screen[None]):
 
     # -- data --------------------------------------------------------------------
 
+    def _state_name(self, head: SessionHead | None = None) -> str:
+        state = head if head is not None else self.live.head
+        return "ended" if state.ended else "paused" if state.paused else ""
+
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
-        state = self.live.head  # plain values: no pydantic model built for the projector
-        self.revealed = state.revealed
-        self.session_state = "ended" if state.ended else "paused" if state.paused else ""
+        head = self.live.head  # plain values: no pydantic model built for the projector
+        self.revealed = head.revealed
+        self.session_state = self._state_name(head)
         self.report = self.live.report
 
     def on_resize(self) -> None:
