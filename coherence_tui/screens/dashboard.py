@@ -197,7 +197,9 @@ class DashboardScreen(Screen[None]):
         head = self.live.head  # plain values: no pydantic model built for the projector
         self.revealed = head.revealed
         self.session_state = self._state_name(head)
-        self.report = self.live.report
+        report = self.live.report
+        if report is not self.report:  # the same object: nothing new to draw
+            self.report = report
 
     def on_resize(self) -> None:
         # The breakpoint classes are set by now; the header has a short form when narrow.
