@@ -2,16 +2,8 @@
 
 Means, variances and every figure a threshold is compared with are exact
 ``Fraction`` values. Only standard deviations, Student's t quantiles and the
-bounds of intervals are floats.
-
-The t quantile is computed here, in pure Python: Newton's method on the t
-distribution's upper tail, written as a regularized incomplete beta function (a
-continued fraction, evaluated without the cancellation of two log-gammas). It
-agrees with ``scipy.stats.t.ppf``, the reference DESIGN.md names, to within 1e-13
-relative for every df from 1 to 10^6, integer or fractional (a test checks 5,000
-of them), so the figures, rounded to 2 decimals, are scipy's. It costs about 30 µs
-a quantile; importing scipy cost about 0.28 s of CPU, which a projector paid before
-its first frame.
+bounds of intervals are floats. scipy gives the t quantile; it is imported on
+first use so starting a kiosk or ``report`` without intervals never pays for it.
 """
 
 from __future__ import annotations
@@ -27,95 +19,13 @@ Interval = tuple[float, float]
 CONFIDENCE = 0.95
 """The quantile of a two-sided 90 % interval."""
 
-_TAIL = 1.0 - CONFIDENCE
-_Z = 1.6448536269514722
-"""The standard normal's 0.95 quantile: where Newton starts for large df."""
-_TINY = 1e-300
-
-
-def _log_gamma_ratio(a: float, b: float) -> float:
-    """``ln Γ(a + b) - ln Γ(a)`` for ``a > 0``, ``0 < b <= 1``.
-
-    For large ``a`` the two log-gammas are large and nearly equal: their difference
-    comes from Stirling's series instead (error below 1e-15 from a = 25 up).
-    """
-    if a < 25.0:
-        return math.lgamma(a + b) - math.lgamma(a)
-
-    def series(x: float) -> float:
-        x2 = x * x
-        return (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * x2)) / x2) / x2) / x
-
-    z = a + b
-    return (a - 0.5) * math.log1p(b / a) + b * math.log(z) - b + series(z) - series(a)
-
-
-def _beta_fraction(a: float, b: float, x: float) -> float:
-    """The continued fraction of the regularized incomplete beta (modified Lentz)."""
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c = 1.0
-    d = 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) >= _TINY else _TINY)
-    h = d
-    for m in range(1, 2000):
-        m2 = 2 * m
-        for aa in (
-            m * (b - m) * x / ((qam + m2) * (a + m2)),
-            -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
-        ):
-            d = 1.0 + aa * d
-            d = 1.0 / (d if abs(d) >= _TINY else _TINY)
-            c = 1.0 + aa / c
-            c = c if abs(c) >= _TINY else _TINY
-            delta = d * c
-            h *= delta
-        if abs(delta - 1.0) < 3e-16:
-            return h
-    raise ArithmeticError(f"incomplete beta ({a}, {b}, {x}) did not converge")
-
-
-def _upper_tail(t: float, df: float) -> float:
-    """P(T > t) for t >= 0: half the regularized incomplete beta I_x(df/2, 1/2), x = df/(df+t²)."""
-    a, b = df / 2.0, 0.5
-    t2 = t * t
-    x = df / (df + t2)
-    y = t2 / (df + t2)
-    log_front = -a * math.log1p(t2 / df) + b * math.log(y) + _log_gamma_ratio(a, b) - math.lgamma(b)
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        whole = front * _beta_fraction(a, b, x) / a
-    else:
-        whole = 1.0 - front * _beta_fraction(b, a, y) / b
-    return whole / 2.0
-
-
-def _density(t: float, df: float) -> float:
-    return math.exp(
-        _log_gamma_ratio(df / 2.0, 0.5)
-        - 0.5 * math.log(df * math.pi)
-        - (df + 1.0) / 2.0 * math.log1p(t * t / df)
-    )
-
 
 @cache
 def t_quantile(df: float) -> float:
-    """Student's t quantile ``t(0.95, df)`` (``scipy.stats.t.ppf``; df >= 1, may be fractional)."""
-    if df < 1.0:
-        raise ValueError(f"t quantile for df {df!r}: needs at least 1")
-    if df < 3.0:  # near the answer for 1 and 2 (6.31, 2.92), where the series below is poor
-        t = 6.313751514675043 if df < 1.5 else 2.919985580353726
-    else:  # Cornish-Fisher: the normal quantile corrected for df
-        t = _Z + (_Z**3 + _Z) / (4 * df) + (5 * _Z**5 + 16 * _Z**3 + 3 * _Z) / (96 * df * df)
-    previous = math.inf
-    for _ in range(60):
-        step = (_upper_tail(t, df) - _TAIL) / _density(t, df)
-        t += step
-        size = abs(step)
-        # Converged: the step is at rounding level, or stopped shrinking once it is tiny.
-        if size <= 1e-15 * t or (size >= previous and size < 1e-12 * t):
-            return t
-        previous = size
-    raise ArithmeticError(f"t quantile for df {df!r} did not converge")
+    """Student's t quantile ``t(0.95, df)`` (scipy.stats.t.ppf; df may be fractional, Welch)."""
+    from scipy.special import stdtrit  # type: ignore[import-untyped]  # what t.ppf calls
+
+    return float(stdtrit(df, CONFIDENCE))
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:
