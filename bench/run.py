@@ -3,7 +3,8 @@
 Fills sessions to 100, 1,000 and 10,000 answers (participants of 30 items) and
 measures, side by side at each size:
 
-- our durable ``record_answer`` (temp file, fsync, rename, directory fsync),
+- our durable ``record_answer`` (one checksummed line appended to the session's
+  journal and fdatasync'ed; the session file itself is rewritten only at checkpoints),
   p50/p95/max over the last few hundred answers that bring the session to size;
 - plain TinyDB 4 with its default ``JSONStorage`` (in-place rewrite, no rename),
   ``insert`` of one answer document into a file pre-filled to the same size;
@@ -11,14 +12,19 @@ measures, side by side at each size:
 
 Then, on the 10,000-answer session: opening and snapshotting it, and
 ``python -m coherence_tui report SESSION --json`` as a whole process (wall time
-and peak RSS, median of three runs). If ``bench/ui_bench.py`` exists it is run
-with the 10,000-answer session's path and the JSON object on its last line is
-merged into ours.
+and peak RSS of that process alone, median of three runs). Then ``bench/ui_bench.py``
+(dashboard paint latency; start-up of the dashboard, the kiosk and a hello-world
+Textual app) and ``bench/room_bench.py`` (30 kiosk processes answering at once; an
+answer in another process to the projector's frame; kiosk memory) run with the
+10,000-answer session's path, and the JSON objects on their last lines are merged
+into ours.
 
 Prints a table, then as its very last line one JSON object with the figures at
 10,000 answers (keys ``answers``, ``store_write_p50_ms``, ``store_write_p95_ms``,
 ``tinydb_default_p50_ms``, ``fsync_append_p50_ms``, ``report_10k_s``,
-``rss_mb_10k``, and more).
+``rss_mb_10k``, ``room_kiosks``, ``room_failures``, ``room_answer_p95_ms``,
+``cross_process_p95_ms``, ``startup_s``, ``kiosk_startup_s``,
+``hello_textual_startup_s``, ``kiosk_uss_mb``, and more).
 
 Then ``bench/serve_bench.py`` runs a room of 30 browser kiosks against a real
 ``coherence-tui serve`` on loopback (join burst, memory per kiosk, answering at one
@@ -191,8 +197,8 @@ def bench_store(folder: Path, size: int, seed: int) -> dict[str, Any]:
 
 
 def bench_two_kiosks(session: Path, folder: Path, seed: int) -> dict[str, Any]:
-    """Two stores (two kiosks) taking turns on a copy of a session: each answer re-reads
-    and re-verifies the other's write under the lock. Also the dashboard's poll cost."""
+    """Two stores (two kiosks) taking turns on a copy of a session: each answer first reads
+    the other's journal line under the lock. Also the dashboard's poll cost."""
     path = folder / f"kiosks-{session.name}"
     shutil.copyfile(session, path)
     workshop = Workshop(bench_questionnaire(), seed)
@@ -261,17 +267,36 @@ def bench_fsync_append(folder: Path) -> dict[str, Any]:
     }
 
 
+MEASURE = """
+import os, sys, time
+out, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(out, "w") as report:
+    report.write(f"{wall} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+"""
+"""Runs a command and writes its wall time and peak RSS. A process started straight from
+the bench inherits the bench's own peak RSS (fork copies it, exec keeps the larger), so
+the command is started from this small launcher instead: its peak is the command's own."""
+
+
 def run_measured(command: list[str], folder: Path) -> tuple[int, float, float, str]:
-    """Exit code, wall seconds, peak RSS in MB (this child alone), first stderr line."""
+    """Exit code, wall seconds, peak RSS in MB (this child alone), last stderr line."""
     out_path, err_path = folder / "child.out", folder / "child.err"
+    figures = folder / "child.measure"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+        code = subprocess.call(
+            [sys.executable, "-c", MEASURE, str(figures), *command],
+            stdout=out,
+            stderr=err,
+            cwd=REPO,
+        )
+    wall, peak_kib = figures.read_text().split()
     lines = err_path.read_text(errors="replace").strip().splitlines()
-    return proc.returncode, wall, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+    return code, float(wall), int(peak_kib) / 1024, lines[-1] if lines else ""
 
 
 def bench_report(session: Path, folder: Path) -> dict[str, Any]:
@@ -368,6 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the session files")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
+    # Every process the bench starts runs as an installed tool does, with its modules'
+    # bytecode cached (pip compiles a wheel's at install); the first run of each writes it.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     folder = Path(tempfile.mkdtemp(prefix="coherence-bench-", dir=args.dir))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     started = time.perf_counter()
@@ -384,7 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"... report --json on {big['answers']} answers", file=sys.stderr, flush=True)
         big.update(bench_two_kiosks(big["path"], folder, args.seed))
         report = bench_report(big["path"], folder)
+        print("... dashboard paint and start-up", file=sys.stderr, flush=True)
         ui = bench_ui(big["path"])
+        print(f"... {big['answers']} answers: a room of kiosks", file=sys.stderr, flush=True)
+        ui.update(run_bench_script("room_bench.py", str(big["path"])))
         print("... 30 browser kiosks on coherence-tui serve", file=sys.stderr, flush=True)
         serve = bench_serve()
 
@@ -395,15 +426,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if load is not None and load > 0.5 * (os.cpu_count() or 1):
             print("Note: the machine was busy; tail latencies (p95, max) will read high.")
-        print("Per-answer write latency; 'ours' is durable (fsync + atomic rename),")
+        print("Per-answer write latency; 'ours' is durable (a journal line, fdatasync'ed),")
         print("'TinyDB' is the default JSONStorage (in place, not crash-safe),")
         print("'append' is one fsync'ed JSON line: the disk's floor.")
         print()
         print_table(rows)
         print()
         print(
-            f"Two kiosks taking turns on the {big['answers']}-answer session (each answer re-reads "
-            f"the other's write): p50 {big['two_kiosks_write_p50_ms']:.2f} ms, "
+            f"Two kiosks taking turns on the {big['answers']}-answer session (each answer reads "
+            f"the other's journal line): p50 {big['two_kiosks_write_p50_ms']:.2f} ms, "
             f"p95 {big['two_kiosks_write_p95_ms']:.2f} ms; "
             f"a dashboard's changed() poll: {big['changed_poll_us']:.1f} us"
         )
@@ -416,7 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"peak RSS {report['rss_mb_10k']:.1f} MB"
             )
         if ui:
-            print("ui_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
+            print("ui and room: " + ", ".join(f"{k}={fmt(v)}" for k, v in ui.items()))
         if serve:
             print("serve_bench: " + ", ".join(f"{k}={fmt(v)}" for k, v in serve.items()))
         print(f"Total bench time {time.perf_counter() - started:.1f} s")

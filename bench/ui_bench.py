@@ -1,16 +1,19 @@
 """Dashboard benchmark: answer-to-paint latency and startup time to the first frame.
 
 Usage: ``python bench/ui_bench.py SESSION_PATH`` (``bench/run.py`` runs it with its
-10,000-answer session). The session file is copied to a temporary directory and the
-copy is revealed, switched to ``UpdateRule.ANSWER`` and to English, so the original is
-never touched and every answer moves the dashboard.
+10,000-answer session). The session's answers are copied into a rehearsal session
+(k = 1, revealed, English) in a temporary directory, so the original is never touched
+and every participant who finishes moves the dashboard at once (with k = 3 most
+finishes wait for a batch of the room's releases, DESIGN.md *Anonymity*).
 
 (a) Answer stored -> dashboard repainted, in process (``App.run_test`` at 200x50, the
-    layout with every chart). For each of ``SAMPLES`` answers (after ``WARMUP``), spaced
-    ``SPACING_S`` apart like people at a kiosk:
+    layout with every chart). For each of ``SAMPLES`` participants (after ``WARMUP``),
+    spaced ``SPACING_S`` apart like people at a kiosk, the participant's last answer,
+    which is the one that moves the room's view (a participant counts once finished):
 
     - ``t_key``: just before ``live.record_answer`` (the kiosk's key press handler);
-    - ``t_stored``: ``record_answer`` returned, the answer is durable (fsync'ed);
+    - ``t_stored``: ``record_answer`` and ``finish_participant`` returned (what the
+      kiosk does at a last statement), both durable (fsync'ed);
     - the app then calls ``DashboardScreen.refresh_report()``, as ``run`` does after an
       in-process answer;
     - ``t_painted``: the end of the last frame that the change produced. Headless Textual
@@ -28,41 +31,39 @@ never touched and every answer moves the dashboard.
     terminal of 200x50 (TERM=xterm-256color); the time runs from just before the
     process is spawned to the moment the pty has delivered a frame containing the
     stool's last line ("leans towards ..."), which is drawn in the same frame as the
-    charts and the footer. A minimal Textual app (one Static, "Hello, world", and a
-    Footer) is measured the same way with "Hello, world" as its marker. Median of
-    ``STARTUP_RUNS`` runs each, interleaved; processes are killed after the frame.
+    charts and the footer. ``python -m coherence_tui kiosk SESSION`` (the supervised
+    kiosk: a supervisor process and the app) is measured the same way on the
+    10,000-answer session, to its welcome card ("Press Enter to start"). A minimal
+    Textual app (one Static, "Hello, world", and a Footer) is measured the same way
+    with "Hello, world" as its marker. Median of ``STARTUP_RUNS`` runs each,
+    interleaved; processes are killed after the frame.
 
 Prints a table, and as its last line one JSON object with ``ui_answer_to_paint_p50_ms``,
 ``ui_answer_to_paint_p95_ms``, ``ui_key_to_paint_p50_ms``, ``ui_key_to_paint_p95_ms``,
-``ui_paint_samples``, ``startup_s``, ``hello_textual_startup_s`` and
-``startup_ratio``.
+``ui_paint_samples``, ``startup_s``, ``kiosk_startup_s``, ``hello_textual_startup_s``,
+``startup_ratio`` and ``kiosk_startup_ratio``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
-import os
-import pty
-import select
-import shutil
-import signal
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import time
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from copies import english_copy, rehearsal_copy  # noqa: E402
+from ptyapp import time_to_marker  # noqa: E402
 
 from coherence_tui.app import CoherenceApp  # noqa: E402
-from coherence_tui.domain.model import LEVELS, UpdateRule  # noqa: E402
+from coherence_tui.domain.model import LEVELS  # noqa: E402
 from coherence_tui.screens.dashboard import DashboardScreen  # noqa: E402
 from coherence_tui.store import SessionStore  # noqa: E402
 
@@ -73,9 +74,9 @@ SPACING_S = 0.04
 QUIET_S = 0.04
 PAINT_TIMEOUT_S = 2.0
 STARTUP_RUNS = 5
-STARTUP_TIMEOUT_S = 30.0
 DASHBOARD_MARKERS = (b"leans towards", b"stands steady")
 """The stool's last line: one of these, whichever way the session's stool stands."""
+KIOSK_MARKER = b"Press Enter to start"
 HELLO_MARKER = b"Hello, world"
 
 HELLO_APP = """
@@ -91,19 +92,6 @@ class Hello(App[None]):
 
 Hello().run()
 """
-
-
-def prepare(source: Path, folder: Path) -> Path:
-    """A copy of the session, revealed, updating after every answer, in English."""
-    path = folder / source.name
-    shutil.copy2(source, path)
-    store = SessionStore.open(path)
-    snapshot = store.snapshot()
-    store.update_settings(
-        snapshot.settings.model_copy(update={"update_rule": UpdateRule.ANSWER, "language": "en"})
-    )
-    store.update_state(snapshot.state.model_copy(update={"revealed": True, "paused": False}))
-    return path
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -135,21 +123,17 @@ async def answer_to_paint(session: Path) -> dict[str, Any]:
         live = app.live
         assert live is not None
         items = live.questionnaire.item_ids
-        participant = None
-        answered = 0
         stored_to_paint: list[float] = []
         key_to_paint: list[float] = []
         for n in range(WARMUP + SAMPLES):
             await asyncio.sleep(SPACING_S)
-            if participant is None or answered == len(items):
-                participant = live.start_participant(LEVELS[n % 3], None).code
-                answered = 0
-                await asyncio.sleep(SPACING_S)
+            participant = live.start_participant(LEVELS[n % 3], None).code
+            await asyncio.sleep(SPACING_S)
             t_key = time.perf_counter()
-            live.record_answer(participant, items[answered], (n % 5) - 2)
+            live.record_answer(participant, items[n % len(items)], (n % 5) - 2)
+            live.finish_participant(participant)
             t_stored = time.perf_counter()
             screen.refresh_report()
-            answered += 1
             deadline = t_stored + PAINT_TIMEOUT_S
             while True:
                 await asyncio.sleep(0.002)
@@ -177,66 +161,27 @@ async def answer_to_paint(session: Path) -> dict[str, Any]:
     }
 
 
-def time_to_marker(argv: list[str], marker: bytes | tuple[bytes, ...]) -> float:
-    """Seconds from spawning ``argv`` in a 200x50 pty to (one of) ``marker`` arriving on it."""
-    markers = marker if isinstance(marker, tuple) else (marker,)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
-    env.pop("TEXTUAL", None)
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
-    os.close(slave)
-    seen = b""
-    try:
-        while True:
-            if time.perf_counter() - start > STARTUP_TIMEOUT_S:
-                raise RuntimeError(f"{argv[-1]}: no {marker!r} after {STARTUP_TIMEOUT_S} s")
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if not ready:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{argv}: exited {proc.returncode}: {seen[-400:]!r}")
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError as exc:
-                raise RuntimeError(f"{argv}: pty closed: {seen[-400:]!r}") from exc
-            seen += chunk
-            tail = seen[-(len(chunk) + 64) :]
-            if any(m in tail for m in markers):
-                return time.perf_counter() - start
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        os.close(master)
-
-
-def startup(session: Path) -> dict[str, Any]:
-    dashboard = [sys.executable, "-m", "coherence_tui", "dashboard", str(session)]
-    hello = [sys.executable, "-c", HELLO_APP]
-    # One untimed run each so both start with warm file caches and bytecode.
-    time_to_marker(dashboard, DASHBOARD_MARKERS)
-    time_to_marker(hello, HELLO_MARKER)
-    ours: list[float] = []
-    theirs: list[float] = []
+def startup(dashboard_session: Path, kiosk_session: Path) -> dict[str, Any]:
+    command = [sys.executable, "-m", "coherence_tui"]
+    runs: dict[str, tuple[list[str], tuple[bytes, ...]]] = {
+        "dashboard": ([*command, "dashboard", str(dashboard_session)], DASHBOARD_MARKERS),
+        "kiosk": ([*command, "kiosk", str(kiosk_session)], (KIOSK_MARKER,)),
+        "hello": ([sys.executable, "-c", HELLO_APP], (HELLO_MARKER,)),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    # One untimed run each so all start with warm file caches and bytecode.
+    for argv, markers in runs.values():
+        time_to_marker(argv, markers, size=SIZE)
     for _ in range(STARTUP_RUNS):
-        ours.append(time_to_marker(dashboard, DASHBOARD_MARKERS))
-        theirs.append(time_to_marker(hello, HELLO_MARKER))
-    startup_s = statistics.median(ours)
-    hello_s = statistics.median(theirs)
+        for name, (argv, markers) in runs.items():
+            times[name].append(time_to_marker(argv, markers, size=SIZE))
+    medians = {name: statistics.median(values) for name, values in times.items()}
     return {
-        "startup_s": round(startup_s, 3),
-        "hello_textual_startup_s": round(hello_s, 3),
-        "startup_ratio": round(startup_s / hello_s, 2),
+        "startup_s": round(medians["dashboard"], 3),
+        "kiosk_startup_s": round(medians["kiosk"], 3),
+        "hello_textual_startup_s": round(medians["hello"], 3),
+        "startup_ratio": round(medians["dashboard"] / medians["hello"], 2),
+        "kiosk_startup_ratio": round(medians["kiosk"] / medians["hello"], 2),
     }
 
 
@@ -246,11 +191,12 @@ def main(argv: list[str]) -> int:
         return 2
     source = Path(argv[0])
     with tempfile.TemporaryDirectory(prefix="ui-bench-") as folder:
-        session = prepare(source, Path(folder))
+        session = rehearsal_copy(source, Path(folder))
+        kiosk_session = english_copy(source, Path(folder))
         answers = len(SessionStore.open(session).snapshot().answers)
         figures: dict[str, Any] = {"ui_session_answers": answers}
         figures.update(asyncio.run(answer_to_paint(session)))
-        figures.update(startup(session))
+        figures.update(startup(session, kiosk_session))
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")

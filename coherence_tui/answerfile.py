@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 from coherence_tui.domain.model import LEVELS, Level, Questionnaire, SessionSettings
 from coherence_tui.domain.text import describe_character, find_control
+from coherence_tui.errors import CoherenceError
 from coherence_tui.store import ImportRow
 
 REQUIRED = ("participant", "level", "department", "item", "value")
@@ -43,7 +44,7 @@ _FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
 """The apostrophe our CSV export puts before a formula-like department (taken off again)."""
 
 
-class AnswerFileError(Exception):
+class AnswerFileError(CoherenceError):
     """A problem in an answer file; ``str()`` is one line: ``FILE:LINE: reason``."""
 
     def __init__(self, path: Path, line: int | None, reason: str) -> None:

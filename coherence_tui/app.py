@@ -36,9 +36,10 @@ device never offers the facilitator menu); it serves one participant and ends.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -52,6 +53,9 @@ from coherence_tui.screens.pin import Guard, PinGuard
 from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.store import SessionStore
 from coherence_tui.supervisor import write_handover
+
+if TYPE_CHECKING:
+    from coherence_tui.screens.kiosk import KioskScreen
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo", "web"]
 
@@ -74,7 +78,9 @@ def _default_language() -> str:
 class CoherenceApp(App[int]):
     """The coherence workshop. ``run()`` returns the process exit code (0 = ok)."""
 
-    CSS_PATH = stylesheet("app.tcss")
+    # The dashboard's layout too: a screen given as the first one (get_default_screen)
+    # does not load its own CSS_PATH.
+    CSS_PATH = [stylesheet("app.tcss"), stylesheet("dashboard.tcss")]
     TITLE = "coherence-tui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,28 +151,71 @@ class CoherenceApp(App[int]):
 
     # -- modes -----------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen itself (never a blank one drawn first and thrown away).
+
+        The home screen is pushed on a blank one instead: opening a workshop replaces it.
+        """
+        if self.mode_name == "home":
+            return super().get_default_screen()
+        if self.mode_name == "dashboard":
+            return self.make_dashboard(readonly=True)
+        return self._kiosk_screen()
+
     def on_mount(self) -> None:
         if self.mode_name == "home":
             from coherence_tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen(self.sessions_dir))
-        elif self.mode_name == "dashboard":
-            self.push_screen(self.make_dashboard(readonly=True))
-        else:
-            self._open_kiosk()
+        elif self.mode_name == "demo":
+            self._open_demo()
+        self.call_after_refresh(self._settle)
 
-    def _open_kiosk(self) -> None:
+    def _settle(self) -> None:
+        """After the first frame: keep the garbage collector out of the interaction path.
+
+        Everything made to start (Textual, the session, the widgets) lives as long as the
+        app does; frozen, it is never scanned again, so a full collection in the middle of
+        an answer costs little (a 65 ms pause before). Collection was off during start
+        (``cli``): it is switched on again here.
+        """
+        gc.freeze()
+        gc.enable()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # an app run inside a longer process (tests) leaves the heap as it was
+
+    def close_session(self) -> None:
+        """On exit: fold this process's journal into the session file (one file again)."""
+        from coherence_tui.store import SessionError
+
+        if self.live is not None:
+            try:
+                self.live.close()
+            except SessionError:
+                pass  # every answer is safe in the journal; the next close folds it
+
+    def _open_demo(self) -> None:
+        assert self.live is not None
+        state = self.live.state
+        if not state.revealed:
+            self.live.update_state(state.model_copy(update={"revealed": True}))
+        self.open_menu()
+        self.open_dashboard()
+
+    def _kiosk_screen(self) -> KioskScreen:
         from coherence_tui.screens.kiosk import KioskScreen
 
         assert self.live is not None
         web = self.mode_name == "web"
-        self.push_screen(KioskScreen(self.live, web=web, resume=self._resume, seat=self._seat))
+        return KioskScreen(self.live, web=web, resume=self._resume, seat=self._seat)
+
+    def _open_kiosk(self) -> None:
+        """In place of the home screen, the kiosk (and for the demo its menu and dashboard)."""
+        self.pop_screen()
+        self.push_screen(self._kiosk_screen())
         if self.mode_name == "demo":
-            state = self.live.state
-            if not state.revealed:
-                self.live.update_state(state.model_copy(update={"revealed": True}))
-            self.open_menu()
-            self.open_dashboard()
+            self._open_demo()
 
     def open_session(self, path: Path, start: Literal["run", "demo"] = "run") -> None:
         """Leave the home screen for a workshop (``SessionError`` if it cannot be opened)."""
@@ -178,7 +227,6 @@ class CoherenceApp(App[int]):
         self.mode_name = start
         self.facilitator = start == "demo"
         self.lang = self._lang_override or live.language
-        self.pop_screen()
         self._open_kiosk()
         if start == "run":
             write_handover(path)  # supervised: a crash from now on restarts this kiosk

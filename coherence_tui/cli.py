@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok, 1 a user error (one line on stderr, never a traceback),
 2 usage. Screens (and so Textual) are imported only by the commands that open
-one, so ``report`` and ``export`` start fast.
+one, so ``report`` and ``export`` start fast; a supervised kiosk's parent imports
+nothing but this module, ``paths`` and ``supervisor`` (no store, no pydantic).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import orjson
-
 from coherence_tui import __version__
+from coherence_tui.errors import CoherenceError
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -32,7 +32,7 @@ Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
 DEFAULT_SESSIONS_DIR = "sessions"
 
 
-class UserError(Exception):
+class UserError(CoherenceError):
     """Anything the user can fix; printed as one line, exit 1."""
 
 
@@ -43,7 +43,8 @@ def _sessions_dir(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> SessionStore:
-    from coherence_tui.store import SessionStore, resolve_session_path
+    from coherence_tui.paths import resolve_session_path
+    from coherence_tui.store import SessionStore
 
     return SessionStore.open(resolve_session_path(args.session, _sessions_dir(args)))
 
@@ -201,6 +202,8 @@ def _compare_text(comparison: Comparison, lang: str | None) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    import orjson
+
     from coherence_tui.export import snapshot_report
 
     snapshot = _open(args).snapshot()
@@ -332,8 +335,12 @@ def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> 
     from coherence_tui.supervisor import HANDOVER_ENV, read_handover, supervise
 
     command = _child_command(start, args, session)
+
+    def run(child: Sequence[str]) -> int:
+        return main(list(child[3:]))  # after "python -m coherence_tui"
+
     if start != "home":
-        return supervise(command)
+        return supervise(command, run=run)
     with tempfile.TemporaryDirectory(prefix="coherence-tui-") as private:
         handover = Path(private) / "handover"
 
@@ -342,6 +349,7 @@ def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> 
             return _child_command("run", args, opened[1]) if opened else None
 
         env = {**os.environ, HANDOVER_ENV: str(handover)}
+        # A new process each time here: the home screen's restart becomes another command.
         return supervise(command, env=env, what="the app", next_command=kiosk_command)
 
 
@@ -356,6 +364,12 @@ def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> in
     supervised = bool(os.environ.get(SUPERVISED_ENV))
     if start in SUPERVISED_STARTS and not supervised:
         return _supervise(start, args, session)
+    import gc
+
+    # No collection while starting: nothing made now is garbage (about 0.1 s of collections
+    # before the first frame). The app freezes all of it and switches collection back on
+    # once the first frame is out (CoherenceApp._settle).
+    gc.disable()
     from coherence_tui.app import CoherenceApp
 
     app = CoherenceApp(
@@ -366,6 +380,7 @@ def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> in
         # keys; a kill -INT now ends the process, which the supervisor restarts.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
     result = app.run()
+    app.close_session()
     if supervised and app.return_code not in (0, None):
         return CRASH_EXIT  # Textual has printed the traceback; the supervisor restarts
     return int(result or app.return_code or 0)
@@ -373,7 +388,7 @@ def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> in
 
 def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
-        from coherence_tui.store import resolve_session_path
+        from coherence_tui.paths import resolve_session_path
 
         # The app opens (and so refuses a bad session) in its constructor, before the
         # terminal switches to the screen: one open, one-line errors all the same.
@@ -617,16 +632,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from coherence_tui.answerfile import AnswerFileError
-    from coherence_tui.domain.text import visible
-    from coherence_tui.questionnaires import QuestionnaireError
-    from coherence_tui.store import SessionError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (UserError, SessionError, QuestionnaireError, AnswerFileError) as error:
+    except CoherenceError as error:
+        from coherence_tui.domain.text import visible
+
         # Messages may quote a path or a cell as typed: shown, never acted on by the terminal.
         message = visible(" ".join(str(error).split()))
         print(f"coherence-tui: error: {message}", file=sys.stderr)

@@ -69,9 +69,17 @@ def after_reveal(
     predictions: Iterable[Prediction] = (),
     *,
     chains: bool = True,
+    questionnaire: Questionnaire | None = None,
 ) -> AfterReveal:
-    """Build every figure of the after-the-reveal views from ``tally`` and its ``report``."""
-    questionnaire = tally.questionnaire
+    """Build every figure of the after-the-reveal views from ``tally`` and its ``report``.
+
+    ``questionnaire`` is the tally's as a model; a tally scored from a live session's
+    plain view (``head.QuestionnaireView``) needs it given.
+    """
+    if questionnaire is None:
+        if not isinstance(tally.questionnaire, Questionnaire):
+            raise TypeError("after_reveal needs the questionnaire model for this tally")
+        questionnaire = tally.questionnaire
     levels = counted_levels(tally)
     chain_map: dict[str, tuple[AreaChain, ...]] = {}
     if chains:

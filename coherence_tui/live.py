@@ -1,4 +1,4 @@
-"""A session in a running workshop: the store, the tally and the visible report.
+"""A session in a running workshop: the store, the room's view and its reports.
 
 Pure Python (no Textual): screens hold one ``LiveSession`` and ask it for
 ``report`` after ``poll()`` or after recording an answer. It applies the room
@@ -13,135 +13,215 @@ session files behaves the same way.
 
 ``full_report`` counts everything (the facilitator's exports, ``report``).
 
-Own writes update the tallies incrementally (O(1) per answer); a write by
-another process, noticed by ``poll()`` through a stat-only check, rebuilds them
-from the file (a few milliseconds at 10,000 answers).
+What it costs, and when:
+
+- A kiosk that only collects answers never builds the room's view: no tallies,
+  no releases, no report. Its ``poll()`` reads the journal lines other
+  processes appended (usually none: two ``stat`` calls) and follows the
+  session's state (pause, end).
+- The room's view (participants, the batches released so far) is built the first
+  time something asks for ``report``, ``full_report`` or ``participants``, and the
+  two tallies each the first time its report is asked for. From then on every change,
+  ours or another process's, is applied once: O(1) per answer, one release step per
+  finish (``domain.disclosure.Releases``), and a report is built only when asked
+  for after a change.
+- When the session file itself is replaced (a checkpoint, an import, settings),
+  the view is dropped and built again the next time it is asked for.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from coherence_tui.domain import pin
-from coherence_tui.domain.compare import Comparison, compare, mismatch
-from coherence_tui.domain.disclosure import finish_order, released
-from coherence_tui.domain.model import (
-    Answer,
-    Level,
-    Participant,
-    Questionnaire,
-    SessionSettings,
-    SessionState,
-)
-from coherence_tui.domain.plan import Action, ActionDraft
-from coherence_tui.domain.predictions import Prediction
-from coherence_tui.domain.report import Report
-from coherence_tui.domain.scoring import Tally
-from coherence_tui.insights import AfterReveal, CompareRefused, after_reveal, own_scores
-from coherence_tui.store import SessionSnapshot, SessionStore
+from coherence_tui.domain.disclosure import Releases, finish_order, instant
+from coherence_tui.domain.vocabulary import Answer, Level, Participant
+from coherence_tui.store import SessionChanges, SessionHead, SessionSnapshot, SessionStore
+
+if TYPE_CHECKING:
+    # Imported where a report is built: a kiosk never scores, nor loads pydantic.
+    from coherence_tui.domain.compare import Comparison
+    from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
+    from coherence_tui.domain.plan import Action, ActionDraft
+    from coherence_tui.domain.predictions import Prediction
+    from coherence_tui.domain.report import Report
+    from coherence_tui.domain.scoring import Tally
+    from coherence_tui.insights import AfterReveal
+
+
+class _Room:
+    """What the room may see, kept up to date one change at a time."""
+
+    def __init__(self, live: LiveSession) -> None:
+        self._live = live
+        self.participants: dict[str, Participant] = {}
+        self.department_of: dict[str, str | None] = {}
+        self.answered: set[str] = set()
+        """Participants with at least one answer (a don't know counts)."""
+        for participant in live.store.participants():
+            self._add(participant)
+        self.answered.update(code for code, n in live.store.answer_counts().items() if n)
+        self.full: Tally | None = None
+        self.visible: Tally | None = None
+        self.full_report: Report | None = None
+        self.visible_report: Report | None = None
+        self.visible_version = 0
+        """Grows whenever what the room may see changes (a release, a released answer)."""
+        self._releases: Releases
+        self._last_moment = ""
+        self.released: frozenset[str] = frozenset()
+        self._replay()
+
+    def _add(self, participant: Participant) -> None:
+        self.participants[participant.code] = participant
+        self.department_of[participant.code] = participant.department
+
+    # -- releases ---------------------------------------------------------------------
+
+    def _in_order(self) -> list[Participant]:
+        """Finished participants who answered: the ones the batches are made of."""
+        return [p for p in self.participants.values() if p.finished and p.code in self.answered]
+
+    def _replay(self) -> None:
+        """The batches from the start of the round (``released(finish_order(...))``)."""
+        live = self._live
+        self._releases = Releases(live.head.k_schedule, department_of=self.department_of)
+        moments = finish_order(self._in_order())
+        for moment in moments:
+            self._releases.add(moment)
+        last = moments[-1][0][0] if moments else None
+        self._last_moment = instant(self.participants[last].finished_at) if last else ""
+        self._release()
+
+    def _joins_order(self, participant: Participant) -> None:
+        """``participant`` just became part of the finish order (finished, and answered)."""
+        moment = instant(participant.finished_at)
+        if moment > self._last_moment:
+            self._last_moment = moment
+            self._releases.add([(participant.code, participant.level)])
+            self._release()
+        else:  # finished at, or before, a moment already replayed: replay the round
+            self._replay()
+
+    def _release(self) -> None:
+        """Show the room the batch that just became releasable (all its answers at once)."""
+        now = frozenset(self.participants) if self._live.head.ended else self._releases.released
+        new = now - self.released
+        if not self.released <= now:
+            # A replay (someone who finished earlier counts only now) holds back people the
+            # room saw: show exactly what a projector opened now would show.
+            self.released = now
+            self.visible = None
+            self._visible_changed()
+            return
+        self.released = now
+        if not new:
+            return
+        if self.visible is not None:
+            store = self._live.store
+            for code in sorted(new):
+                for item, value in store.answers_of(code).items():
+                    self.visible.record(code, item, value)
+        self._visible_changed()
+
+    def _visible_changed(self) -> None:
+        self.visible_version += 1
+        self.visible_report = None
+
+    # -- changes ----------------------------------------------------------------------
+
+    def apply(self, change: Participant | Answer) -> None:
+        """One change, ours or another process's, in the order it was written."""
+        if isinstance(change, Answer):
+            code = change.participant
+            if self.full is not None:
+                self.full.record(code, change.item, change.value)
+                self.full_report = None
+            if code in self.released:
+                if self.visible is not None:
+                    self.visible.record(code, change.item, change.value)
+                self._visible_changed()
+            if code not in self.answered:
+                self.answered.add(code)
+                who = self.participants[code]
+                if who.finished:
+                    self._joins_order(who)
+            return
+        known = self.participants.get(change.code)
+        self._add(change)
+        if known is None:
+            for tally in (self.full, self.visible):
+                if tally is not None:
+                    tally.add_participant(change)
+        if change.finished and (known is None or not known.finished):
+            if change.code in self.answered:
+                self._joins_order(change)
+
+    # -- reports ----------------------------------------------------------------------
+
+    def _tally(self, *, visible: bool) -> Tally:
+        from coherence_tui.domain.scoring import Tally
+
+        live = self._live
+        tally = Tally(
+            live.head.scoring,
+            k=live.head.k,
+            departments=live.head.departments,
+            session=live.name,
+            language=live.language,
+        )
+        for participant in self.participants.values():
+            tally.add_participant(participant)
+        store = live.store
+        for code in self.participants:
+            if visible and code not in self.released:
+                continue
+            for item, value in store.answers_of(code).items():
+                tally.record(code, item, value)
+        return tally
+
+    def report(self) -> Report:
+        if self.visible_report is None:
+            if self.visible is None:
+                self.visible = self._tally(visible=True)
+            self.visible_report = self.visible.report()
+        return self.visible_report
+
+    def whole_report(self) -> Report:
+        if self.full_report is None:
+            if self.full is None:
+                self.full = self._tally(visible=False)
+            self.full_report = self.full.report()
+        return self.full_report
+
+    def forget_tallies(self) -> None:
+        """The language changed: reports are built afresh (recommendation sentences follow)."""
+        self.full = self.visible = None
+        self.full_report = self.visible_report = None
+        self._visible_changed()
 
 
 class LiveSession:
-    """One open session with an incrementally updated tally."""
+    """One open session; the room's view and its reports are built only when asked for."""
 
     def __init__(self, store: SessionStore, *, language: str | None = None) -> None:
         self.store = store
         self._language = language
         """An interface language chosen for this process (``--lang``), over the settings'."""
+        self.head: SessionHead = store.head()
+        """Name, questionnaire, settings and state as plain checked values (``SessionHead``);
+        the pydantic models behind ``questionnaire``, ``settings`` and ``state`` are built
+        only when something asks for them (a kiosk never does)."""
+        self._room: _Room | None = None
+        self._moves = 0
+        """Times the room's view, the state or the settings may have changed."""
+        self._polled = 0
+        """``_moves`` at the last ``poll()``."""
         self._after: tuple[object, AfterReveal] | None = None
-        self._load(store.snapshot())
+        store.changes()  # what opening read: the view, once built, starts from here
 
-    # -- state ---------------------------------------------------------------
-
-    def _load(self, snapshot: SessionSnapshot) -> None:
-        self._snapshot = snapshot
-        self._generation = snapshot.generation
-        self._behind = False
-        self._settings = snapshot.settings
-        self._state = snapshot.state
-        self._participants: dict[str, Participant] = {p.code: p for p in snapshot.participants}
-        self._answers: dict[tuple[str, str], Answer] = {
-            (a.participant, a.item): a for a in snapshot.answers
-        }
-        self._rebuild()
-
-    def _new_tally(self) -> Tally:
-        return Tally(
-            self._snapshot.questionnaire,
-            k=self._settings.k,
-            departments=self._settings.departments,
-            session=self._snapshot.name,
-            language=self.language,
-        )
-
-    def _releasable(self) -> frozenset[str]:
-        """The participants the room may see now: everyone once ended, else the batches."""
-        if self._state.ended:
-            return frozenset(self._participants)
-        answered = {code for code, _item in self._answers}
-        people = [p for p in self._participants.values() if p.code in answered]
-        return released(
-            finish_order(people),
-            self._settings.k_schedule,
-            department_of={p.code: p.department for p in people},
-        )
-
-    def _counts_now(self, participant: Participant) -> bool:
-        """Whether this participant's answers are visible to the room yet."""
-        return participant.code in self._released
-
-    def _rebuild(self) -> None:
-        self._full = self._new_tally()
-        self._visible = self._new_tally()
-        self._released = self._releasable()
-        for participant in self._participants.values():
-            self._full.add_participant(participant)
-            self._visible.add_participant(participant)
-        for answer in self._answers.values():
-            self._full.record(answer.participant, answer.item, answer.value)
-            if self._counts_now(self._participants[answer.participant]):
-                self._visible.record(answer.participant, answer.item, answer.value)
-        self._visible_report: Report | None = None
-        self._full_report: Report | None = None
-
-    def _release(self) -> None:
-        """Show the room the batch that just became releasable (all its answers at once)."""
-        now = self._releasable()
-        for code in sorted(now - self._released):
-            for item, value in self.answers_of(code).items():
-                self._visible.record(code, item, value)
-        if now != self._released:
-            self._visible_report = None
-        self._released = now
-
-    def _apply(self, snapshot: SessionSnapshot) -> None:
-        """Bring the tallies up to ``snapshot`` by recording only what changed.
-
-        Answers are never deleted and the latest one wins, so replaying the new or
-        changed answers (and, for participants who just finished, all of theirs)
-        gives the same tallies as a rebuild, at a fraction of its cost.
-        """
-        self._snapshot = snapshot
-        self._generation = snapshot.generation
-        self._behind = False
-        self._state = snapshot.state
-        for participant in snapshot.participants:
-            if participant.code not in self._participants:
-                self._full.add_participant(participant)
-                self._visible.add_participant(participant)
-            self._participants[participant.code] = participant
-        for answer in snapshot.answers:
-            key = (answer.participant, answer.item)
-            old = self._answers.get(key)
-            if old is not None and old.value == answer.value:
-                continue
-            self._answers[key] = answer
-            self._full.record(answer.participant, answer.item, answer.value)
-            if self._counts_now(self._participants[answer.participant]):
-                self._visible.record(answer.participant, answer.item, answer.value)
-        self._visible_report = None
-        self._full_report = None
-        self._release()
+    # -- state ---------------------------------------------------------------------------
 
     @property
     def snapshot(self) -> SessionSnapshot:
@@ -150,19 +230,19 @@ class LiveSession:
 
     @property
     def name(self) -> str:
-        return self._snapshot.name
+        return self.head.name
 
     @property
     def questionnaire(self) -> Questionnaire:
-        return self._snapshot.questionnaire
+        return self.head.questionnaire
 
     @property
     def settings(self) -> SessionSettings:
-        return self._settings
+        return self.head.settings
 
     @property
     def state(self) -> SessionState:
-        return self._state
+        return self.head.state
 
     @property
     def language(self) -> str:
@@ -170,125 +250,124 @@ class LiveSession:
 
         Recommendation sentences follow it too.
         """
-        return self._language or self._settings.language or self._snapshot.questionnaire.language
+        head = self.head
+        return self._language or head.language or head.questionnaire_language
 
     def set_language(self, language: str) -> None:
         """Speak ``language`` in this process from now on (recommendations included)."""
         if language != self.language:
             self._language = language
-            self._rebuild()
+            if self._room is not None:
+                self._room.forget_tallies()
+
+    def _view(self) -> _Room:
+        """The room's view, built now if nothing asked for it yet."""
+        if self._room is None:
+            self._catch_up()
+            self._room = _Room(self)
+        return self._room
 
     @property
     def participants(self) -> tuple[Participant, ...]:
-        return tuple(self._participants.values())
+        return tuple(self._view().participants.values())
 
     @property
     def report(self) -> Report:
         """What the room may see now (update rule applied). A new object after each change."""
-        if self._visible_report is None:
-            self._visible_report = self._visible.report()
-        return self._visible_report
+        return self._view().report()
 
     @property
     def full_report(self) -> Report:
         """Every answer counted, finished or not."""
-        if self._full_report is None:
-            self._full_report = self._full.report()
-        return self._full_report
+        return self._view().whole_report()
 
-    # -- following other processes ---------------------------------------------
+    # -- following the session (other processes and our own writes) ------------------------
+
+    def _catch_up(self) -> None:
+        """Apply what changed since the last call (counted in ``_moves`` if the room's view,
+        the state or the settings may have changed)."""
+        if self._moved():
+            self._moves += 1
+
+    def _moved(self) -> bool:
+        found: SessionChanges | None = self.store.changes()
+        if found is None:
+            return False
+        room = self._room
+        head, before = found.head, self.head
+        settings_moved = not head.same_settings(before)
+        rebuild = found.reloaded or settings_moved or head.ended != before.ended
+        moved = settings_moved or not head.same_state(before)
+        self.head = head
+        if rebuild:
+            self._room = None  # built again, from the new file, when next asked for
+            return True
+        if room is None:
+            # Nothing shows the room yet: say "changed" for what could move it.
+            return moved or any(
+                isinstance(change, Participant) and change.finished for change in found.changes
+            )
+        version = room.visible_version
+        for change in found.changes:
+            room.apply(change)
+        return moved or room.visible_version != version
 
     def poll(self) -> bool:
-        """Pick up other processes' writes (cheap stat when nothing changed).
+        """Pick up other processes' writes (two ``stat`` calls when nothing changed).
 
-        Returns True when ``report``, ``state`` or ``settings`` changed since the last call.
+        Returns True when ``report``, ``state`` or ``settings`` changed since the last call,
+        whoever changed them (before anything asked for ``report``: when they may have).
         """
-        if not self._behind and not self.store.changed():
-            return False
-        before = (self.report, self._settings, self._state)
-        snapshot = self.store.snapshot()
-        if snapshot.settings != self._settings or snapshot.state.ended != self._state.ended:
-            self._load(snapshot)  # k, departments, language or visibility changed: rebuild
-        else:
-            self._apply(snapshot)
-        return (self.report, self._settings, self._state) != before
+        self._catch_up()
+        moved = self._moves != self._polled
+        self._polled = self._moves
+        return moved
 
-    # -- writing -------------------------------------------------------------
-
-    def _wrote(self) -> None:
-        """After one of our writes: note whether another process wrote just before it.
-
-        A write re-reads the file under the lock, so the store's stat check no longer
-        reports the other process's change; a generation that moved by more than our one
-        write tells ``poll()`` to catch up all the same.
-        """
-        generation = self.store.generation
-        if generation != self._generation + 1:
-            self._behind = True
-        self._generation = generation
+    # -- writing -------------------------------------------------------------------------
 
     def start_participant(self, level: Level, department: str | None) -> Participant:
         """A new anonymous participant, durable on return."""
         participant = self.store.add_participant(level, department)
-        self._wrote()
-        self._participants[participant.code] = participant
-        self._full.add_participant(participant)
-        self._visible.add_participant(participant)
+        self._catch_up()
         return participant
 
     def record_answer(self, participant: str, item: str, value: int | None) -> Answer:
         """Durable on return; the room's ``report`` shows it once the participant is released."""
         answer = self.store.record_answer(participant, item, value)
-        self._wrote()
-        self._answers[(participant, item)] = answer
-        self._full.record(participant, item, value)
-        self._full_report = None
-        who = self._participants.get(participant)
-        if who is not None and self._counts_now(who):
-            self._visible.record(participant, item, value)
-            self._visible_report = None
+        self._catch_up()
         return answer
 
     def answers_of(self, participant: str) -> dict[str, int | None]:
         """One participant's own answers so far (for Backspace at the kiosk)."""
-        return {
-            item: answer.value
-            for (code, item), answer in self._answers.items()
-            if code == participant
-        }
+        return self.store.answers_of(participant)
 
     def finish_participant(self, participant: str) -> None:
         """Mark done (thank-you screen, or closed by the facilitator); durable."""
-        who = self._participants.get(participant)
-        if who is None or who.finished:
-            return
-        finished_at = self.store.finish_participant(participant)
-        self._wrote()
-        self._participants[participant] = Participant(
-            who.code, who.level, who.department, finished=True, finished_at=finished_at
-        )
-        self._release()
+        self.store.finish_participant(participant)
+        self._catch_up()
 
     def update_state(self, state: SessionState) -> None:
         self.store.update_state(state)
-        self._wrote()
-        rebuild = state.ended != self._state.ended
-        self._state = state
+        rebuild = state.ended != self.head.ended
+        self.head = self.store.head()
+        self._catch_up()
+        self._moves += 1
         if rebuild:
-            self._rebuild()
+            self._room = None
 
     def update_settings(self, settings: SessionSettings) -> None:
         self.store.update_settings(settings)
-        self._wrote()
-        self._settings = settings
-        self._rebuild()
+        self.head = self.store.head()
+        self._catch_up()
+        self._moves += 1
+        self._room = None
 
-    # -- after the reveal ------------------------------------------------------------
+    # -- after the reveal ----------------------------------------------------------------
 
     def record_prediction(self, participant: str, item: str, value: int | None) -> Prediction:
         """One estimate of the prediction round, durable on return (``store`` checks it)."""
         prediction = self.store.record_prediction(participant, item, value)
-        self._wrote()
+        self._catch_up()
         return prediction
 
     def after_reveal(self) -> AfterReveal:
@@ -297,13 +376,17 @@ class LiveSession:
         Built from the room's tally and ``report``; predictions of the people that report
         counts only. Rebuilt only when the report changed.
         """
+        from coherence_tui.insights import after_reveal
+
         report = self.report
         predictions = self.snapshot.predictions
         key = (id(report), predictions)
         cached = self._after
         if cached is not None and cached[0] == key:
             return cached[1]
-        built = after_reveal(self._visible, report, predictions)
+        room = self._view()
+        assert room.visible is not None  # ``report`` built it
+        built = after_reveal(room.visible, report, predictions, questionnaire=self.questionnaire)
         self._after = (key, built)
         return built
 
@@ -314,32 +397,31 @@ class LiveSession:
 
     @property
     def archived(self) -> bool:
-        return self._state.archived
+        return bool(self.head.state_data["archived"])
 
     def add_action(self, draft: ActionDraft) -> Action:
         action = self.store.add_action(draft)
-        self._wrote()
+        self._catch_up()
         return action
 
     def update_action(self, action_id: str, draft: ActionDraft) -> Action:
         action = self.store.update_action(action_id, draft)
-        self._wrote()
+        self._catch_up()
         return action
 
     def remove_action(self, action_id: str) -> None:
         self.store.remove_action(action_id)
-        self._wrote()
+        self._catch_up()
 
     def archive(self) -> None:
         """Archive the (ended) session: the plan is final from now on."""
         self.store.archive()
-        self._wrote()
-        self._state = self.store.snapshot().state
+        self.head = self.store.head()
+        self._catch_up()
+        self._moves += 1
 
     def today(self) -> date:
         """The day actions are recorded on (UTC, as the store records them)."""
-        from datetime import UTC, datetime
-
         return datetime.now(UTC).date()
 
     def compare_with(self, earlier: SessionSnapshot) -> Comparison:
@@ -347,20 +429,22 @@ class LiveSession:
 
         ``CompareRefused`` when the questionnaires' item ids do not match.
         """
+        from coherence_tui.domain.compare import compare, mismatch
+        from coherence_tui.insights import CompareRefused, own_scores, snapshot_tally
+
         reason = mismatch(self.questionnaire, earlier.questionnaire)
         if reason is not None:
             raise CompareRefused(f"cannot compare with {earlier.path}: {reason}")
-        then = Tally.from_answers(
-            earlier.questionnaire,
-            earlier.participants,
-            earlier.answers,
-            k=earlier.settings.k,
-            departments=earlier.settings.departments,
-            session=earlier.name,
-            language=self.language,
-        )
-        return compare(self.report, then.report(), own_scores(self._visible), own_scores(then))
+        then = snapshot_tally(earlier, lang=self.language)
+        report = self.report
+        room = self._view()
+        assert room.visible is not None  # ``report`` built it
+        return compare(report, then.report(), own_scores(room.visible), own_scores(then))
 
     def check_pin(self, candidate: str) -> bool:
         """Whether ``candidate`` is this session's facilitator PIN."""
-        return pin.check_pin(candidate, self._settings.pin_salt, self._settings.pin_hash)
+        return pin.check_pin(candidate, self.head.pin_salt, self.head.pin_hash)
+
+    def close(self) -> None:
+        """Fold this process's journal lines into the session file (see ``SessionStore.close``)."""
+        self.store.close()

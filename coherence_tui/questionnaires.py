@@ -37,6 +37,7 @@ from coherence_tui.domain.model import (
     MIN_ITEMS_PER_FACTOR,
     Questionnaire,
 )
+from coherence_tui.errors import CoherenceError
 from coherence_tui.package_files import SHIPPED_QUESTIONNAIRES, package_folder
 
 __all__ = [
@@ -82,7 +83,7 @@ _LOADER_KEYS = ("extends", "remove")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(CoherenceError):
     """A questionnaire that cannot be used; ``str()`` is one line: file, item, reason."""
 
     def __init__(

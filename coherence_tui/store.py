@@ -22,38 +22,62 @@ TinyDB tables:
   {"id": "A3", "item"|"area", "what", "owner", "first_step", "first_step_due",
   "kpi", "review", "recorded"} (``domain.plan.Action``); refused once archived.
 
-How the file is kept trustworthy:
+While a workshop runs, the participants' changes (a participant joins, answers,
+finishes) are not written into that document one by one: each is one line appended
+to the **answer journal** ``NAME.json.journal`` beside it and fsync'ed (format in
+``coherence_tui.journal``). The journal is folded into the document (a
+*checkpoint*) when it reaches ``JOURNAL_CHECKPOINT`` lines, by every other write of
+the document (settings, state, imports), and by ``close``, which leaves one TinyDB
+file and no journal. ``format_version`` is 2 while a journal may be live beside the
+file (an older coherence-tui, which knows no journal, refuses such a file instead of
+overwriting answers it cannot see) and 1 for a closed file.
 
-- **Atomic, durable writes.** Every write serialises the tables once with
+How the files are kept trustworthy:
+
+- **Atomic, durable writes.** A document write serialises the tables once with
   orjson, writes ``.NAME.json.<random>.tmp`` in the same directory, fsyncs it,
   ``os.replace``-s it over the session file and fsyncs the directory. At no
-  instant does the session path hold a partial file. A failed write leaves the
-  previous file intact, drops the in-memory copy and raises ``SessionError``;
+  instant does the session path hold a partial file. A journal line is written
+  with one ``write`` and ``fdatasync``-ed before the call returns; a line cut
+  short by a crash has no newline, is never read and is cut off by the next
+  writer. A failed write drops the in-memory copy and raises ``SessionError``;
   a failed fsync is never retried.
+- **Checkpoints that survive kill -9.** A checkpoint writes the new document (at
+  the generation the journal brought it to) first, and only then replaces the
+  journal with an empty one or removes it. The journal's header names the
+  generation and checksum of the document it continues; a journal whose header
+  names another document was folded in already and is ignored, so a kill between
+  the two steps neither loses nor counts twice.
 - **Respectful of the file system.** New files (and every temporary file) are
   owner-only (0600); a rewrite keeps the owner and group bits but drops the
-  others'. A read-only session file is never rewritten (a rename would replace
-  even a 0444 file): ``check_writable`` refuses first. A session reached
-  through a symbolic link is written through to its target, whose directory
-  also holds the lock, so the link and the real path share one lock.
+  others' (the journal takes the document's). A read-only session file is never
+  rewritten and its journal never appended to (a rename would replace even a
+  0444 file): ``check_writable`` refuses first. A session reached through a
+  symbolic link is written through to its target, whose directory also holds the
+  lock and the journal, so the link and the real path share them.
 - **Checksummed.** The header keys are written before ``"tables"``, so a reader
   can take the exact bytes of the tables and check their CRC-32 without
-  re-serialising. A truncated, damaged or hand-edited file is refused
+  re-serialising; every journal line carries a CRC-32 chained from the line
+  before. A truncated, damaged or hand-edited file or journal is refused
   (``SessionCorrupt``), one from a newer coherence-tui too (``SessionTooNew``);
   a refused file is never written to.
 - **Several processes.** Every change takes a ``filelock`` lock on the sidecar
-  ``NAME.json.lock`` (the data file's inode changes at every replace), re-reads
-  the file if another process wrote since our last read, applies the change and
-  writes. Readers never take the lock: they see either the old or the new file.
-  ``generation`` grows by one at every write.
+  ``NAME.json.lock`` (the data file's inode changes at every replace), catches up
+  with what other processes wrote (a changed document is loaded again; of the
+  journal only the lines not yet read), checks the change and writes it. Readers
+  never take the lock: they see the old or the new document, and of the journal
+  only complete lines. ``generation`` (the document's plus the journal's lines)
+  grows by one at every change; ``changes()`` hands a follower exactly the new ones.
 - **Anonymous by construction.** Participant codes are random; document ids are
   random too and the participants table is kept in document-id order, so neither
   the codes nor the layout of the file tell who arrived first. ``snapshot``
-  orders everything by participant code and item. (The timestamps in the file
-  are for the facilitator's audit; exports leave them out by default.)
-- **Fast at 10,000 answers.** One document per participant keeps TinyDB's
-  per-write table conversion to a few hundred entries; an answer costs one
-  orjson dump of the file, a CRC-32, and the write/fsync/rename/fsync.
+  orders everything by participant code and item. (The journal, like the
+  timestamps in the file, follows the order of the workshop while it runs, for
+  the facilitator's audit; it is folded away on close, and exports leave both out.)
+- **Work per answer that does not grow with the session.** An answer is one
+  journal line (about 0.2 ms with its fdatasync); a process following the session
+  reads only the lines it has not seen. Only a checkpoint costs a whole document
+  write (about 2 ms at 10,000 answers), once per ``JOURNAL_CHECKPOINT`` changes.
 """
 
 from __future__ import annotations
@@ -70,29 +94,24 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from filelock import FileLock, Timeout
-from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from coherence_tui import journal
 from coherence_tui.domain.disclosure import check_k_change, instant
-from coherence_tui.domain.model import (
+from coherence_tui.domain.text import describe_character, find_control
+from coherence_tui.domain.vocabulary import (
+    PREDICTING_LEVELS,
     Answer,
     Level,
     Participant,
-    Questionnaire,
-    SessionSettings,
-    SessionState,
     validate_department,
 )
-from coherence_tui.domain.plan import Action, ActionDraft, checked_action, next_action_id
-from coherence_tui.domain.plan import problem as _action_problem
-from coherence_tui.domain.predictions import PREDICTING_LEVELS, Prediction, check_prediction
-from coherence_tui.domain.text import describe_character, find_control
+from coherence_tui.errors import CoherenceError
 from coherence_tui.fileio import (
     PRIVATE_FILE,
     make_private_directory,
@@ -100,10 +119,26 @@ from coherence_tui.fileio import (
     write_through_target,
 )
 from coherence_tui.fileio import fsync_directory as _fsync_directory
+from coherence_tui.head import HeadInvalid, check_head
+from coherence_tui.head import SessionHead as SessionHead  # part of the store's API
+from coherence_tui.journal import SUFFIX as JOURNAL_SUFFIX
+from coherence_tui.paths import SUFFIX as SUFFIX  # re-exported: part of the store's API
+from coherence_tui.paths import resolve_session_path as resolve_session_path
+
+if TYPE_CHECKING:
+    from filelock import FileLock
+    from pydantic import ValidationError
+
+    from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
+    from coherence_tui.domain.plan import Action, ActionDraft
+    from coherence_tui.domain.predictions import Prediction
 
 FORMAT = "coherence-tui-session"
-FORMAT_VERSION = 1
-SUFFIX = ".json"
+FORMAT_VERSION = 2
+"""The newest format this reads and writes: a session file that may have a live journal."""
+FORMAT_VERSION_CLOSED = 1
+"""A session file that holds everything (no journal): what ``close`` and every full write
+leave, and what any coherence-tui reads."""
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Participant codes: no 0/O, 1/I/L, so a code read aloud or from paper survives."""
@@ -145,7 +180,7 @@ _HEADER_PROBE = 160
 """Bytes enough to hold the header (its longest form is about 130)."""
 
 
-class SessionError(Exception):
+class SessionError(CoherenceError):
     """A user-facing problem with a session; ``str()`` is one line naming the path."""
 
 
@@ -201,6 +236,20 @@ class SessionSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionChanges:
+    """What ``SessionStore.changes`` found: the changes since its last call, in order."""
+
+    reloaded: bool
+    """The session file was replaced (anything may have changed): ``changes`` is empty,
+    take a fresh ``snapshot()``."""
+    changes: tuple[Participant | Answer, ...]
+    """Participants who joined or finished (their latest form) and answers, in the order
+    they were written, ours included."""
+    head: SessionHead
+    """Name, questionnaire, settings and state as they are now."""
+
+
+@dataclass(frozen=True, slots=True)
 class ImportRow:
     """One answer gathered elsewhere (paper, online form), for ``import_answers``."""
 
@@ -211,19 +260,6 @@ class ImportRow:
     value: int | None
     line: int | None = None
     """Where the row starts in its file (for messages naming the file and line)."""
-
-
-def resolve_session_path(session: str, sessions_dir: Path) -> Path:
-    """A path as given if it exists or looks like a path, else ``sessions_dir/NAME.json``."""
-    separators = {os.sep} | ({os.altsep} if os.altsep else set())
-    if any(sep in session for sep in separators) or session.endswith(SUFFIX):
-        return Path(session)
-    try:
-        if Path(session).exists():
-            return Path(session)
-    except OSError:
-        pass  # e.g. a name too long to be a file: then it is no file here either
-    return Path(sessions_dir) / f"{session}{SUFFIX}"
 
 
 def validate_session_name(name: str) -> str:
@@ -279,23 +315,11 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------- schema
 
 
-@dataclass(frozen=True, slots=True)
-class _SessionHead:
-    """The parsed ``session`` document."""
-
-    name: str
-    created_at: str
-    questionnaire: Questionnaire
-    item_ids: frozenset[str]
-    settings: SessionSettings
-    state: SessionState
-
-
 @dataclass(slots=True)
 class _Meta:
     """What a store needs on every change, derived once per load from disk."""
 
-    head: _SessionHead
+    head: SessionHead
     codes: dict[str, str]
     """participant code -> TinyDB document id (as stored: a decimal string)."""
 
@@ -311,7 +335,7 @@ def _pydantic_problem(where: str, error: ValidationError) -> _Invalid:
     return _Invalid(f"{where}{'.' + location if location else ''}: {reason}")
 
 
-def _parse_head(doc: Any) -> _SessionHead:
+def _parse_head(doc: Any) -> SessionHead:
     if not isinstance(doc, dict) or set(doc) != _SESSION_KEYS:
         raise _Invalid(f"the session document must have exactly the keys {sorted(_SESSION_KEYS)}")
     name, created_at = doc["name"], doc["created_at"]
@@ -326,25 +350,9 @@ def _parse_head(doc: Any) -> _SessionHead:
                 f"the {field} holds the control character {describe_character(found[1])}"
             )
     try:
-        questionnaire = Questionnaire.model_validate(doc["questionnaire"])
-    except ValidationError as error:
-        raise _pydantic_problem("questionnaire", error) from None
-    try:
-        settings = SessionSettings.model_validate(doc["settings"])
-    except ValidationError as error:
-        raise _pydantic_problem("settings", error) from None
-    try:
-        state = SessionState.model_validate(doc["state"])
-    except ValidationError as error:
-        raise _pydantic_problem("state", error) from None
-    return _SessionHead(
-        name=name,
-        created_at=created_at,
-        questionnaire=questionnaire,
-        item_ids=frozenset(questionnaire.item_ids),
-        settings=settings,
-        state=state,
-    )
+        return check_head(name, created_at, doc)
+    except HeadInvalid as problem:
+        raise _Invalid(str(problem)) from None
 
 
 def _check_participant(doc_id: Any, doc: Any, item_ids: frozenset[str]) -> str:
@@ -417,12 +425,16 @@ def _parse_tables(tables: Any) -> _Meta:
 
 
 def _check_predictions(
-    table: Any, head: _SessionHead, codes: dict[str, str], participants: dict[str, Any]
+    table: Any, head: SessionHead, codes: dict[str, str], participants: dict[str, Any]
 ) -> None:
     """Each document: a predicting participant's own, ``predict`` statements, 0..100 or null."""
     if not isinstance(table, dict):
         raise _Invalid("the predictions table is not an object")
-    predict = {item.id for item in head.questionnaire.items if item.predict}
+    if not table:
+        return
+    from coherence_tui.domain.predictions import check_prediction
+
+    predict = {item.id for item in head.predict_items}
     allowed = {level.value for level in PREDICTING_LEVELS}
     for doc_id, doc in table.items():
         if not isinstance(doc, dict) or set(doc) != _PREDICTION_KEYS:
@@ -444,10 +456,17 @@ def _check_predictions(
                 raise _Invalid(f"participant {code!r}'s estimate of {item!r}: {error}") from None
 
 
-def _parse_actions(table: Any, head: _SessionHead) -> list[Action]:
+def _parse_actions(table: Any, head: SessionHead) -> list[Action]:
     """The action plan's documents as ``Action`` models, in number order."""
     if not isinstance(table, dict):
         raise _Invalid("the actions table is not an object")
+    if not table:
+        return []
+    from pydantic import ValidationError
+
+    from coherence_tui.domain.plan import Action, checked_action
+    from coherence_tui.domain.plan import problem as _action_problem
+
     actions: list[Action] = []
     for doc_id, doc in table.items():
         try:
@@ -469,56 +488,112 @@ def _parse_actions(table: Any, head: _SessionHead) -> list[Action]:
 
 StatKey = tuple[int, int, int, int, int]
 
+JOURNAL_CHECKPOINT = 4096
+"""Journal lines after which the next writer folds them into the session file first
+(the journal stays short, so opening a session replays it in milliseconds)."""
+_PENDING_LIMIT = 100_000
+"""Changes kept for ``SessionStore.changes`` before we say "reload" instead (nobody asked)."""
+
+Change = Participant | Answer
+"""One change, as ``SessionStore.changes`` reports it: a participant who joined or
+finished (their latest form), or an answer."""
+
 
 def _stat_key(st: os.stat_result) -> StatKey:
     """What changes whenever the session file is replaced (a new inode) or rewritten."""
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
 
+@dataclass(slots=True)
+class _Follow:
+    """How far we have read the journal file with this inode."""
+
+    dev: int
+    ino: int
+    live: bool | None = None
+    """True: its header names our session file; False: stale (folded already); None: unread."""
+    offset: int = 0
+    """Bytes of complete lines read and applied."""
+    crc: int = 0
+    """The chained CRC after them."""
+    entries: int = 0
+    """Change lines applied (the header not counted)."""
+    read_crc: int = 0
+    """CRC-32 of the ``offset`` bytes read: they must never change under us."""
+    mtime: int = -1
+    """The journal's mtime when we had read all of it (an append or an edit changes it)."""
+
+
+class _Outdated(Exception):
+    """The journal continues a newer session file than the one we hold: load that first."""
+
+
 class DurableStorage(Storage):
     """A TinyDB storage that never leaves a partial file and never reads a bad one as empty.
 
-    ``read()`` re-reads the file by path whenever its stat key changed (a
-    cached copy is returned otherwise) and raises ``SessionNotFound``,
-    ``SessionCorrupt`` or ``SessionTooNew``; it never returns ``None``, which
-    TinyDB would take for an empty database and overwrite. ``write()`` is
-    atomic and durable and may only run while the owner holds the session lock
-    (``writable``), after ``refresh_for_write()``.
+    It holds the session file's tables plus the changes of its journal (see the module
+    docstring). ``read()`` and ``sync()`` re-read the session file whenever its stat key
+    changed and then read the journal's new lines only; they raise ``SessionNotFound``,
+    ``SessionCorrupt`` or ``SessionTooNew`` and never return ``None``, which TinyDB
+    would take for an empty database and overwrite. ``write()``, ``append()`` and
+    ``checkpoint()`` are atomic and durable and may only run while the owner holds the
+    session lock (``writable``), after ``sync(writer=True)``.
     """
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = Path(path)
+        self.journal_path = write_through_target(self.path).with_name(
+            write_through_target(self.path).name + JOURNAL_SUFFIX
+        )
         self.writable = False
         self.meta: _Meta | None = None
         """The parsed view of the cached tables; owners keep it in step with their writes."""
-        self.loads = 0
-        """How many times the file was (re)loaded from disk: a new value means new tables."""
+        self.version = 0
+        """Grows whenever the cached tables change (a load, a journal line, a write)."""
+        self.wrote = False
+        """This storage wrote the session file or its journal: ``close`` folds the journal."""
+        self.pending: list[Change] = []
+        """Changes applied since ``drain`` last handed them out."""
+        self.reloaded = False
+        """The session file was (re)loaded since ``drain``: anything may have changed."""
         self._tables: dict[str, dict[str, Any]] | None = None
         self._key: StatKey | None = None
+        self._format_version = FORMAT_VERSION_CLOSED
         self._generation = 0
         self._checksum = 0
         self._mode: int | None = None
+        self._follow: _Follow | None = None
 
     @property
     def generation(self) -> int:
-        return self._generation
+        """Writes so far: the session file's generation plus the journal's changes."""
+        follow = self._follow
+        return self._generation + (follow.entries if follow is not None and follow.live else 0)
+
+    @property
+    def journal_entries(self) -> int:
+        """Changes in the live journal (0 when none is live)."""
+        follow = self._follow
+        return follow.entries if follow is not None and follow.live else 0
 
     @property
     def mode(self) -> int | None:
         """The file's permission bits as last read or written (``None`` before a read)."""
         return self._mode
 
-    @property
-    def key(self) -> StatKey | None:
-        """The stat key of the file as we last read or wrote it."""
-        return self._key
-
     def forget(self) -> None:
-        """Drop the cached tables: the next read loads the file again."""
+        """Drop the cached tables: the next read loads the file (and journal) again."""
         self._tables = None
         self._key = None
         self.meta = None
+        self._follow = None
+
+    def drain(self) -> tuple[bool, list[Change]]:
+        """``(reloaded, changes)`` since the last call; then both are cleared."""
+        reloaded, pending = self.reloaded, self.pending
+        self.reloaded, self.pending = False, []
+        return reloaded, ([] if reloaded else pending)
 
     def _error(self, cls: type[SessionError], reason: str) -> SessionError:
         return cls(f"{self.path}: {_one_line(reason)}")
@@ -534,34 +609,99 @@ class DurableStorage(Storage):
             raise self._error(SessionError, f"cannot read: {error.strerror}") from None
 
     def read(self) -> dict[str, dict[str, Any]]:
-        key = _stat_key(self._stat())
-        if self._tables is not None and key == self._key:
-            return self._tables
-        return self._load()
+        self.sync()
+        assert self._tables is not None
+        return self._tables
 
-    def refresh_for_write(self) -> None:
-        """Under the lock: make sure the cache holds exactly what is on disk now.
+    def stale(self) -> bool:
+        """Cheap (two ``stat`` calls): has anything been written since our last read?"""
+        try:
+            key = _stat_key(os.stat(self.path))
+        except OSError:
+            return True
+        if key != self._key:
+            return True
+        follow = self._follow
+        try:
+            st = os.stat(self.journal_path)
+        except FileNotFoundError:
+            return follow is not None and follow.live is not False
+        except OSError:
+            return True
+        if follow is None:
+            return self._format_version >= FORMAT_VERSION
+        return (st.st_dev, st.st_ino) != (follow.dev, follow.ino) or (
+            follow.live is not False and st.st_size != follow.offset
+        )
 
-        Besides the stat key, the header's generation and checksum are compared,
-        so even a replacement that happened to reuse our inode, size and
-        timestamp is noticed before we base a write on stale tables.
-        """
-        key = _stat_key(self._stat())
-        if self._tables is not None and key == self._key and self._header_matches():
-            return
-        self._load()
+    def sync(self, *, writer: bool = False) -> None:
+        """Bring the cache up to the disk: the session file if it was replaced, then the
+        journal's new lines (``writer``, under the lock: also cut a dead writer's torn line)."""
+        for _attempt in range(3):
+            st = self._stat()
+            key = _stat_key(st)
+            if self._tables is None or key != self._key:
+                if not self._same_tables(st):
+                    self._load()
+            elif writer and not self._header_matches():
+                self._load()  # replaced by a file with our inode, size and time: never trust it
+            try:
+                self._follow_journal(writer=writer)
+                return
+            except _Outdated:
+                self._key = None  # the session file is newer than ours: load it again
+        # A journal newer than any session file beside it (a restored backup): ignore it.
+        if self._follow is not None:
+            self._follow.live = False
 
-    def _header_matches(self) -> bool:
+    def _same_tables(self, st: os.stat_result) -> bool:
+        """A new file holding our very tables (it only opened or closed the journal, or its
+        mode changed): adopt it after checking its checksum, without parsing it again."""
+        if self._tables is None:
+            return False
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return False
+        match = _HEADER.match(raw)
+        if match is None or (int(match[2]), int(match[3], 16)) != (
+            self._generation,
+            self._checksum,
+        ):
+            return False
+        version = int(match[1])
+        end = len(raw.rstrip()) - 1
+        if (
+            not 1 <= version <= FORMAT_VERSION
+            or raw[end : end + 1] != b"}"
+            or zlib.crc32(raw[match.end() : end]) != self._checksum
+        ):
+            return False  # let _load say what is wrong with it
+        self._key, self._format_version = _stat_key(st), version
+        self._mode = st.st_mode & 0o777
+        if version < FORMAT_VERSION:
+            self._follow = None
+        return True
+
+    def _header_probe(self) -> tuple[int, int, int] | None:
+        """(format version, generation, checksum) from the file's first bytes, if they parse."""
         try:
             with open(self.path, "rb") as handle:
                 probe = handle.read(_HEADER_PROBE)
         except OSError:
-            return False
+            return None
         match = _HEADER.match(probe)
+        if match is None:
+            return None
+        return int(match[1]), int(match[2]), int(match[3], 16)
+
+    def _header_matches(self) -> bool:
+        probe = self._header_probe()
         return (
-            match is not None
-            and int(match[2]) == self._generation
-            and int(match[3], 16) == self._checksum
+            probe is not None
+            and (probe[1], probe[2]) == (self._generation, self._checksum)
+            and probe[0] == self._format_version
         )
 
     def _load(self) -> dict[str, dict[str, Any]]:
@@ -577,14 +717,15 @@ class DurableStorage(Storage):
             raise self._error(SessionError, "is a directory, not a session file") from None
         except OSError as error:
             raise self._error(SessionError, f"cannot read: {error.strerror}") from None
-        generation, checksum, tables, meta = self._verify(raw)
-        self._tables, self._key = tables, key
+        version, generation, checksum, tables, meta = self._verify(raw)
+        self._tables, self._key, self._format_version = tables, key, version
         self._generation, self._checksum, self.meta = generation, checksum, meta
         self._mode = st.st_mode & 0o777
-        self.loads += 1
+        self.version += 1
+        self.reloaded, self.pending = True, []
         return tables
 
-    def _verify(self, raw: bytes) -> tuple[int, int, dict[str, dict[str, Any]], _Meta]:
+    def _verify(self, raw: bytes) -> tuple[int, int, int, dict[str, dict[str, Any]], _Meta]:
         corrupt = SessionCorrupt
         if not raw.strip():
             raise self._error(corrupt, "the file is empty (an interrupted copy?); refused")
@@ -625,31 +766,333 @@ class DurableStorage(Storage):
             meta = _parse_tables(tables)
         except _Invalid as problem:
             raise self._error(corrupt, f"invalid session data: {problem}; refused") from None
-        return generation, checksum, tables, meta
+        return version, generation, checksum, tables, meta
+
+    # ------------------------------------------------------------------ the journal
+
+    def _journal_error(self, reason: str) -> SessionError:
+        return self._error(
+            SessionCorrupt, f"its answer journal {self.journal_path.name}: {reason}; refused"
+        )
+
+    def _follow_journal(self, *, writer: bool) -> None:
+        """Apply the journal's lines that we have not applied yet (see the module docstring).
+
+        Lines already read are not parsed again; a writer (and a reader that finds the
+        journal rewritten in place) checks that their bytes are still the ones it read, so
+        nobody appends to, or folds, a journal damaged under it.
+        """
+        if self._format_version < FORMAT_VERSION:
+            self._follow = None  # a closed session file: any journal beside it is folded in
+            return
+        try:
+            st = os.stat(self.journal_path)
+        except FileNotFoundError:
+            if self._follow is not None and self._follow.entries:
+                raise _Outdated from None  # folded and removed since we read it
+            self._follow = None
+            return
+        except OSError as error:
+            raise self._error(SessionError, f"cannot read its journal: {error.strerror}") from None
+        follow = self._follow
+        if follow is None or (follow.dev, follow.ino) != (st.st_dev, st.st_ino):
+            if follow is not None and follow.entries:
+                raise _Outdated  # a new journal: the old one was folded into a newer file
+            follow = self._follow = _Follow(st.st_dev, st.st_ino)
+        if follow.live is False:
+            return
+        unchanged = st.st_size == follow.offset and st.st_mtime_ns == follow.mtime
+        if unchanged and not writer:
+            return
+        if st.st_size < follow.offset:
+            self.forget()
+            raise self._journal_error(
+                "it changed since it was read: it is shorter (cut outside coherence-tui)"
+            )
+        check_prefix = follow.offset > 0 and (writer or st.st_size == follow.offset)
+        try:
+            with open(self.journal_path, "rb") as handle:
+                if os.fstat(handle.fileno()).st_ino != follow.ino:
+                    raise _Outdated  # replaced between the stat and the open
+                if not check_prefix:
+                    handle.seek(follow.offset)
+                raw = handle.read()
+        except OSError as error:
+            raise self._error(SessionError, f"cannot read its journal: {error.strerror}") from None
+        if check_prefix:
+            if zlib.crc32(raw[: follow.offset]) != follow.read_crc:
+                self.forget()
+                raise self._journal_error(
+                    "lines already read have changed (edited outside coherence-tui or damaged)"
+                )
+            raw = raw[follow.offset :]
+        first_line = follow.entries + (1 if follow.offset == 0 else 2)
+        try:
+            lines = journal.split(raw, follow.crc, first_line)
+        except journal.JournalDamaged as problem:
+            self.forget()
+            raise self._journal_error(str(problem)) from None
+        start = 0
+        for value, end in zip(lines.values, lines.ends, strict=True):
+            if follow.offset == 0:
+                try:
+                    head = journal.parse_header(value)
+                except journal.JournalDamaged as problem:
+                    self.forget()
+                    raise self._journal_error(str(problem)) from None
+                if (head.generation, head.checksum) != (self._generation, self._checksum):
+                    if head.generation > self._generation:
+                        raise _Outdated
+                    follow.live = False  # folded into the session file already
+                    return
+                follow.live = True
+            else:
+                try:
+                    self._apply(value)
+                except _Invalid as problem:
+                    self.forget()
+                    raise self._journal_error(f"line {follow.entries + 2}: {problem}") from None
+                follow.entries += 1
+            follow.offset += end - start
+            follow.read_crc = zlib.crc32(raw[start:end], follow.read_crc)
+            start = end
+        follow.crc = lines.crc
+        follow.mtime = st.st_mtime_ns if start == len(raw) else -1
+        if writer and start < len(raw):
+            self._cut_torn_line(follow.offset)
+
+    def _cut_torn_line(self, offset: int) -> None:
+        """Under the lock: remove the unfinished last line of a writer that died mid-append
+        (it was never acknowledged), so the next line starts on a line of its own."""
+        try:
+            fd = os.open(self.journal_path, os.O_WRONLY | os.O_CLOEXEC)
+            try:
+                os.ftruncate(fd, offset)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            raise self._error(
+                SessionError, f"cannot repair its journal ({error.strerror}); nothing was changed"
+            ) from None
+
+    def _apply(self, entry: Any) -> Change:
+        """Check one journal change against the session and apply it to the cached tables."""
+        assert self._tables is not None and self.meta is not None
+        meta = self.meta
+        participants = self._tables.setdefault(_PARTICIPANTS_TABLE, {})
+        if not isinstance(entry, list) or not entry or not isinstance(entry[0], str):
+            raise _Invalid("not a change")
+        kind = entry[0]
+        if kind == "participant" and len(entry) == 6:
+            _, doc_id, code, level, department, created_at = entry
+            if type(doc_id) is not int or not 1 <= doc_id < 2**31 or str(doc_id) in participants:
+                raise _Invalid(f"participant document id {doc_id!r} is invalid or taken")
+            doc = {
+                "code": code,
+                "level": level,
+                "department": department,
+                "created_at": created_at,
+                "finished_at": None,
+                "answers": {},
+            }
+            code = _check_participant(str(doc_id), doc, meta.head.item_ids)
+            if code in meta.codes:
+                raise _Invalid(f"participant code {code!r} appears twice")
+            participants[str(doc_id)] = doc
+            meta.codes[code] = str(doc_id)
+            change: Change = Participant(code, _LEVELS[level], department)
+        elif kind == "answer" and len(entry) == 5:
+            _, code, item, value, answered_at = entry
+            doc = self._participant_doc(participants, meta, code)
+            if item not in meta.head.item_ids:
+                raise _Invalid(f"an answer to {item!r}, which is not in the questionnaire")
+            if value is not None and (type(value) is not int or not -2 <= value <= 2):
+                raise _Invalid(f"an answer of {value!r}, not -2..2 or null")
+            if type(answered_at) is not str:
+                raise _Invalid("an answer without its time")
+            doc["answers"][item] = [value, answered_at]
+            change = Answer(code, item, value, answered_at)
+        elif kind == "finish" and len(entry) == 3:
+            _, code, finished_at = entry
+            doc = self._participant_doc(participants, meta, code)
+            if type(finished_at) is not str:
+                raise _Invalid("a finish without its time")
+            doc["finished_at"] = finished_at
+            change = Participant(code, _LEVELS[doc["level"]], doc["department"], True, finished_at)
+        else:
+            raise _Invalid(f"an unknown change {kind!r}")
+        self.version += 1
+        pending = self.pending
+        if len(pending) < _PENDING_LIMIT:
+            pending.append(change)
+        else:
+            self.reloaded, self.pending = True, []
+        return change
+
+    @staticmethod
+    def _participant_doc(participants: dict[str, Any], meta: _Meta, code: Any) -> dict[str, Any]:
+        doc_id = meta.codes.get(code) if isinstance(code, str) else None
+        if doc_id is None:
+            raise _Invalid(f"a change for the unknown participant {code!r}")
+        doc: dict[str, Any] = participants[doc_id]
+        return doc
+
+    def append(self, entry: list[Any]) -> Change:
+        """Write one change to the journal, durably; under the lock, after ``sync(writer=True)``.
+
+        Opens a journal first if none is live, and folds a long one into the session file.
+        """
+        if not self.writable:
+            raise RuntimeError("DurableStorage.append outside the session lock")
+        assert self._tables is not None
+        follow = self._follow
+        if follow is None or not follow.live:
+            self._open_journal()
+        elif follow.entries >= JOURNAL_CHECKPOINT:
+            self.checkpoint(keep_journal=True)
+        follow = self._follow
+        assert follow is not None and follow.live
+        line, crc = journal.encode(entry, follow.crc)
+        outcome = "nothing was recorded"  # a torn line is never read, and cut by the next writer
+        try:
+            fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+            try:
+                write_all(fd, line)
+                outcome = "the change is written but may not survive a power cut"
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            self.forget()  # read the journal afresh: it holds the line whole, in part or not
+            raise self._error(
+                SessionError, f"could not save ({error.strerror or error}); {outcome}"
+            ) from error
+        self.wrote = True
+        try:
+            change = self._apply(entry)
+        except _Invalid as problem:  # pragma: no cover - callers check before they append
+            self.forget()
+            raise self._error(SessionError, f"an invalid change was written: {problem}") from None
+        follow.offset += len(line)
+        follow.crc = crc
+        follow.read_crc = zlib.crc32(line, follow.read_crc)
+        follow.mtime = -1  # our append changed it: the next sync reads the stat again
+        follow.entries += 1
+        return change
+
+    def _open_journal(self) -> None:
+        """Start a journal continuing the session file; mark the file as journalled first."""
+        assert self._tables is not None
+        if self._format_version < FORMAT_VERSION:
+            # The same tables and generation; the version tells an older coherence-tui
+            # (which knows no journal) to keep its hands off while answers live beside it.
+            self._commit(self._tables, self._generation, version=FORMAT_VERSION)
+        line, crc = journal.encode(journal.header(self._generation, self._checksum), 0)
+        target = self.journal_path
+        # Named like the session file's temporary files, so the same sweep removes a leftover.
+        session_name = write_through_target(self.path).name
+        temp = target.parent / f".{session_name}.{secrets.token_hex(_TEMP_HEX // 2)}.tmp"
+        mode = PRIVATE_FILE if self._mode is None else self._mode & 0o770 | PRIVATE_FILE
+        fd: int | None = None
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            write_all(fd, line)
+            os.fsync(fd)
+            os.replace(temp, target)
+            st = os.fstat(fd)
+            os.close(fd)
+            fd = None
+            _fsync_directory(target.parent)
+        except OSError as error:
+            self.forget()
+            if fd is not None:
+                os.close(fd)
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            raise self._error(
+                SessionError,
+                f"could not start its journal ({error.strerror or error}); nothing was recorded",
+            ) from error
+        self._follow = _Follow(
+            st.st_dev, st.st_ino, live=True, offset=len(line), crc=crc, read_crc=zlib.crc32(line)
+        )
+        self.wrote = True
+
+    def checkpoint(self, *, keep_journal: bool) -> None:
+        """Fold the journal into the session file (under the lock, after ``sync(writer=True)``).
+
+        The session file is written first, at the generation the journal brought it to;
+        only then is the journal replaced by an empty one (``keep_journal``) or removed.
+        Killed in between, the old journal names an older file and is ignored: nothing is
+        lost and nothing counted twice.
+        """
+        if not self.writable:
+            raise RuntimeError("DurableStorage.checkpoint outside the session lock")
+        assert self._tables is not None
+        entries = self.journal_entries
+        version = FORMAT_VERSION if keep_journal else FORMAT_VERSION_CLOSED
+        if entries == 0 and self._format_version == version:
+            if not keep_journal:
+                self._remove_journal()
+            return
+        self._commit(self._tables, self._generation + entries, version=version)
+        if keep_journal:
+            self._open_journal()
+        else:
+            self._remove_journal()
+
+    def _remove_journal(self) -> None:
+        self._follow = None
+        try:
+            os.unlink(self.journal_path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a stale journal names an older session file: readers ignore it
+
+    # ------------------------------------------------------------------ the session file
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """TinyDB's write (imports, settings, state): one new session file, journal folded in."""
         if not self.writable:
             raise RuntimeError("DurableStorage.write outside the session lock")
-        self._commit(data, self._generation + 1, exclusive=False)
+        self._commit(data, self.generation + 1, version=FORMAT_VERSION_CLOSED)
+        self._remove_journal()
 
     def create(self, tables: dict[str, dict[str, Any]]) -> None:
         """Write generation 1 of a new file; ``SessionError`` if the path exists."""
-        self._commit(tables, 1, exclusive=True)
+        self._commit(tables, 1, exclusive=True, version=FORMAT_VERSION_CLOSED)
 
-    def _encode(self, tables: dict[str, dict[str, Any]], generation: int) -> tuple[bytes, int]:
+    def _encode(
+        self, tables: dict[str, dict[str, Any]], generation: int, version: int
+    ) -> tuple[bytes, int]:
+        people = tables.get(_PARTICIPANTS_TABLE)
+        if people:
+            # Document-id order (random ids), never the order people arrived in.
+            tables[_PARTICIPANTS_TABLE] = dict(sorted(people.items(), key=_by_doc_id))
         body = orjson.dumps(tables)
         checksum = zlib.crc32(body)
         header = (
             b'{"format":"%s","format_version":%d,"generation":%d,"checksum":"crc32:%08x","tables":'
-            % (FORMAT.encode(), FORMAT_VERSION, generation, checksum)
+            % (FORMAT.encode(), version, generation, checksum)
         )
         return b"".join((header, body, b"}\n")), checksum
 
     def _commit(
-        self, tables: dict[str, dict[str, Any]], generation: int, *, exclusive: bool
+        self,
+        tables: dict[str, dict[str, Any]],
+        generation: int,
+        *,
+        version: int,
+        exclusive: bool = False,
     ) -> None:
         try:
-            payload, checksum = self._encode(tables, generation)
+            payload, checksum = self._encode(tables, generation, version)
         except (TypeError, orjson.JSONEncodeError) as error:
             self.forget()
             raise self._error(SessionError, f"cannot save: {error}") from None
@@ -706,7 +1149,11 @@ class DurableStorage(Storage):
             ) from error
         self._tables, self._key = tables, key
         self._generation, self._checksum = generation, checksum
-        self._mode = mode
+        self._mode, self._format_version = mode, version
+        self._follow = None  # any journal beside the file is folded into it now
+        self.version += 1
+        if not exclusive:
+            self.wrote = True
 
     def _link_new(self, temp: Path) -> None:
         """Give the new file its name only if nothing has that name yet."""
@@ -746,15 +1193,13 @@ class SessionStore:
         self._participants: Table = self._db.table(_PARTICIPANTS_TABLE, cache_size=0)
         self.lock_path = self.sidecar(".lock")
         """The lock every process writing this session takes (beside the real file)."""
-        self._lock = FileLock(
-            str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
-        )
+        self._lock: FileLock | None = None
+        """Made at the first write: a projector that only reads never imports filelock."""
         self._lock_private = False
         self._mutex = threading.RLock()
         self._swept = False
         self._snapshot: SessionSnapshot | None = None
-        self._snapshot_token: tuple[int, int] | None = None
-        self._writes = 0
+        self._snapshot_version: int | None = None
 
     def sidecar(self, suffix: str) -> Path:
         """``NAME.json<suffix>`` beside the real session file (through a symlink, its target's),
@@ -775,6 +1220,8 @@ class SessionStore:
         state: SessionState | None = None,
     ) -> SessionStore:
         """Create a new session file; ``SessionError`` if it already exists."""
+        from coherence_tui.domain.model import SessionState
+
         validate_session_name(name)
         store = cls(path)
         state = state or SessionState()
@@ -818,15 +1265,25 @@ class SessionStore:
 
     @property
     def generation(self) -> int:
-        """The generation of the file as this store last read or wrote it."""
+        """Writes to the session as this store last read or wrote it (file and journal)."""
         return self._storage.generation
+
+    def head(self) -> SessionHead:
+        """Name, questionnaire, settings and state as on disk now (re-read if changed)."""
+        with self._mutex:
+            self._storage.read()
+            return self._meta().head
+
+    @property
+    def journal_path(self) -> Path:
+        """``NAME.json.journal`` beside the real session file: answers not yet folded in."""
+        return self._storage.journal_path
 
     def snapshot(self) -> SessionSnapshot:
         """The session as it is on disk now (re-read only if the file changed)."""
         with self._mutex:
             tables = self._storage.read()
-            token = (self._storage.loads, self._writes)
-            if self._snapshot is not None and token == self._snapshot_token:
+            if self._snapshot is not None and self._storage.version == self._snapshot_version:
                 return self._snapshot
             meta = self._meta()
             participants: list[Participant] = []
@@ -834,15 +1291,7 @@ class SessionStore:
             docs = sorted(tables.get(_PARTICIPANTS_TABLE, {}).values(), key=_by_code)
             for doc in docs:  # sorting per person is cheaper than sorting 10,000 answers
                 code = doc["code"]
-                participants.append(
-                    Participant(
-                        code=code,
-                        level=_LEVELS[doc["level"]],
-                        department=doc["department"],
-                        finished=doc["finished_at"] is not None,
-                        finished_at=doc["finished_at"],
-                    )
-                )
+                participants.append(_participant(doc))
                 given = doc["answers"]
                 for item in sorted(given):
                     entry = given[item]
@@ -861,16 +1310,51 @@ class SessionStore:
                 predictions=_predictions_of(tables),
                 actions=tuple(_parse_actions(tables.get(_ACTIONS_TABLE, {}), head)),
             )
-            self._snapshot_token = token
+            self._snapshot_version = self._storage.version
             return self._snapshot
 
     def changed(self) -> bool:
-        """Cheap: has another process written since our last read? (stat only)."""
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return True
-        return _stat_key(st) != self._storage.key
+        """Cheap: has another process written since our last read? (two ``stat`` calls)."""
+        return self._storage.stale()
+
+    def changes(self) -> SessionChanges | None:
+        """What changed since the last call (ours and other processes' writes), or ``None``.
+
+        Reads only the journal's new lines while the session file stays the same; when
+        the file itself was replaced (a checkpoint, an import, a settings change) it is
+        loaded again and the answer is ``reloaded``: take a fresh ``snapshot()``.
+        """
+        with self._mutex:
+            self._storage.sync()
+            reloaded, changes = self._storage.drain()
+        if not reloaded and not changes:
+            return None
+        return SessionChanges(reloaded=reloaded, changes=tuple(changes), head=self._meta().head)
+
+    def answers_of(self, participant: str) -> dict[str, int | None]:
+        """One participant's answers as the store holds them now (item -> value)."""
+        with self._mutex:
+            tables = self._storage.read()
+            doc_id = self._meta().codes.get(participant)
+            if doc_id is None:
+                return {}
+            given = tables[_PARTICIPANTS_TABLE][doc_id]["answers"]
+            return {item: entry[0] for item, entry in given.items()}
+
+    def answer_counts(self) -> dict[str, int]:
+        """How many items each participant answered (don't know counts), by code."""
+        with self._mutex:
+            tables = self._storage.read()
+            return {
+                doc["code"]: len(doc["answers"])
+                for doc in tables.get(_PARTICIPANTS_TABLE, {}).values()
+            }
+
+    def participants(self) -> list[Participant]:
+        """Every participant as the store holds them now (in no particular order)."""
+        with self._mutex:
+            tables = self._storage.read()
+            return [_participant(doc) for doc in tables.get(_PARTICIPANTS_TABLE, {}).values()]
 
     def _meta(self) -> _Meta:
         meta = self._storage.meta
@@ -884,8 +1368,15 @@ class SessionStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            self._lock = FileLock(
+                str(self.lock_path), timeout=LOCK_TIMEOUT, poll_interval=0.001, mode=PRIVATE_FILE
+            )
+        lock = self._lock
         try:
-            self._lock.acquire()
+            lock.acquire()
         except Timeout:
             raise SessionError(
                 f"{self.path}: another process has been writing this session for over "
@@ -898,7 +1389,7 @@ class SessionStore:
                 self._make_lock_private()
             yield
         finally:
-            self._lock.release()
+            lock.release()
 
     def _make_lock_private(self) -> None:
         """A lock file made by an older coherence-tui (0644) becomes owner-only, once."""
@@ -931,17 +1422,37 @@ class SessionStore:
     @contextmanager
     def _writing(self) -> Iterator[_Meta]:
         """Hold the lock, bring the cache up to date with the disk, allow writes."""
-        with self._mutex, self._locked():
-            self._storage.refresh_for_write()
-            self.check_writable()
-            if not self._swept:
-                self._sweep_leftovers()
-            self._storage.writable = True
-            try:
-                yield self._meta()
-            finally:
-                self._storage.writable = False
-                self._writes += 1
+        with self._mutex:
+            # Catch up before taking the lock: a reload (after another process's checkpoint)
+            # then never keeps the other writers waiting; under the lock only what is new.
+            self._storage.sync()
+            with self._locked():
+                self.check_writable()  # before anything is touched, a torn line included
+                self._storage.sync(writer=True)
+                if not self._swept:
+                    self._sweep_leftovers()
+                self._storage.writable = True
+                try:
+                    yield self._meta()
+                finally:
+                    self._storage.writable = False
+
+    def close(self) -> None:
+        """Fold the journal into the session file, so the closed session is one TinyDB file.
+
+        Only a store that wrote does it (a projector never rewrites a file it only reads);
+        another process still answering starts a new journal with its next answer.
+        """
+        if not self._storage.wrote:
+            return
+        with self._writing():
+            self._storage.checkpoint(keep_journal=False)
+        self._storage.wrote = False
+
+    def checkpoint(self) -> None:
+        """Fold the journal into the session file now and go on with an empty one."""
+        with self._writing():
+            self._storage.checkpoint(keep_journal=True)
 
     def _sweep_leftovers(self) -> None:
         """Remove temporary files of writes that never finished (we hold the lock: none is live)."""
@@ -965,7 +1476,7 @@ class SessionStore:
         return AnswerRejected(f"{self.path}: {_one_line(reason)}")
 
     def _check_open(self, meta: _Meta) -> None:
-        if meta.head.state.ended:
+        if meta.head.ended:
             raise SessionEnded(f"{self.path}: the session has ended and takes no more answers")
 
     def _participant_id(self, meta: _Meta, participant: str) -> int:
@@ -988,22 +1499,7 @@ class SessionStore:
             department = self._department(meta, department)
             code = self._new_code(meta)
             doc_id = self._new_doc_id()
-            now = utc_now()
-            doc: dict[str, Any] = {
-                "code": code,
-                "level": level.value,
-                "department": department,
-                "created_at": now,
-                "finished_at": None,
-                "answers": {},
-            }
-
-            def add(table: dict[int, dict[str, Any]]) -> None:
-                table[doc_id] = doc
-                _order_by_id(table)
-
-            self._participants._update_table(add)  # type: ignore[arg-type]
-            meta.codes[code] = str(doc_id)
+            self._storage.append(["participant", doc_id, code, level.value, department, utc_now()])
         return Participant(code=code, level=level, department=department, finished=False)
 
     def _department(self, meta: _Meta, department: str | None, where: str = "") -> str | None:
@@ -1017,7 +1513,7 @@ class SessionStore:
             cleaned = validate_department(department)
         except ValueError as error:
             raise self._reject(f"{where}{error}") from None
-        listed = meta.head.settings.departments
+        listed = meta.head.departments
         if not listed:
             return cleaned
         for name in listed:
@@ -1041,20 +1537,19 @@ class SessionStore:
                 return doc_id
 
     def record_answer(self, participant: str, item: str, value: int | None) -> Answer:
-        """Record (or overwrite) one answer; on disk (fsync'ed) when this returns."""
+        """Record (or overwrite) one answer; on disk (fsync'ed) when this returns.
+
+        One line appended to the journal: the cost does not grow with the session.
+        """
         if not self._valid_value(value):
             raise self._reject(f"answer {value!r} is not -2..2 or don't know")
         with self._writing() as meta:
             self._check_open(meta)
             if item not in meta.head.item_ids:
                 raise self._reject(f"unknown item {item!r}")
-            doc_id = self._participant_id(meta, participant)
+            self._participant_id(meta, participant)
             answered_at = utc_now()
-
-            def put(doc: dict[str, Any]) -> None:
-                doc["answers"][item] = [value, answered_at]
-
-            self._participants.update(put, doc_ids=[doc_id])  # type: ignore[arg-type]
+            self._storage.append(["answer", participant, item, value, answered_at])
         return Answer(participant, item, value, answered_at)
 
     def finish_participant(self, participant: str) -> str:
@@ -1070,11 +1565,7 @@ class SessionStore:
             if known is not None:
                 return known
             finished_at = _after_every_finish(self._storage.read()[_PARTICIPANTS_TABLE].values())
-
-            def finish(doc: dict[str, Any]) -> None:
-                doc["finished_at"] = finished_at
-
-            self._participants.update(finish, doc_ids=[doc_id])  # type: ignore[arg-type]
+            self._storage.append(["finish", participant, finished_at])
         return finished_at
 
     def import_answers(
@@ -1188,6 +1679,10 @@ class SessionStore:
         A change of k is added to ``k_history`` with the number of people who had finished
         (and answered) by then, so every process batches the room's view alike.
         """
+        from pydantic import ValidationError
+
+        from coherence_tui.domain.model import SessionSettings
+
         try:
             wanted = SessionSettings.model_validate(settings.model_dump())
         except ValidationError as error:
@@ -1214,6 +1709,8 @@ class SessionStore:
         An archived session is never reopened: a state that would un-archive it (a
         process that had not seen the archive yet) is refused with ``SessionArchived``.
         """
+        from coherence_tui.domain.model import SessionState
+
         checked = SessionState.model_validate(state)
 
         def prepare(meta: _Meta) -> SessionState:
@@ -1252,6 +1749,8 @@ class SessionStore:
         one of its ``predict`` statements, the participant is board or management and the
         value is 0..100 or ``None`` (no estimate); ``SessionEnded`` once ended.
         """
+        from coherence_tui.domain.predictions import Prediction, check_prediction
+
         try:
             value = check_prediction(value)
         except ValueError as error:
@@ -1296,6 +1795,11 @@ class SessionStore:
         return result[0]
 
     def _checked_draft(self, draft: ActionDraft, meta: _Meta, recorded: Any) -> ActionDraft:
+        from pydantic import ValidationError
+
+        from coherence_tui.domain.plan import ActionDraft, checked_action
+        from coherence_tui.domain.plan import problem as _action_problem
+
         try:
             fresh = ActionDraft.model_validate(draft.model_dump())
             checked_action(fresh, meta.head.questionnaire, recorded)
@@ -1307,6 +1811,8 @@ class SessionStore:
 
     def add_action(self, draft: ActionDraft) -> Action:
         """Add an action numbered after the highest so far, recorded today (UTC); durable."""
+
+        from coherence_tui.domain.plan import Action, next_action_id
 
         def add(meta: _Meta, table: dict[int, dict[str, Any]]) -> Action:
             today = datetime.now(UTC).date()
@@ -1322,6 +1828,8 @@ class SessionStore:
 
     def update_action(self, action_id: str, draft: ActionDraft) -> Action:
         """Replace an action's fields (its number and recording day stay); durable."""
+
+        from coherence_tui.domain.plan import Action
 
         def update(meta: _Meta, table: dict[int, dict[str, Any]]) -> Action:
             known = self._known_action(table, action_id)
@@ -1344,6 +1852,8 @@ class SessionStore:
         self._plan_change(remove)
 
     def _known_action(self, table: dict[int, dict[str, Any]], action_id: str) -> Action:
+        from coherence_tui.domain.plan import Action
+
         number = action_id[1:] if action_id.startswith("A") else ""
         doc = table.get(int(number)) if number.isdigit() else None
         if doc is None:
@@ -1359,18 +1869,13 @@ class SessionStore:
             self._session_table.update(
                 {key: value.model_dump(mode="json")}, doc_ids=[_SESSION_DOC_ID]
             )
-            head = meta.head
-            meta.head = _SessionHead(
-                name=head.name,
-                created_at=head.created_at,
-                questionnaire=head.questionnaire,
-                item_ids=head.item_ids,
-                settings=value if isinstance(value, SessionSettings) else head.settings,
-                state=value if isinstance(value, SessionState) else head.state,
-            )
+            doc = self._storage.read()[_SESSION_TABLE][str(_SESSION_DOC_ID)]
+            meta.head = _parse_head(doc)
 
 
 def _predictions_of(tables: dict[str, dict[str, Any]]) -> tuple[Prediction, ...]:
+    from coherence_tui.domain.predictions import Prediction
+
     docs = sorted(tables.get(_PREDICTIONS_TABLE, {}).values(), key=_by_code)
     return tuple(
         Prediction(doc["code"], item, doc["estimates"][item])
@@ -1392,6 +1897,20 @@ def _after_every_finish(docs: Iterable[dict[str, Any]]) -> str:
     stored = datetime.strptime(latest, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     later = stored + timedelta(microseconds=1)
     return later.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _participant(doc: dict[str, Any]) -> Participant:
+    return Participant(
+        code=doc["code"],
+        level=_LEVELS[doc["level"]],
+        department=doc["department"],
+        finished=doc["finished_at"] is not None,
+        finished_at=doc["finished_at"],
+    )
+
+
+def _by_doc_id(entry: tuple[str, Any]) -> int:
+    return int(entry[0])
 
 
 def _by_code(doc: dict[str, Any]) -> str:

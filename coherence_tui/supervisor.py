@@ -1,8 +1,11 @@
 """Keeps a locked kiosk on screen: a small parent process that restarts the app when it dies.
 
 ``run`` and ``kiosk`` do not run the app in their own process. They start it as a
-child (``python -m coherence_tui`` with the same command, marked by
-``COHERENCE_SUPERVISED``) and wait. When the child dies by any signal (``kill -TERM``,
+child (the same command, marked by ``COHERENCE_SUPERVISED``) and wait. The command
+line's child is a ``fork`` of the small parent that goes on to run the command (no
+second interpreter to start, no second import of the command line: the parent imported
+nothing heavy, so the child starts as clean as a new process); ``supervise`` also runs
+any command line as a new process. When the child dies by any signal (``kill -TERM``,
 ``kill -9``, the kernel's out-of-memory killer) or of an unhandled exception (exit
 code ``CRASH_EXIT``), the parent puts the terminal back in order and starts it again:
 the new kiosk shows the welcome card, and nothing is lost (every answer is on disk
@@ -159,6 +162,64 @@ def _signals(on_stop: Callable[[int], None]) -> Iterator[None]:
             signal.signal(signum, old)
 
 
+class _Forked:
+    """A child made by ``os.fork`` that runs ``run(command)`` and exits with its code."""
+
+    def __init__(
+        self, run: Callable[[Sequence[str]], int], command: Sequence[str], env: Mapping[str, str]
+    ) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child; measured by the tests through /proc
+            code = CRASH_EXIT
+            try:
+                # As a new process starts: every signal at its default, the child's
+                # environment, a fresh KeyboardInterrupt for ctrl+c.
+                for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGTSTP"):
+                    if hasattr(signal, name):
+                        signal.signal(getattr(signal, name), signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                os.environ.clear()
+                os.environ.update(env)
+                code = run(command)
+            except SystemExit as end:
+                code = end.code if isinstance(end.code, int) else (0 if end.code is None else 1)
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except (OSError, ValueError):
+                        pass
+                os._exit(code & 0xFF)
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        while self.returncode is None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+            except InterruptedError:  # pragma: no cover - PEP 475 retries for us
+                continue
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+
 def supervise(
     command: Sequence[str],
     *,
@@ -171,11 +232,14 @@ def supervise(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    run: Callable[[Sequence[str]], int] | None = None,
 ) -> int:
     """Run ``command`` until it ends normally; start it again whenever it dies.
 
     ``next_command``, asked before each restart, may name another command to start
-    instead (the home screen's child became a kiosk: restart the kiosk).
+    instead (the home screen's child became a kiosk: restart the kiosk). With ``run``,
+    the child is a fork of this process that calls ``run(command)`` (the command line
+    passes its own ``main``); without, ``command`` is started as a new process.
 
     Returns the child's final exit code (0, 1 or 2), 1 after too many restarts, or
     128 + the signal that asked us to stop (SIGTERM, SIGHUP).
@@ -186,7 +250,7 @@ def supervise(
     terminal = _Terminal(stdin, stdout)
     child_env = {**(env if env is not None else os.environ), SUPERVISED_ENV: "1"}
     stopping: list[int] = []
-    child: subprocess.Popen[bytes] | None = None
+    child: subprocess.Popen[bytes] | _Forked | None = None
 
     def on_stop(signum: int) -> None:
         stopping.append(signum)
@@ -196,7 +260,10 @@ def supervise(
     deaths: list[float] = []
     with _signals(on_stop):
         while True:
-            child = subprocess.Popen(list(command), env=child_env)
+            if run is not None:
+                child = _Forked(run, command, child_env)
+            else:
+                child = subprocess.Popen(list(command), env=child_env)
             code = child.wait()
             if stopping:
                 terminal.restore(clear=False, leave_alternate_screen=code < 0)

@@ -6,8 +6,8 @@ that prints rather than draws. Pure functions of a ``Report``.
 
 from __future__ import annotations
 
-from coherence_tui.domain.model import FACTORS, Factor, StoolState
 from coherence_tui.domain.report import GroupScores
+from coherence_tui.domain.vocabulary import FACTORS, Factor, StoolState
 
 LEG_ROWS = 8
 """Rows of the longest leg (a score of +200)."""

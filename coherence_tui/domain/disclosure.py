@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
-from coherence_tui.domain.model import LEVELS, Level, Participant
+from coherence_tui.domain.vocabulary import LEVELS, Level, Participant
 
 Cell = tuple[Level, str | None]
 """(level, department or ``None``): the smallest block of people the figures can address."""
@@ -76,10 +77,7 @@ def audit_departments(cells: Mapping[Cell, int], k: int) -> Audit:
         equations.append(_indicator(index, (c for c in live if c[0] is lv)))
     if published_levels:
         equations.append(
-            [
-                Fraction(1, level_n[c[0]]) if c[0] in published_levels else Fraction(0)
-                for c in live
-            ]
+            [Fraction(1, level_n[c[0]]) if c[0] in published_levels else Fraction(0) for c in live]
         )
     dept_n: dict[str, int] = {}
     for (_lv, dept), n in cells.items():
@@ -145,8 +143,10 @@ def _exposes(rows: Sequence[Sequence[Fraction]], sizes: Sequence[int], k: int) -
     belong to such a set; they are searched depth-first with their head count bounded.
     """
     width = len(sizes)
-    basis = _null_space(rows, width)
     small = [i for i in range(width) if sizes[i] <= k - 1]
+    if not small:
+        return False  # no cell of 1..k-1 people: no set of them to expose (no algebra needed)
+    basis = _null_space(rows, width)
     signature = {i: tuple(vector[i] for vector in basis) for i in small}
     zero = tuple(Fraction(0) for _ in basis)
     tried = 0
@@ -184,8 +184,68 @@ def k_in_force(schedule: KSchedule, finished: int) -> int:
 
 def published_departments(cells: Mapping[Cell, int], k: int) -> frozenset[str]:
     """Departments a view of these people publishes: publishable and admitted by the audit."""
-    audit = audit_departments(cells, k)
+    return _published(tuple(cells.items()), k)
+
+
+@lru_cache(maxsize=512)
+def _published(cells: tuple[tuple[Cell, int], ...], k: int) -> frozenset[str]:
+    """``published_departments``, remembered: a replay of the room's batches asks about the
+    same view twice (after one batch, before the next), and every process replays alike."""
+    audit = audit_departments(dict(cells), k)
     return frozenset(d for d in audit.order if d not in audit.suppressed)
+
+
+class Releases:
+    """``released``, fed one finish moment at a time: the same answer without a replay.
+
+    A live session keeps one and adds each new finish as it happens (in the stored order);
+    ``released`` itself is this class fed every moment at once, so both agree by
+    construction. Feeding a moment costs at most one subtraction audit, whatever the
+    number of people who finished before.
+    """
+
+    def __init__(
+        self,
+        k: int | KSchedule,
+        *,
+        department_of: Mapping[str, str | None] | None = None,
+    ) -> None:
+        self._schedule: KSchedule = [(0, k)] if isinstance(k, int) else k
+        self._department_of = department_of
+        self._pending: dict[Level, list[str]] = {lv: [] for lv in LEVELS}
+        self._out: set[str] = set()
+        self._shown: dict[Cell, int] = {}
+        self._seen = 0
+
+    @property
+    def released(self) -> frozenset[str]:
+        return frozenset(self._out)
+
+    def add(self, moment: Sequence[tuple[str, Level]]) -> bool:
+        """The next moment's finishes (everyone who finished at it); True if a batch left."""
+        now_k = k_in_force(self._schedule, self._seen)
+        self._seen += len(moment)
+        pending = self._pending
+        for code, level in moment:
+            pending[level].append(code)
+        if not all(len(codes) == 0 or len(codes) >= now_k for codes in pending.values()):
+            return False
+        department_of = self._department_of
+        batch: dict[Cell, int] = {}
+        for level, codes in pending.items():
+            for code in codes:
+                cell = (level, department_of.get(code) if department_of else None)
+                batch[cell] = batch.get(cell, 0) + 1
+        if department_of is not None and not _departments_move_by_k(self._shown, batch, now_k):
+            return False
+        for cell, n in batch.items():
+            self._shown[cell] = self._shown.get(cell, 0) + n
+        released = False
+        for codes in pending.values():
+            released = released or bool(codes)
+            self._out.update(codes)
+            codes.clear()
+        return released
 
 
 def released(
@@ -209,44 +269,26 @@ def released(
     ``k`` may be a schedule (``KSchedule``): a k raised mid-round applies from then on,
     and what was released under the old k stays released.
     """
-    schedule: KSchedule = [(0, k)] if isinstance(k, int) else k
-    pending: dict[Level, list[str]] = {lv: [] for lv in LEVELS}
-    out: set[str] = set()
-    shown: dict[Cell, int] = {}
-    seen = 0
+    releases = Releases(k, department_of=department_of)
     for moment in finishes:
-        now_k = k_in_force(schedule, seen)
-        seen += len(moment)
-        for code, level in moment:
-            pending[level].append(code)
-        if not all(len(codes) == 0 or len(codes) >= now_k for codes in pending.values()):
-            continue
-        batch: dict[Cell, int] = {}
-        for level, codes in pending.items():
-            for code in codes:
-                cell = (level, department_of.get(code) if department_of else None)
-                batch[cell] = batch.get(cell, 0) + 1
-        if department_of is not None and not _departments_move_by_k(shown, batch, now_k):
-            continue
-        for cell, n in batch.items():
-            shown[cell] = shown.get(cell, 0) + n
-        for codes in pending.values():
-            out.update(codes)
-            codes.clear()
-    return frozenset(out)
+        releases.add(moment)
+    return releases.released
 
 
 def _departments_move_by_k(shown: Mapping[Cell, int], batch: Mapping[Cell, int], k: int) -> bool:
     """Whether every department published before and after the batch gains 0 or >= k people."""
+    gained: dict[str, int] = {}
+    for (_lv, department), n in batch.items():
+        if department is not None:
+            gained[department] = gained.get(department, 0) + n
+    few = {department for department, n in gained.items() if 0 < n < k}
+    if not few:
+        return True  # every department gains 0 or at least k: no audit needed to know it
     after = dict(shown)
     for cell, n in batch.items():
         after[cell] = after.get(cell, 0) + n
     stable = published_departments(shown, k) & published_departments(after, k)
-    for department in stable:
-        gained = sum(n for (_lv, d), n in batch.items() if d == department)
-        if 0 < gained < k:
-            return False
-    return True
+    return not (stable & few)
 
 
 REHEARSAL_BELOW = 3

@@ -1,13 +1,13 @@
 """The workshop's vocabulary: questionnaires, participants, answers, settings.
 
 Pure Python (pydantic at the boundaries, frozen dataclasses on the per-answer
-path). Nothing here touches files or Textual.
+path). Nothing here touches files or Textual. The names that need no validation
+library (levels, factors, participants, answers, ...) live in ``domain.vocabulary``
+and are re-exported here; the pydantic models are defined here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -21,79 +21,28 @@ from pydantic import (
 )
 
 from coherence_tui.domain.text import check_plain
-
-
-class Level(StrEnum):
-    """The three levels of the organisation that answer the same statements."""
-
-    BOARD = "board"
-    MANAGEMENT = "management"
-    FRONT_LINE = "front_line"
-
-
-class Factor(StrEnum):
-    """The three legs of the stool."""
-
-    DECLARATIONS = "declarations"
-    RESOURCES = "resources"
-    BEHAVIOURS = "behaviours"
-
-
-class StoolState(StrEnum):
-    """How badly the stool wobbles, from its imbalance."""
-
-    STABLE = "stable"
-    WOBBLY = "wobbly"
-    TIPPING = "tipping"
-
-
-class UpdateRule(StrEnum):
-    """When the live dashboard moves (scoring version 1; kept so old files still open).
-
-    Version 2 withdrew the per-answer rule: the room sees finished participants in
-    batches (``domain.disclosure.released``) whatever a session file says here.
-    """
-
-    PARTICIPANT = "participant"
-    """After finished participants, released in batches of 0 or at least k per level."""
-    ANSWER = "answer"
-    """Withdrawn: read from old files, behaves as ``PARTICIPANT``."""
-
-
-class AreaGroup(StrEnum):
-    """The four areas of the HR survey source: a second grouping above the area tags.
-
-    A format 2 questionnaire maps each of its area tags (feedback, climate, ...) onto one
-    of these in its ``[areas]`` table (docs/questionnaires.md).
-    """
-
-    STAFF = "staff"
-    CLIENTS = "clients"
-    PROCESSES = "processes"
-    IT = "it"
-
-
-LEVELS: tuple[Level, ...] = (Level.BOARD, Level.MANAGEMENT, Level.FRONT_LINE)
-FACTORS: tuple[Factor, ...] = (Factor.DECLARATIONS, Factor.RESOURCES, Factor.BEHAVIOURS)
-
-Language = Literal["en", "pl", "uk", "ru"]
-"""A questionnaire's language (ISO 639-1). The interface speaks fewer: ``i18n.LANGUAGES``."""
-LANGUAGES: tuple[str, ...] = ("en", "pl", "uk", "ru")
-
-FORMAT_VERSIONS: tuple[int, ...] = (1, 2)
-"""Questionnaire file formats: 1 (the original), 2 (docs/questionnaires.md)."""
-
-MIN_ITEMS_PER_FACTOR = 8
-"""Format 2: every factor keeps at least this many statements, variants included."""
+from coherence_tui.domain.vocabulary import ANSWER_VALUES as ANSWER_VALUES
+from coherence_tui.domain.vocabulary import DEPARTMENT_MAX as DEPARTMENT_MAX
+from coherence_tui.domain.vocabulary import FACTORS as FACTORS
+from coherence_tui.domain.vocabulary import FORMAT_VERSIONS as FORMAT_VERSIONS
+from coherence_tui.domain.vocabulary import LANGUAGES as LANGUAGES
+from coherence_tui.domain.vocabulary import LEVELS as LEVELS
+from coherence_tui.domain.vocabulary import MIN_ITEMS_PER_FACTOR as MIN_ITEMS_PER_FACTOR
+from coherence_tui.domain.vocabulary import Answer as Answer
+from coherence_tui.domain.vocabulary import AreaGroup as AreaGroup
+from coherence_tui.domain.vocabulary import Factor as Factor
+from coherence_tui.domain.vocabulary import Language as Language
+from coherence_tui.domain.vocabulary import Level as Level
+from coherence_tui.domain.vocabulary import Participant as Participant
+from coherence_tui.domain.vocabulary import StoolState as StoolState
+from coherence_tui.domain.vocabulary import UpdateRule as UpdateRule
+from coherence_tui.domain.vocabulary import validate_department as validate_department
 
 MAX_PROMPTS = 3
 """Discussion prompts an item may carry (the shipped questionnaires give two)."""
 
 MAX_PREDICT_ITEMS = 5
 """Statements a questionnaire may mark ``predict = true`` for the prediction round."""
-
-ANSWER_VALUES: tuple[int, ...] = (-2, -1, 0, 1, 2)
-"""The five-point agreement scale; ``None`` is *don't know*."""
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -295,28 +244,6 @@ class Questionnaire(BaseModel):
         return tuple(dict.fromkeys(item.area for item in self.items))
 
 
-DEPARTMENT_MAX = 40
-
-
-def validate_department(name: str) -> str:
-    """A department name as typed by a facilitator, trimmed; ``ValueError`` if unusable.
-
-    1-40 characters, no comma (the list is typed comma-separated) and no control
-    character; anything else, square brackets and ``=`` included, is kept as typed
-    and shown literally everywhere.
-    """
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > DEPARTMENT_MAX or "," in cleaned:
-        raise ValueError(
-            f"department name {name!r} must be 1-{DEPARTMENT_MAX} characters, no commas"
-        )
-    try:
-        check_plain(cleaned)
-    except ValueError as error:
-        raise ValueError(f"department name {name!r} {error}") from None
-    return cleaned
-
-
 class SessionSettings(BaseModel):
     """What the facilitator chose for one workshop."""
 
@@ -381,27 +308,3 @@ class SessionState(BaseModel):
         if self.archived and not self.ended:
             raise ValueError("only an ended session can be archived")
         return self
-
-
-@dataclass(frozen=True, slots=True)
-class Participant:
-    """One anonymous participant: a random code, never a name."""
-
-    code: str
-    level: Level
-    department: str | None = None
-    finished: bool = False
-    """Reached the thank-you screen (or was closed by the facilitator)."""
-    finished_at: str | None = None
-    """When (ISO 8601, UTC): orders the room's batched releases; never exported by default."""
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One participant's latest answer to one item (``value`` None = don't know)."""
-
-    participant: str
-    item: str
-    value: int | None
-    answered_at: str
-    """ISO 8601, UTC: for the facilitator's audit only, never shown or exported by default."""

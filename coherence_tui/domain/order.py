@@ -16,8 +16,12 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 from fractions import Fraction
+from typing import TypeVar
 
-from coherence_tui.domain.model import FACTORS, Item
+from coherence_tui.domain.vocabulary import FACTORS, ItemLike
+
+Item = TypeVar("Item", bound=ItemLike)
+"""A statement: the questionnaire model's, or a session head's plain view (a kiosk)."""
 
 
 def interleaved(items: Sequence[Item], seed: str) -> tuple[Item, ...]:

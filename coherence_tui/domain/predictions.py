@@ -25,9 +25,7 @@ from fractions import Fraction
 
 from coherence_tui.domain.model import Level, Questionnaire
 from coherence_tui.domain.report import Report
-
-PREDICTING_LEVELS: tuple[Level, ...] = (Level.BOARD, Level.MANAGEMENT)
-"""The levels that estimate; the front line answers for itself."""
+from coherence_tui.domain.vocabulary import PREDICTING_LEVELS as PREDICTING_LEVELS
 
 PREDICTION_MIN, PREDICTION_MAX = 0, 100
 

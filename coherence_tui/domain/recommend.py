@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, Questionnaire
 from coherence_tui.domain.report import Gap, Recommendation, r2, r2_interval
 from coherence_tui.domain.stats import Scaled, exact, mean
+from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Factor, Level, QuestionnaireLike
 
 BLIND_SPOT_SHARE = Fraction(30)
 """The board's don't-know share (%) over a factor's items from which ``blind_spot`` looks."""
@@ -68,7 +68,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "executive_disconnect.higher": "higher",
         "executive_disconnect.lower": "lower",
         "blind_spot": (
-            "Blind spot on {factor}: the board answered \"don't know\" to {share} % of these "
+            'Blind spot on {factor}: the board answered "don\'t know" to {share} % of these '
             "statements, while the front line scores them {score}. Ask the front line to "
             "describe what actually happens there."
         ),
@@ -193,7 +193,7 @@ def _levels_phrase(levels: Iterable[Level], lang: str) -> str:
 
 
 class _Rules:
-    def __init__(self, evidence: Evidence, questionnaire: Questionnaire, language: str) -> None:
+    def __init__(self, evidence: Evidence, questionnaire: QuestionnaireLike, language: str) -> None:
         self.e = evidence
         self.q = questionnaire
         self.t = questionnaire.thresholds
@@ -205,8 +205,16 @@ class _Rules:
         self.all_items = {
             i: m
             for i in self.item_text
-            if (m := mean([self.e.item_means[lv][i] for lv in self.e.published
-                          if i in self.e.item_means[lv]])) is not None
+            if (
+                m := mean(
+                    [
+                        self.e.item_means[lv][i]
+                        for lv in self.e.published
+                        if i in self.e.item_means[lv]
+                    ]
+                )
+            )
+            is not None
         }
 
     def cite(self, ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -330,8 +338,10 @@ class _Rules:
         means = {
             i: m
             for i in self.item_text
-            if (m := mean([self.e.item_means[lv][i] for lv in levels
-                          if i in self.e.item_means[lv]])) is not None
+            if (
+                m := mean([self.e.item_means[lv][i] for lv in levels if i in self.e.item_means[lv]])
+            )
+            is not None
         }
         text = self.text[rule].format(
             levels=_levels_phrase(levels, self.lang), gap=_whole(biggest[2])
@@ -459,7 +469,7 @@ class _Rules:
 
 
 def recommend(
-    evidence: Evidence, questionnaire: Questionnaire, language: str
+    evidence: Evidence, questionnaire: QuestionnaireLike, language: str
 ) -> tuple[Recommendation, ...]:
     """The recommendations the published figures support, most important first."""
     rules = _Rules(evidence, questionnaire, language)
@@ -492,4 +502,3 @@ def rule_ids() -> tuple[str, ...]:
         "largest_item_gaps",
         "lowest_items",
     )
-

@@ -15,8 +15,8 @@ from fractions import Fraction
 from typing import Any
 
 from coherence_tui.domain.disclosure import Suppression
-from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, StoolState
 from coherence_tui.domain.stats import Interval
+from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Factor, Level, StoolState
 
 REPORT_FORMAT = 2
 """The ``format`` of ``report --json``."""

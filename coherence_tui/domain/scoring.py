@@ -20,18 +20,6 @@ from coherence_tui.domain.disclosure import (
     audit_departments,
     publishable,
 )
-from coherence_tui.domain.model import (
-    ANSWER_VALUES,
-    FACTORS,
-    LEVELS,
-    Answer,
-    Factor,
-    Level,
-    Participant,
-    Questionnaire,
-    StoolState,
-    Thresholds,
-)
 from coherence_tui.domain.recommend import Evidence, recommend
 from coherence_tui.domain.report import (
     ALL,
@@ -54,12 +42,24 @@ from coherence_tui.domain.stats import (
     present_mean,
     welch_interval,
 )
+from coherence_tui.domain.vocabulary import (
+    ANSWER_VALUES,
+    FACTORS,
+    LEVELS,
+    Answer,
+    Factor,
+    Level,
+    Participant,
+    QuestionnaireLike,
+    StoolState,
+    ThresholdsLike,
+)
 
 MIN_PUBLISHED_ITEMS = 3
 """A factor score (or gap) needs this many published items (or all, for a smaller factor)."""
 
 
-def stool_state(imbalance: Fraction, thresholds: Thresholds) -> StoolState:
+def stool_state(imbalance: Fraction, thresholds: ThresholdsLike) -> StoolState:
     """``stable`` below the wobbly threshold, ``wobbly`` below tipping, else ``tipping``."""
     if imbalance < exact(thresholds.stool_wobbly):
         return StoolState.STABLE
@@ -68,7 +68,7 @@ def stool_state(imbalance: Fraction, thresholds: Thresholds) -> StoolState:
     return StoolState.TIPPING
 
 
-def state_band_holds(interval: Interval, state: StoolState, thresholds: Thresholds) -> bool:
+def state_band_holds(interval: Interval, state: StoolState, thresholds: ThresholdsLike) -> bool:
     """Whether an interval of the stool's gap lies wholly inside the band of ``state``.
 
     Thresholds are exact, so a bound that is exactly on one is decided exactly.
@@ -168,7 +168,7 @@ class Tally:
 
     def __init__(
         self,
-        questionnaire: Questionnaire,
+        questionnaire: QuestionnaireLike,
         *,
         k: int,
         departments: Iterable[str] = (),
@@ -260,7 +260,7 @@ class Tally:
     @classmethod
     def from_answers(
         cls,
-        questionnaire: Questionnaire,
+        questionnaire: QuestionnaireLike,
         participants: Iterable[Participant],
         answers: Iterable[Answer],
         *,
@@ -427,9 +427,7 @@ class Tally:
             c: {f: None if v is None else scaled.real(v) for f, v in by_factor.items()}
             for c, by_factor in own.items()
         }
-        level_members = {
-            lv: tuple(p.code for p in counting if p.level is lv) for lv in LEVELS
-        }
+        level_members = {lv: tuple(p.code for p in counting if p.level is lv) for lv in LEVELS}
         levels = {
             lv: self._exact(
                 lv.value,
@@ -449,9 +447,7 @@ class Tally:
             d: self._exact(
                 department_key(d),
                 dept_members[d],
-                audit.suppressed.get(d)
-                if len(dept_members[d]) >= k
-                else Suppression.FEWER_THAN_K,
+                audit.suppressed.get(d) if len(dept_members[d]) >= k else Suppression.FEWER_THAN_K,
             )
             for d in dept_order
         }
@@ -590,4 +586,3 @@ def _exact_all(
 ) -> Fraction | None:
     """``all.factors[f]``: the unweighted mean of the publishable levels' non-null scores."""
     return present_mean([levels[lv].factors[f] for lv in published])
-

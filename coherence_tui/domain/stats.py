@@ -29,8 +29,17 @@ def t_quantile(df: float) -> float:
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:
-    """The exact mean; ``None`` of nothing."""
-    return sum(values, Fraction(0)) / len(values) if values else None
+    """The exact mean; ``None`` of nothing.
+
+    Summed over a common denominator in integers, then made a Fraction once: the same
+    exact value as adding Fractions one by one (which reduces after every addition), in
+    a fraction of the time; a report takes thousands of these means.
+    """
+    if not values:
+        return None
+    common = math.lcm(*(v.denominator for v in values))
+    total = sum(v.numerator * (common // v.denominator) for v in values)
+    return Fraction(total, common * len(values))
 
 
 def present_mean(values: Sequence[Fraction | None]) -> Fraction | None:

@@ -2,7 +2,7 @@
 
 Shown on a projector (``coherence-tui dashboard SESSION``, read-only, q quits)
 and behind the facilitator PIN in ``run`` (Escape goes back). The screen owns
-the flow: it polls the ``LiveSession`` every quarter second, keeps the latest
+the flow: it polls the ``LiveSession`` twenty times a second, keeps the latest
 frozen ``Report`` in the ``report`` reactive and hands each widget the part it
 draws. Widgets never see the session.
 
@@ -22,6 +22,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.types import NoActiveAppError
@@ -33,16 +34,19 @@ from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
+from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
-from coherence_tui.store import SessionError
+from coherence_tui.store import SessionError, SessionHead
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.join_code import JoinCode
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures
 
-POLL_SECONDS = 0.25
-"""How often the screen asks the session for other processes' writes."""
+POLL_SECONDS = 0.05
+"""How often the screen asks the session for other processes' writes: two ``stat`` calls
+when nothing changed (microseconds), only the new journal lines when something did, so
+an answer elsewhere reaches the projector within a frame or three of this."""
 
 BOARD_FRONT = gap_key(*GAP_PAIRS[0])
 
@@ -100,7 +104,18 @@ class DashboardScreen(Screen[None]):
     """The facilitator hid the join code (``j``)."""
 
     def __init__(self, live: LiveSession, *, readonly: bool) -> None:
-        super().__init__()
+        size = self._app_size()
+        head = live.head
+        classes = [] if head.revealed else ["-results-hidden"]
+        if size is not None:
+            classes.append(
+                breakpoint_classes(size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
+            )
+        super().__init__(classes=" ".join(classes))
+        # The state as the first frame shows it, without watchers: the widgets get their
+        # data once, from the first report (no second styling pass of the whole screen).
+        self.set_reactive(DashboardScreen.revealed, head.revealed)
+        self.set_reactive(DashboardScreen.session_state, self._state_name(head))
         self.live = live
         self.readonly = readonly
         self._ready = False
@@ -112,6 +127,13 @@ class DashboardScreen(Screen[None]):
         self.lang = self._app_language() or live.language
         self._room = RoomWatch(live.store.path)
         self._label_bindings()
+
+    def _app_size(self) -> Size | None:
+        """The terminal's size, if an app is running (the breakpoints of the first layout)."""
+        try:
+            return self.app.size
+        except NoActiveAppError:
+            return None
 
     def _app_language(self) -> str | None:
         """The app's interface language (``--lang`` or the facilitator's choice), if it has one."""
@@ -186,12 +208,18 @@ class DashboardScreen(Screen[None]):
 
     # -- data --------------------------------------------------------------------
 
+    def _state_name(self, head: SessionHead | None = None) -> str:
+        state = head if head is not None else self.live.head
+        return "ended" if state.ended else "paused" if state.paused else ""
+
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
-        state = self.live.state
-        self.revealed = state.revealed
-        self.session_state = "ended" if state.ended else "paused" if state.paused else ""
-        self.report = self.live.report
+        head = self.live.head  # plain values: no pydantic model built for the projector
+        self.revealed = head.revealed
+        self.session_state = self._state_name(head)
+        report = self.live.report
+        if report is not self.report:  # the same object: nothing new to draw
+            self.report = report
 
     def on_resize(self) -> None:
         # The breakpoint classes are set by now; the header has a short form when narrow.
@@ -265,7 +293,7 @@ class DashboardScreen(Screen[None]):
         )
         if self.session_state:
             showing = f"{t(f'dash.session.{self.session_state}', lang)}   {showing}"
-        k_now = report.k if report is not None else self.live.settings.k
+        k_now = report.k if report is not None else self.live.head.k
         if is_rehearsal(k_now):
             showing = f"{t('dash.rehearsal', lang, k=k_now)}   {showing}"
         if showing != self._showing:
@@ -277,7 +305,7 @@ class DashboardScreen(Screen[None]):
         participation.report = report
 
         results = report if (report is not None and self.revealed) else None
-        k = report.k if report is not None else self.live.settings.k
+        k = report.k if report is not None else self.live.head.k
         group = None
         if results is not None:
             group = results.groups.get(self.group_key) or results.group(ALL)

@@ -52,7 +52,6 @@ from __future__ import annotations
 import secrets
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -62,11 +61,12 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static
 
 from coherence_tui.app import CoherenceApp
-from coherence_tui.domain.model import LEVELS, Item, Level, Participant
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
-from coherence_tui.domain.predictions import PREDICTING_LEVELS
+from coherence_tui.domain.vocabulary import LEVELS, PREDICTING_LEVELS, Level, Participant
+from coherence_tui.head import ItemView as Item
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
+from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
@@ -137,14 +137,21 @@ class KioskScreen(Screen[None]):
         resume: str | None = None,
         seat: SeatLink | None = None,
     ) -> None:
-        super().__init__(id="kiosk")
+        size = self.app.size
+        super().__init__(
+            id="kiosk",
+            classes=breakpoint_classes(
+                size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS
+            ),
+        )
         self.live = live
         self.web = web
         """A browser kiosk: taps as well as keys, one participant, then the process ends."""
         self._resume = resume
         self.seat = seat
         self.lang = self.app.lang
-        self.items: tuple[Item, ...] = live.questionnaire.items
+        # Plain values from the session's head: a kiosk never builds the pydantic models.
+        self.items: tuple[Item, ...] = live.head.scoring.items
         """The current participant's statement order (``domain.order``); item order until one
         begins."""
         self.participant: Participant | None = None
@@ -173,7 +180,7 @@ class KioskScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         lang = self.lang
         self.set_class(self.web, "-touch")
-        yield Static(Text(self.live.questionnaire.title), id="kiosk-title")
+        yield Static(self.live.head.title, id="kiosk-title", markup=False)
         count = t(
             "kiosk.welcome.count",
             lang,
@@ -211,7 +218,7 @@ class KioskScreen(Screen[None]):
             yield Center(
                 ChoiceList(
                     t("kiosk.department.title", lang),
-                    [(name, "") for name in self.live.settings.departments]
+                    [(name, "") for name in self.live.head.departments]
                     + [(t("kiosk.department.none", lang), "")],
                     self._hint("kiosk.choice.hint")
                     + ("" if self.web else "\n" + t("kiosk.choice.back", lang)),
@@ -222,7 +229,7 @@ class KioskScreen(Screen[None]):
             yield Center(
                 Card(
                     t("kiosk.instruction.title", lang),
-                    self.live.questionnaire.instruction,
+                    self.live.head.instruction,
                     self._hint("kiosk.instruction.hint"),
                     confirmable=True,
                     backable=True,
@@ -389,7 +396,7 @@ class KioskScreen(Screen[None]):
         self._show(self.stage)
 
     def _apply_state(self) -> None:
-        state = self.live.state
+        state = self.live.head
         if state.ended:
             if self.stage != "closed":
                 self._show("closed")
@@ -410,7 +417,7 @@ class KioskScreen(Screen[None]):
     @on(ChoiceList.Chosen, "#level-choice")
     def choose_level(self, event: ChoiceList.Chosen) -> None:
         self._level = LEVELS[event.index]
-        if self.live.settings.departments:
+        if self.live.head.departments:
             self.query_one("#department-choice", ChoiceList).reset()
             self._show("department")
         else:
@@ -418,7 +425,7 @@ class KioskScreen(Screen[None]):
 
     @on(ChoiceList.Chosen, "#department-choice")
     def choose_department(self, event: ChoiceList.Chosen) -> None:
-        departments = self.live.settings.departments
+        departments = self.live.head.departments
         self._begin(departments[event.index] if event.index < len(departments) else None)
 
     @on(ChoiceList.Back, "#department-choice")
@@ -449,7 +456,7 @@ class KioskScreen(Screen[None]):
                 return
             # Its statement 1 follows from the code too, as a resumed seat finds it again.
             self.items = self._resumed_order(code, {})
-        if self.live.questionnaire.instruction:
+        if self.live.head.instruction:
             self._show("instruction")
         else:
             self._to_statements()
@@ -464,7 +471,7 @@ class KioskScreen(Screen[None]):
         """From statement 1 (nothing answered yet) or the instruction: choose again."""
         if self.participant is not None:
             return  # a browser kiosk's participant exists already: their level stays
-        if self.live.settings.departments:
+        if self.live.head.departments:
             self.query_one("#department-choice", ChoiceList).reset()
             self._show("department")
         else:
@@ -489,16 +496,17 @@ class KioskScreen(Screen[None]):
 
     def _show_statement(self, *, selected: int | None) -> None:
         item = self.items[self.position]
-        scale = self.live.questionnaire.scale
+        head = self.live.head
         self.query_one(Statement).show(
             item_id=item.id,
             text=item.text,
-            labels=scale.labels,
-            dont_know=scale.dont_know,
+            labels=head.scale_labels,
+            dont_know=head.dont_know,
             progress=t(
                 "kiosk.statement.progress",
                 self.lang,
-                index=self.position + 1,
+                # As wide as the total, so the counter keeps its width (no layout pass).
+                index=str(self.position + 1).rjust(len(str(len(self.items)))),
                 total=len(self.items),
             ),
             index=self.position + 1,
@@ -511,13 +519,13 @@ class KioskScreen(Screen[None]):
     # The statement order (module constant functions, so tests can pin item order).
 
     def _first_order(self, seed: str) -> tuple[Item, ...]:
-        return STATEMENT_ORDER.first(self.live.questionnaire.items, seed)
+        return STATEMENT_ORDER.first(self.live.head.scoring.items, seed)
 
     def _participant_order(self, first: Item, code: str) -> tuple[Item, ...]:
-        return STATEMENT_ORDER.participant(self.live.questionnaire.items, first, code)
+        return STATEMENT_ORDER.participant(self.live.head.scoring.items, first, code)
 
     def _resumed_order(self, code: str, answered: dict[str, int | None]) -> tuple[Item, ...]:
-        return STATEMENT_ORDER.resumed(self.live.questionnaire.items, code, answered)
+        return STATEMENT_ORDER.resumed(self.live.head.scoring.items, code, answered)
 
     @on(Statement.Answered)
     def record(self, event: Statement.Answered) -> None:
@@ -533,7 +541,9 @@ class KioskScreen(Screen[None]):
             self._show("closed")
             return
         except SessionError as error:
-            self.query_one(Statement).show_error(t("kiosk.statement.error", self.lang, error=error))
+            self.query_one(Statement).show_error(
+                t("kiosk.statement.error", self.lang, error=error), option=option_of(event.value)
+            )
             return
         self.position += 1
         if self.position < len(self.items):
@@ -552,13 +562,13 @@ class KioskScreen(Screen[None]):
         return (
             participant is not None
             and participant.level in PREDICTING_LEVELS
-            and self.live.settings.prediction_round
-            and not self.live.state.revealed
-            and bool(self.live.questionnaire.predict_items)
+            and self.live.head.prediction_round
+            and not self.live.head.revealed
+            and bool(self.live.head.predict_items)
         )
 
     def _show_prediction(self, index: int) -> None:
-        items = self.live.questionnaire.predict_items
+        items = self.live.head.predict_items
         self._prediction_index = index
         item = items[index]
         self.query_one(Prediction).show(
@@ -574,7 +584,7 @@ class KioskScreen(Screen[None]):
     @on(Prediction.Estimated)
     def estimate(self, event: Prediction.Estimated) -> None:
         participant = self.participant
-        items = self.live.questionnaire.predict_items
+        items = self.live.head.predict_items
         index = self._prediction_index
         if participant is None or event.item != items[index].id or self._refuses_answers():
             return
@@ -653,7 +663,7 @@ class KioskScreen(Screen[None]):
         self.position = 0
         self._level = None
         self._department = None
-        self.items = self.live.questionnaire.items
+        self.items = self.live.head.scoring.items
         self.query_one(Statement).clear()
         self.query_one(Prediction).clear()
         self.query_one("#level-choice", ChoiceList).reset()

@@ -89,8 +89,9 @@ class QueueScreen(ResultsView):
             return
         entry = self.entries[index]
         report = self.live.after_reveal().report
-        self.show_text(entry_text(entry, self.live.questionnaire.scale, self.lang, report.k,
-                                  wide=False))
+        self.show_text(
+            entry_text(entry, self.live.questionnaire.scale, self.lang, report.k, wide=False)
+        )
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -160,8 +161,9 @@ class SpotlightScreen(ResultsView):
     def draw(self) -> None:
         report = self.live.after_reveal().report
         entry = self.entries[self.index]
-        self.show_text(entry_text(entry, self.live.questionnaire.scale, self.lang, report.k,
-                                  wide=True))
+        self.show_text(
+            entry_text(entry, self.live.questionnaire.scale, self.lang, report.k, wide=True)
+        )
 
     def action_step(self, step: int) -> None:
         self.index = (self.index + step) % len(self.entries)

@@ -3,16 +3,22 @@
 Each chart owns its ``PlotextPlot``, and so its own plotext figure: nothing
 here touches plotext's global state. Both charts draw only what they are
 given; a suppressed level or gap shows no bar and says "hidden".
+
+A chart's figure is built when its plot is drawn, for the size it is drawn at: the
+first frame shows the bars at their real size (a figure built when the chart was
+mounted had no size yet, and a second frame corrected it).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.color import Color
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.visual import Visual, visualize
@@ -20,8 +26,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from coherence_tui.domain.model import FACTORS, LEVELS, Level
 from coherence_tui.domain.report import Gap, Report
+from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Level
 from coherence_tui.i18n import t
 from coherence_tui.widgets.stool import signed
 
@@ -64,50 +70,67 @@ def snap(value: float, low: float, high: float, cells: int) -> float:
     return round(value / step) * step
 
 
+Figure = tuple[object, Callable[[], None]]
+"""What a chart shows at one size: a key (equal exactly when the drawing is) and a
+function that draws it into the plot's plotext figure."""
+
+
 class Plot(PlotextPlot):
-    """A ``PlotextPlot`` that keeps its last frames, keyed by what they show.
+    """A ``PlotextPlot`` that asks its chart for the figure when it is drawn, and keeps
+    its last frames, keyed by what they show.
 
     Building a plotext chart and turning its ANSI output into strips takes several
     milliseconds. A live figure often moves back and forth across a cell boundary, so
-    the owner sets ``figure_key`` (the snapped values it plotted) and a frame already
-    drawn for that key, size and theme is reused. Owners must set a new ``figure_key``
-    whenever they change what is plotted: the frame is only rebuilt when the key changes.
+    a frame already drawn for the same key, size and theme is reused. The chart calls
+    ``changed()`` whenever what it shows may have changed.
     """
 
     CACHE_SIZE = 32
 
-    def __init__(self) -> None:
+    def __init__(self, figure: Callable[[Size], Figure | None]) -> None:
         super().__init__()
-        self.figure_key: object = None
+        self._figure = figure
         self._frames: OrderedDict[object, list[Strip]] = OrderedDict()
         self._frame: list[Strip] = []
         self._frame_key: object = None
+        self._version = 0
+        self._stamp: object = None
 
-    def on_resize(self) -> None:
-        # A plot shown again (display: none -> block) gets its size without its chart
-        # being resized: the chart must draw again for the new size.
-        chart = self.parent
-        if isinstance(chart, _Chart):
-            chart._replot()
+    def changed(self) -> None:
+        """What the chart shows may have changed: draw again (if it shows differently)."""
+        self._version += 1
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        key = (self.figure_key, self.size, self.app.theme)
-        if key != self._frame_key:
-            frame = self._frames.get(key) if self.figure_key is not None else None
-            if frame is None:
-                width, height = self.size
-                visual = visualize(self, self.render())
-                frame = Visual.to_strips(self, visual, width, height, self.visual_style)
-                if self.figure_key is not None:
-                    self._frames[key] = frame
-                    while len(self._frames) > self.CACHE_SIZE:
-                        self._frames.popitem(last=False)
-            else:
-                self._frames.move_to_end(key)
-            self._frame, self._frame_key = frame, key
+        stamp = (self._version, self.size, self.app.theme)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._draw()
         if y < len(self._frame):
             return self._frame[y]
         return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _draw(self) -> None:
+        width, height = self.size
+        figure = self._figure(self.size)
+        figure_key = figure[0] if figure is not None else None
+        key = (figure_key, self.size, self.app.theme)
+        if key == self._frame_key:
+            return
+        frame = self._frames.get(key) if figure is not None else None
+        if frame is None:
+            self.plt.clear_figure()
+            if figure is not None:
+                figure[1]()
+            visual = visualize(self, self.render())
+            frame = Visual.to_strips(self, visual, width, height, self.visual_style)
+            if figure is not None:
+                self._frames[key] = frame
+                while len(self._frames) > self.CACHE_SIZE:
+                    self._frames.popitem(last=False)
+        else:
+            self._frames.move_to_end(key)
+        self._frame, self._frame_key = frame, key
 
 
 class Line(Widget):
@@ -147,7 +170,7 @@ def level_values(report: Report, metric: Metric) -> dict[Level, list[float] | No
 
 
 class _Chart(Widget):
-    """What both charts share: redraw on mount, resize and language change."""
+    """What both charts share: draw again on mount and language change."""
 
     lang: reactive[str] = reactive("en")
     k: reactive[int] = reactive(3)
@@ -157,9 +180,6 @@ class _Chart(Widget):
         self._drawn: object = None
 
     def on_mount(self) -> None:
-        self._replot()
-
-    def on_resize(self) -> None:
         self._replot()
 
     def watch_lang(self) -> None:
@@ -193,7 +213,7 @@ class LevelChart(_Chart):
     metric: reactive[Metric] = reactive("score")
 
     def compose(self) -> ComposeResult:
-        yield Plot()
+        yield Plot(self._figure)
         yield Line(classes="legend")
 
     def watch_report(self) -> None:
@@ -202,39 +222,45 @@ class LevelChart(_Chart):
     def watch_metric(self) -> None:
         self._replot()
 
-    def _replot(self) -> None:
-        if not self.is_mounted:
-            return
-        plot = self.query_one(Plot)
-        low, high = (-200.0, 200.0) if self.metric == "score" else (0.0, 100.0)
-        rows = max(1, plot.size.height - 3)  # the plot area: less the frame and x labels
+    def _values(self) -> dict[Level, list[float] | None] | None:
         report = self.report
-        values: dict[Level, list[float] | None] | None = None
-        if report is not None:
-            values = {
-                lv: None if v is None else [snap(x, low, high, rows) for x in v]
-                for lv, v in level_values(report, self.metric).items()
-            }
-        drawn = (values, self.metric, self.lang, self.k, plot.size)
-        if drawn == self._drawn:
-            return
-        self._drawn = drawn
-        plot.figure_key = repr(drawn)  # hashable, and equal exactly when drawn is
-        self._set_title(t(f"dash.chart.levels.{self.metric}", self.lang))
-        legend = self.query_one(".legend", Line)
-        plt = plot.plt
-        plt.clear_figure()
-        plot.refresh()
+        return level_values(report, self.metric) if report is not None else None
+
+    def _figure(self, size: Size) -> Figure | None:
+        """The bars at ``size``: each value snapped to the rows the plot area has there."""
+        values = self._values()
         if values is None:
-            legend.texts = ()
-            return
-        names = [t(f"dash.factor.{f.value}", self.lang) for f in FACTORS]
+            return None
+        low, high = (-200.0, 200.0) if self.metric == "score" else (0.0, 100.0)
+        rows = max(1, size.height - 3)  # the plot area: less the frame and x labels
+        snapped = {
+            lv: None if v is None else [snap(x, low, high, rows) for x in v]
+            for lv, v in values.items()
+        }
+        metric, lang = self.metric, self.lang
+        key = repr((snapped, metric, lang, self.k))
+
+        def draw() -> None:
+            self._draw(snapped, metric, lang, size)
+
+        return key, draw
+
+    def _draw(
+        self,
+        values: dict[Level, list[float] | None],
+        metric: Metric,
+        lang: str,
+        size: Size,
+    ) -> None:
+        plt = self.query_one(Plot).plt
+        low, high = (-200.0, 200.0) if metric == "score" else (0.0, 100.0)
+        names = [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
         colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
         # plotext takes a colour per series; its type stubs only know a single colour.
         plt.multiple_bar(names, series, color=colours)  # type: ignore[arg-type]
-        roomy = plot.size.height >= 2 * len(SCORE_TICKS) + 3
-        if self.metric == "score":
+        roomy = size.height >= 2 * len(SCORE_TICKS) + 3
+        if metric == "score":
             ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
             plt.ylim(low, high)
             plt.yticks(ticks, score_tick_labels(ticks))
@@ -243,6 +269,23 @@ class LevelChart(_Chart):
             ticks = AGREE_TICKS if roomy else FEW_AGREE_TICKS
             plt.ylim(low, high)
             plt.yticks(ticks, [f"{round(v)}%" for v in ticks])
+
+    def _replot(self) -> None:
+        if not self.is_mounted:
+            return
+        self._set_title(t(f"dash.chart.levels.{self.metric}", self.lang))
+        plot = self.query_one(Plot)
+        figure = self._figure(plot.size)
+        drawn = (figure[0] if figure is not None else None, plot.size)
+        if drawn != self._drawn:
+            self._drawn = drawn
+            plot.changed()
+        legend = self.query_one(".legend", Line)
+        values = self._values()
+        if values is None:
+            legend.texts = ()
+            return
+        colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
         # Alternatives, longest first: each hidden level says why, or (when that is too
         # wide) says "hidden" with the reason once at the end.
         full, short = Text(), Text()
@@ -291,52 +334,35 @@ class GapChart(_Chart):
     """The chart redraws itself when the bars it shows change."""
 
     def compose(self) -> ComposeResult:
-        yield Plot()
+        yield Plot(self._figure)
         yield Line(classes="figures")
         yield Static(classes="notice")
 
     def watch_gap(self) -> None:
         self._replot()
 
-    def _replot(self) -> None:
-        if not self.is_mounted:
-            return
-        self._set_title(t("dash.chart.gap", self.lang))
-        gap = self.gap
-        hidden = gap is None or gap.suppressed
-        self.set_class(hidden, "-hidden")
-        notice = self.query_one(".notice", Static)
-        notice_text = "" if gap is None else t("dash.hidden_group", self.lang, k=self.k)
-        if hidden:
-            if str(notice.render()) != notice_text:
-                notice.update(notice_text)
-            self._drawn = None
-            return
-        assert gap is not None
-        names = [t(f"dash.factor.{f.value}", self.lang) for f in FACTORS]
-        figures = [gap.factors.get(f) for f in FACTORS]
-        lines = []
-        for names_key in ("dash.factor", "dash.factor_short"):
-            line = Text()
-            for f, value in zip(FACTORS, figures, strict=True):
-                if line:
-                    line.append(" · ")
-                line.append(t(f"{names_key}.{f.value}", self.lang) + " ")
-                line.append(signed(value) if value is not None else "–", style="bold")
-            lines.append(line)
-        self.query_one(".figures", Line).texts = tuple(lines)
+    def _names(self, lang: str) -> list[str]:
+        return [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
 
-        plot = self.query_one(Plot)
+    def _figure(self, size: Size) -> Figure | None:
+        """The bars at ``size``: each gap snapped to the columns the plot area has there."""
+        gap = self.gap
+        if gap is None or gap.suppressed:
+            return None
+        lang = self.lang
+        names = self._names(lang)
         label_width = max(len(name) for name in names) + 1
-        columns = max(1, plot.size.width - label_width - 2)  # less the labels and the frame
-        values = [snap(v or 0.0, -200.0, 200.0, columns) for v in figures]
-        drawn = (values, self.lang, plot.size)
-        if drawn == self._drawn:
-            return
-        self._drawn = drawn
-        plot.figure_key = repr(drawn)  # hashable, and equal exactly when drawn is
-        plt = plot.plt
-        plt.clear_figure()
+        columns = max(1, size.width - label_width - 2)  # less the labels and the frame
+        values = [snap(gap.factors.get(f) or 0.0, -200.0, 200.0, columns) for f in FACTORS]
+        key = repr((values, lang))
+
+        def draw() -> None:
+            self._draw(names, values, columns)
+
+        return key, draw
+
+    def _draw(self, names: list[str], values: list[float], columns: int) -> None:
+        plt = self.query_one(Plot).plt
         # One colour for every bar: with a colour per bar, plotext paints the cell where two
         # bars meet in an order that varies between runs. (A lone RGB tuple would be read
         # as three colour codes, hence the list, which plotext's type stubs do not know.)
@@ -355,4 +381,36 @@ class GapChart(_Chart):
         plt.xlim(-200, 200)
         plt.xticks(ticks, score_tick_labels(ticks))
         plt.vertical_line(0)
-        plot.refresh()
+
+    def _replot(self) -> None:
+        if not self.is_mounted:
+            return
+        self._set_title(t("dash.chart.gap", self.lang))
+        gap = self.gap
+        hidden = gap is None or gap.suppressed
+        self.set_class(hidden, "-hidden")
+        notice = self.query_one(".notice", Static)
+        notice_text = "" if gap is None else t("dash.hidden_group", self.lang, k=self.k)
+        if hidden:
+            if str(notice.render()) != notice_text:
+                notice.update(notice_text)
+            self._drawn = None
+            return
+        assert gap is not None
+        figures = [gap.factors.get(f) for f in FACTORS]
+        lines = []
+        for names_key in ("dash.factor", "dash.factor_short"):
+            line = Text()
+            for f, value in zip(FACTORS, figures, strict=True):
+                if line:
+                    line.append(" · ")
+                line.append(t(f"{names_key}.{f.value}", self.lang) + " ")
+                line.append(signed(value) if value is not None else "–", style="bold")
+            lines.append(line)
+        self.query_one(".figures", Line).texts = tuple(lines)
+        plot = self.query_one(Plot)
+        figure = self._figure(plot.size)
+        drawn = (figure[0] if figure is not None else None, plot.size)
+        if drawn != self._drawn:
+            self._drawn = drawn
+            plot.changed()

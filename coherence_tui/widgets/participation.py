@@ -11,8 +11,8 @@ from textual.app import RenderResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from coherence_tui.domain.model import LEVELS
 from coherence_tui.domain.report import Report
+from coherence_tui.domain.vocabulary import LEVELS
 from coherence_tui.i18n import t
 
 

@@ -5,21 +5,30 @@ with it, like its number key. With ``touch`` (browser kiosks) a "Back" target is
 shown as well (the keyboard's Backspace). ``compact`` (a phone's ~40 columns) puts
 each option on one line of its own, full width, so the scale labels stay whole.
 Labels and statements are text, never markup.
+
+Drawn for speed as well as for people: moving to the next statement changes only what
+differs (the counter, the bar, the statement's text, the highlighted answer) and asks
+for a new layout only when a size can change (the statement needs more or fewer
+lines), so each answer costs one frame and, mostly, no layout pass.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 OPTION_VALUES: tuple[int | None, ...] = (-2, -1, 0, 1, 2, None)
 """Answer option index -> stored value: keys 1..5 are -2..+2, the sixth (key 0) is don't know."""
@@ -108,6 +117,8 @@ class Statement(Widget, can_focus=True):
         self._labels: tuple[str, ...] = ()
         self._dont_know = ""
         self._index = 0
+        self._shown: dict[str, object] = {}
+        """What each part shows now, so ``show`` touches only what changes."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="statement-progress"):
@@ -123,8 +134,40 @@ class Statement(Widget, can_focus=True):
         if self.touch:
             with Center():
                 yield AnswerOption(BACK, id="statement-back", classes="answer back")
-        yield Static("", id="statement-error")
-        yield Static("", id="statement-hint")
+        yield Static("", id="statement-error", markup=False)
+        yield Static("", id="statement-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._count = self.query_one("#statement-count", Label)
+        self._bar = self.query_one("#statement-bar", ProgressBar)
+        self._text = self.query_one("#statement-text", Static)
+        self._options = [
+            self.query_one(f"#answer-{n}", AnswerOption) for n in range(len(OPTION_VALUES))
+        ]
+        self._error = self.query_one("#statement-error", Static)
+        self._error.display = False
+        self._hint = self.query_one("#statement-hint", Static)
+
+    def _set(self, part: str, widget: Static, text: str | Content) -> None:
+        """Show ``text`` in ``widget`` unless it already does; lay out only if its height
+        (at its width now) changes."""
+        if self._shown.get(part) == text:
+            return
+        width = widget.content_size.width
+        # Textual measures with the widget's styles too; they answer the rules' .get().
+        styles = cast("RulesMap", widget.styles)
+        old = visualize(widget, self._shown.get(part, ""), markup=False)
+        new = visualize(widget, text, markup=False)
+        fixed_width = widget.styles.width is not None and not widget.styles.width.is_auto
+        same_size = (
+            width > 0
+            and old.get_height(styles, width) == new.get_height(styles, width)
+            and (
+                fixed_width or old.get_optimal_width(styles, 0) == new.get_optimal_width(styles, 0)
+            )
+        )
+        self._shown[part] = text
+        widget.update(text, layout=not same_size)
 
     def show(
         self,
@@ -144,10 +187,11 @@ class Statement(Widget, can_focus=True):
         ``selected`` is the option of the participant's earlier answer, shown highlighted.
         """
         self.item_id = item_id
-        self.query_one("#statement-count", Label).update(progress)
-        bar = self.query_one("#statement-bar", ProgressBar)
-        bar.update(total=max(total, 1), progress=index - 1)
-        self.query_one("#statement-text", Static).update(Text(text))
+        self._set("count", self._count, progress)
+        bar = self._bar
+        if (bar.total, bar.progress) != (max(total, 1), index - 1):
+            bar.update(total=max(total, 1), progress=index - 1)
+        self._set("text", self._text, text)
         if labels != self._labels or dont_know != self._dont_know:
             self._labels = labels
             self._dont_know = dont_know
@@ -155,23 +199,28 @@ class Statement(Widget, can_focus=True):
         self._index = index
         if self.touch:
             back = self.query_one("#statement-back", AnswerOption)
-            back.update(Text(f"‹  {self.back_label}"))
+            self._set("back", back, f"‹  {self.back_label}")
             back.set_class(index <= 1, "-disabled")
-        self.query_one("#statement-hint", Static).update(Text(hint))
+        self._set("hint", self._hint, hint)
         self.show_error("")
         self.cursor = selected
-        self._paint_cursor()
 
     def watch_compact(self) -> None:
         self._paint_labels()
 
     def _paint_labels(self) -> None:
+        if not self.is_mounted:
+            return
         between = "  " if self.compact else "\n"
         for n, label in enumerate(self._labels):
-            option = self.query_one(f"#answer-{n}", AnswerOption)
-            option.update(Text.assemble((str(n + 1), "bold"), between, label))
-        dont_know = self.query_one(f"#answer-{DONT_KNOW}", AnswerOption)
-        dont_know.update(Text.assemble(("0", "bold"), "  ", self._dont_know))
+            # Labels come from the questionnaire: data, inserted literally ($label).
+            option = Content.from_markup(f"[b]$key[/b]{between}$label", key=str(n + 1), label=label)
+            self._set(f"answer-{n}", self._options[n], option)
+        self._set(
+            f"answer-{DONT_KNOW}",
+            self._options[DONT_KNOW],
+            Content.from_markup("[b]0[/b]  $label", label=self._dont_know),
+        )
 
     def on_answer_option_pressed(self, message: AnswerOption.Pressed) -> None:
         message.stop()
@@ -183,26 +232,31 @@ class Statement(Widget, can_focus=True):
     def clear(self) -> None:
         """Forget the statement on screen (between participants)."""
         self.item_id = None
-        self.query_one("#statement-text", Static).update("")
+        self._set("text", self._text, "")
         self.cursor = None
-        self._paint_cursor()
 
-    def show_error(self, message: str) -> None:
-        error = self.query_one("#statement-error", Static)
-        error.update(Text(message))
-        error.display = bool(message)
+    def show_error(self, message: str, *, option: int | None = None) -> None:
+        """Say why the answer was not saved (``""`` hides it); ``option`` is the one tried."""
+        if message or self._shown.get("error"):
+            self._shown["error"] = message
+            self._error.update(message)
+            self._error.display = bool(message)
+        if message and option is not None:
+            self.cursor = option
 
-    def watch_cursor(self) -> None:
-        self._paint_cursor()
-
-    def _paint_cursor(self) -> None:
-        for n in range(len(OPTION_VALUES)):
-            self.query_one(f"#answer-{n}", AnswerOption).set_class(n == self.cursor, "-cursor")
+    def watch_cursor(self, old: int | None, new: int | None) -> None:
+        # Only the two options that change; the highlight is an outline, drawn over the
+        # border without a layout pass.
+        if old is not None:
+            self._options[old].remove_class("-cursor")
+        if new is not None:
+            self._options[new].add_class("-cursor")
 
     def action_answer(self, option: int) -> None:
+        # Nothing is drawn here: the kiosk saves the answer and shows the next statement in
+        # the same frame (or, if it could not save, says so with this option highlighted).
         if self.item_id is None:
             return
-        self.cursor = option
         self.post_message(self.Answered(self.item_id, OPTION_VALUES[option]))
 
     def action_move(self, step: int) -> None:

@@ -25,14 +25,14 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from coherence_tui.domain.disclosure import Suppression
-from coherence_tui.domain.model import FACTORS, Factor, StoolState
 from coherence_tui.domain.report import ALL, GroupScores
+from coherence_tui.domain.vocabulary import FACTORS, Factor, StoolState
 from coherence_tui.i18n import t
 from coherence_tui.textreport import margin, margin_text, state_text
 
@@ -330,6 +330,8 @@ class Stool(Widget):
         """The content, one Text per row of the content region."""
         self._strips: dict[int, Strip] = {}
         self._shown: object = ()
+        self._rows_size: Size | None = None
+        """The content size the rows were built for."""
         self._palette: tuple[str, ...] = ()
 
     def watch_group(self, group: GroupScores | None) -> None:
@@ -352,7 +354,8 @@ class Stool(Widget):
         self.border_title = Content(title)  # a department name is data, never markup
 
     def on_resize(self) -> None:
-        self._update_rows(force=True)
+        if self._rows_size != self.content_size:  # not drawn at this size yet
+            self._update_rows(force=True)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
@@ -424,10 +427,31 @@ class Stool(Widget):
         """Recompute the rows; repaint the ones that differ (all of them when ``force``)."""
         if not self.is_mounted:
             return
+        if not self.content_size.area:
+            # Not laid out yet: the first render builds the rows at the size it is given,
+            # so the first frame shows the stool (not an empty box, then the stool).
+            self._rows_size = None
+            self.refresh()
+            return
+        old = self._rows
+        if not self._build_rows(force=force):
+            return
+        width = self.content_size.width
+        rows = self._rows
+        if force or len(old) != len(rows):
+            self.refresh()
+            return
+        for y, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before != after:
+                self.refresh(Region(0, y, width, 1))
+
+    def _build_rows(self, *, force: bool) -> bool:
+        """The rows for what is shown now at the current size; False if they are as before."""
         shown = (shown_stool(self.group), self.k, self.lang, self.content_size)
         if shown == self._shown and not force:
-            return
+            return False
         self._shown = shown
+        self._rows_size = self.content_size
         width, height = self.content_size
         lines = self.content_lines()[:height]
         top = max(0, (height - len(lines)) // 2)
@@ -437,14 +461,15 @@ class Stool(Widget):
         self._rows = rows
         if force or len(old) != len(rows):
             self._strips.clear()
-            self.refresh()
-            return
-        for y, (before, after) in enumerate(zip(old, rows, strict=True)):
-            if before != after:
-                self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
+        else:
+            for y, (before, after) in enumerate(zip(old, rows, strict=True)):
+                if before != after:
+                    self._strips.pop(y, None)
+        return True
 
     def render_line(self, y: int) -> Strip:
+        if self._rows_size != self.content_size:
+            self._build_rows(force=True)  # drawn at a new size: no second frame for it
         strip = self._strips.get(y)
         if strip is None:
             width = self.content_size.width

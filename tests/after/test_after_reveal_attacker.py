@@ -83,8 +83,11 @@ def test_predictions_of_two_board_members_are_not_shown_at_k_3() -> None:
     who = people({B: 3, F: 3})
     t = tally(q, who, everyone_answers(who, {B: 1, F: -1}, q))
     report = t.report()
-    estimates = [Prediction("BO0", "R1", 90), Prediction("BO1", "R1", 70),
-                 Prediction("BO2", "R1", None)]  # the third would rather not guess
+    estimates = [
+        Prediction("BO0", "R1", 90),
+        Prediction("BO1", "R1", 70),
+        Prediction("BO2", "R1", None),
+    ]  # the third would rather not guess
     results = prediction_results(report, q, estimates, counted_levels(t))
     r1 = next(r for r in results if r.item_id == "R1")
     board = r1.estimates[B]
@@ -114,8 +117,11 @@ def test_the_actual_is_hidden_when_the_front_line_item_is_not_published() -> Non
     answers["FR0"]["R1"] = answers["FR1"]["R1"] = None
     t = tally(q, who, answers)
     estimates = [Prediction(c, "R1", 80) for c in ("BO0", "BO1", "BO2")]
-    r1 = next(r for r in prediction_results(t.report(), q, estimates, counted_levels(t))
-              if r.item_id == "R1")
+    r1 = next(
+        r
+        for r in prediction_results(t.report(), q, estimates, counted_levels(t))
+        if r.item_id == "R1"
+    )
     assert r1.actual is None and r1.estimates[B].published and r1.estimates[B].gap is None
 
 
@@ -168,8 +174,9 @@ def test_a_chain_breaks_where_resources_fall_and_the_paired_test_confirms_it() -
             for i in q.items
         }
     t = tally(q, who, answers)
-    chains = {c.area: c for c in area_chains(t.report(), q, ALL, t.area_scores(),
-                                            counted_levels(t))}
+    chains = {
+        c.area: c for c in area_chains(t.report(), q, ALL, t.area_scores(), counted_levels(t))
+    }
     feedback = chains["feedback"]
     assert feedback.broken is not None and feedback.broken.value == "declarations-resources"
     assert feedback.drop == pytest.approx(200 - (-150))

@@ -35,7 +35,10 @@ def workshop(
         name=path.stem,
         questionnaire=q,
         settings=SessionSettings(
-            k=3, departments=("Sales", "Care"), prediction_round=True, pin_salt=salt,
+            k=3,
+            departments=("Sales", "Care"),
+            prediction_round=True,
+            pin_salt=salt,
             pin_hash=digest,
         ),
         state=SessionState(revealed=revealed),
@@ -46,8 +49,15 @@ def workshop(
         for n in range(count):
             for item in q.items:
                 value = max(-2, min(2, mean + rng.choice((-1, 0, 1))))
-                rows.append(ImportRow(f"{level.value[:2]}{n}", level, "Sales", item.id,
-                                      -value if item.reverse else value))
+                rows.append(
+                    ImportRow(
+                        f"{level.value[:2]}{n}",
+                        level,
+                        "Sales",
+                        item.id,
+                        -value if item.reverse else value,
+                    )
+                )
     store.import_answers(rows)
     for n in range(board):
         for item in q.predict_items:
@@ -83,10 +93,17 @@ async def test_board_member_estimates_after_the_last_statement(tmp_path: Path) -
         assert "55 %" in str(kiosk.query_one("#prediction-value").render())
         await pilot.press("enter", "0", "3", "9")  # keep 55, skip one, 30 %, 90 %
         assert kiosk.stage == "thanks"  # type: ignore[attr-defined]
-    estimates = [p for p in SessionStore.open(path).snapshot().predictions
-                 if not p.participant.startswith("bo")]
+    estimates = [
+        p
+        for p in SessionStore.open(path).snapshot().predictions
+        if not p.participant.startswith("bo")
+    ]
     assert [(p.item, p.value) for p in estimates] == [
-        ("B22", 90), ("R03", 70), ("R05", 55), ("R06", None), ("R15", 30),
+        ("B22", 90),
+        ("R03", 70),
+        ("R05", 55),
+        ("R06", None),
+        ("R15", 30),
     ]
 
 
@@ -218,7 +235,9 @@ async def test_compare_with_an_earlier_workshop_and_refuse_another_questionnaire
     path = workshop(tmp_path / "now.json", seed=1)
     workshop(tmp_path / "before.json", seed=2)
     SessionStore.create(
-        tmp_path / "shop.json", name="shop", questionnaire=load("retail-services-en"),
+        tmp_path / "shop.json",
+        name="shop",
+        questionnaire=load("retail-services-en"),
         settings=SessionSettings(k=3),
     )
     app = CoherenceApp(start="run", session=path)
@@ -258,8 +277,13 @@ def test_after_reveal_strings_exist_in_english_and_polish() -> None:
     root = Path(coherence_tui.__file__).parent
     used = {
         key
-        for source in ("screens/queue.py", "screens/plan.py", "screens/insight_views.py",
-                       "screens/results_view.py", "widgets/after_reveal.py")
+        for source in (
+            "screens/queue.py",
+            "screens/plan.py",
+            "screens/insight_views.py",
+            "screens/results_view.py",
+            "widgets/after_reveal.py",
+        )
         for key in re.findall(r'\bt\(\s*(?:f?)"(after\.[a-z_.]+)"', (root / source).read_text())
     }
     assert used and used <= after.EN.keys(), used - after.EN.keys()

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from coherence_tui.domain.model import SessionSettings
+from coherence_tui.store import SessionStore
+from tests.domain.conftest import make_questionnaire
 
 PURE = [
     "coherence_tui.domain.model",
@@ -48,9 +53,7 @@ def test_pure_modules_never_import_textual_or_plotext() -> None:
 def test_scipy_waits_until_an_interval_is_needed() -> None:
     """Start-up (a kiosk, ``report`` of an empty session) never pays for scipy's import."""
     code = (
-        "import sys\n"
-        + "".join(f"import {m}\n" for m in PURE)
-        + "print('scipy' in sys.modules)\n"
+        "import sys\n" + "".join(f"import {m}\n" for m in PURE) + "print('scipy' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -94,4 +97,37 @@ def test_a_browser_kiosk_imports_no_charts_no_web_server_and_no_command_line() -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy, loaded = out.stdout.splitlines()
     assert heavy == ""
-    assert loaded == "True True"  # and it does load the kiosk: what forked kiosks share
+    # It loads the kiosk (what forked kiosks share), and no pydantic: a kiosk checks its
+    # session's head in plain Python (issue 14).
+    assert loaded == "True False"
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level packages and our modules in ``sys.modules`` after running ``code`` afresh."""
+    script = code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_a_kiosk_starts_without_pydantic_scoring_or_charts(tmp_path: Path) -> None:
+    """A kiosk opens and checks its session (the head with ``coherence_tui.head``), and
+    builds no report: no pydantic, no scoring, no plotext (80 ms of pydantic alone)."""
+    path = tmp_path / "s.json"
+    SessionStore.create(
+        path, name="s", questionnaire=make_questionnaire(), settings=SessionSettings()
+    )
+    loaded = loaded_after(
+        "from pathlib import Path\n"
+        "from coherence_tui.app import CoherenceApp\n"
+        "import coherence_tui.screens.kiosk\n"
+        f"app = CoherenceApp(start='kiosk', session=Path({str(path)!r}))\n"
+        "assert app.live.head.statements\n"
+    )
+    heavy = {"pydantic", "plotext", "textual_plotext", "scipy", "numpy"}
+    ours = {"coherence_tui.domain.model", "coherence_tui.domain.scoring", "coherence_tui.export"}
+    assert not (heavy | ours) & loaded, sorted((heavy | ours) & loaded)
+
+
+def test_a_supervisor_imports_neither_textual_nor_the_store() -> None:
+    loaded = loaded_after("import coherence_tui.cli, coherence_tui.supervisor, coherence_tui.paths")
+    assert not {"textual", "pydantic", "coherence_tui.store", "orjson"} & loaded

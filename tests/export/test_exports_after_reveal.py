@@ -25,7 +25,9 @@ def test_json_export_holds_estimates_results_queue_and_actions(workshop: Session
     results = {r["item"]: r for r in document["prediction_results"]}
     assert set(results) == {"R03", "R05", "R06", "R15", "B22"}
     assert results["R05"]["estimates"]["board"] == {
-        "count": 3, "published": True, "mean": 80.0,
+        "count": 3,
+        "published": True,
+        "mean": 80.0,
         "gap": round(80.0 - results["R05"]["actual_front_line_favourable_pct"], 2),
     }
     queue = document["discussion_queue"]
@@ -71,7 +73,11 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COHERENCE_SESSIONS_DIR": str(tmp_path / "sessions"), "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "coherence_tui", *args],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
         stdin=subprocess.DEVNULL,
     )
 

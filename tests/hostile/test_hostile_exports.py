@@ -214,8 +214,10 @@ def test_temporary_files_are_owner_only_before_they_are_renamed(
     finally:
         os.umask(old)
 
-    assert len(seen) == 2 and all(name.endswith(".tmp") for name in seen)
+    # The session file (marked as journalled), its new journal, the export.
+    assert len(seen) == 3 and all(name.endswith(".tmp") for name in seen)
     assert set(seen.values()) == {0o600}
+    assert mode(store.journal_path) == 0o600
 
 
 def test_an_old_world_readable_session_and_lock_lose_their_other_bits_on_write(

@@ -65,17 +65,40 @@ def kiosk(tmp_path: Path) -> Iterator[Terminal]:
 CRASH_ONCE = textwrap.dedent(
     """
     # Test only: the first supervised kiosk to start a participant dies of a bug.
+    # The supervisor's child is a fork of it (no new interpreter runs this file again),
+    # so the bug is planted when the kiosk screen's module is loaded, in the child.
+    import importlib.abc
+    import importlib.util
     import os
+    import sys
 
     marker = os.environ.get("CRASH_MARKER")
-    if os.environ.get("COHERENCE_SUPERVISED") and marker and not os.path.exists(marker):
-        import coherence_tui.screens.kiosk as kiosk
 
-        def crash(self, department):
-            open(marker, "w").close()
-            raise RuntimeError("injected bug")
+    def plant(kiosk):
+        if os.environ.get("COHERENCE_SUPERVISED") and marker and not os.path.exists(marker):
 
-        kiosk.KioskScreen._begin = crash
+            def crash(self, department):
+                open(marker, "w").close()
+                raise RuntimeError("injected bug")
+
+            kiosk.KioskScreen._begin = crash
+
+    class PlantOnImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "coherence_tui.screens.kiosk":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                plant(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, PlantOnImport())
     """
 )
 

@@ -55,8 +55,15 @@ def test_the_withdrawn_answer_rule_of_old_files_waits_for_the_finish(tmp_path: P
 def test_finished_people_reach_the_room_in_batches_of_k_per_level(tmp_path: Path) -> None:
     live = open_live(tmp_path, k=3)
     seen = []
-    for level in (Level.FRONT_LINE, Level.BOARD, Level.FRONT_LINE, Level.FRONT_LINE,
-                  Level.BOARD, Level.BOARD, Level.FRONT_LINE):
+    for level in (
+        Level.FRONT_LINE,
+        Level.BOARD,
+        Level.FRONT_LINE,
+        Level.FRONT_LINE,
+        Level.BOARD,
+        Level.BOARD,
+        Level.FRONT_LINE,
+    ):
         who = live.start_participant(level, None)
         answer_all(live, who.code, 1)
         live.finish_participant(who.code)

@@ -21,8 +21,9 @@ def _inside_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_format_2_item_carries_its_prompts_and_predict_flag(tmp_path: Path) -> None:
-    extra = item("X1", "resources", prompts='["Who decides this today?", "What would help?"]',
-                 predict="true")
+    extra = item(
+        "X1", "resources", prompts='["Who decides this today?", "What would help?"]', predict="true"
+    )
     q = load_file(write(tmp_path, "q", items_per_factor() + extra))
     x1 = q.item("X1")
     assert x1.prompts == ("Who decides this today?", "What would help?") and x1.predict
@@ -34,7 +35,8 @@ def test_format_1_refuses_prompts_naming_the_item(tmp_path: Path) -> None:
     path.write_text(
         'id = "old"\nversion = "1"\nlanguage = "en"\ntitle = "Old"\ncompany_type = "general"\n'
         '[scale]\nlabels = ["a", "b", "c", "d", "e"]\ndont_know = "?"\n'
-        + item("D1", "declarations") + item("R1", "resources", prompts='["Why is it so?"]')
+        + item("D1", "declarations")
+        + item("R1", "resources", prompts='["Why is it so?"]')
         + item("B1", "behaviours"),
         encoding="utf-8",
     )
@@ -45,8 +47,10 @@ def test_format_1_refuses_prompts_naming_the_item(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "reason"),
     [
-        ('prompts = ["Question one?", "Question two?", "Question three?", "Question four?"]',
-         "at most 3 prompts"),
+        (
+            'prompts = ["Question one?", "Question two?", "Question three?", "Question four?"]',
+            "at most 3 prompts",
+        ),
         ('prompts = ["short"]', "8 to 300 characters"),
         ('prompts = ["A bell \\u0007 rings here"]', "control character"),
     ],

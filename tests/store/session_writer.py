@@ -6,25 +6,36 @@ acknowledged before it killed us:
 - ``W code item value``: about to record this answer (intent, not yet durable);
 - ``A code item value``: ``record_answer`` returned, the answer is durable;
 - ``P code``: ``add_participant`` returned; ``F code``: participant finished;
-- ``I count``: ``import_answers`` returned; ``ready``: store open, waiting for the go-file.
+- ``I count``: ``import_answers`` returned; ``ready``: store open, waiting for the go-file;
+- ``at POINT``: stopped at a point of a write (see ``pause``), waiting to be killed.
 
 Usage::
 
-    session_writer.py burst PATH SEED PARTICIPANTS
+    session_writer.py burst PATH SEED PARTICIPANTS [CHECKPOINT_EVERY]
     session_writer.py disjoint PATH GOFILE SEED PARTICIPANTS
     session_writer.py import PATH GOFILE PREFIX PARTICIPANTS
     session_writer.py one PATH CODE ITEM VALUE
+    session_writer.py pause PATH POINT OPERATION [CODE ITEM VALUE]
+
+``pause`` stops for good at POINT of OPERATION, so the parent can kill it exactly there:
+POINT ``after-commit`` (a new session file is in place, the journal not yet replaced
+or removed), ``before-journal-rename`` (a new journal is written under its temporary
+name) or ``mid-append`` (half a journal line is written); OPERATION ``checkpoint``,
+``close`` (an answer, then close) or ``answer``.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import coherence_tui.store as store_module
 from coherence_tui.domain.model import Level
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.store import DurableStorage, ImportRow, SessionStore
 
 LEVELS = (Level.BOARD, Level.MANAGEMENT, Level.FRONT_LINE)
 
@@ -58,9 +69,50 @@ def write_answers(store: SessionStore, seed: int, participants: int) -> None:
         say(f"F {person.code}")
 
 
+def stop_here(point: str) -> None:
+    say(f"at {point}")
+    time.sleep(120)
+    raise SystemExit("never killed")
+
+
+def pause_at(point: str) -> None:
+    """Make the store stop for good at ``point`` (see the module docstring)."""
+    if point == "after-commit":
+        real_commit = DurableStorage._commit
+
+        def commit(self: DurableStorage, *args: Any, **kwargs: Any) -> None:
+            real_commit(self, *args, **kwargs)
+            stop_here(point)
+
+        DurableStorage._commit = commit  # type: ignore[method-assign]
+    elif point == "before-journal-rename":
+        real_replace = os.replace
+
+        def replace(src: Any, dst: Any) -> None:
+            if str(dst).endswith(".journal"):
+                stop_here(point)
+            real_replace(src, dst)
+
+        os.replace = replace
+    elif point == "mid-append":
+        real_write_all = store_module.write_all
+
+        def write_all(fd: int, payload: bytes) -> None:
+            if os.readlink(f"/proc/self/fd/{fd}").endswith(".journal"):
+                real_write_all(fd, payload[: len(payload) // 2])
+                stop_here(point)
+            real_write_all(fd, payload)
+
+        store_module.write_all = write_all
+    else:
+        raise SystemExit(f"unknown point {point!r}")
+
+
 def main(argv: list[str]) -> int:
     mode, path = argv[0], Path(argv[1])
     if mode == "burst":
+        if len(argv) > 4:
+            store_module.JOURNAL_CHECKPOINT = int(argv[4])
         write_answers(SessionStore.open(path), int(argv[2]), int(argv[3]))
     elif mode == "disjoint":
         store = SessionStore.open(path)
@@ -82,6 +134,22 @@ def main(argv: list[str]) -> int:
         value = None if argv[4] == "None" else int(argv[4])
         store.record_answer(argv[2], argv[3], value)
         say(f"A {argv[2]} {argv[3]} {argv[4]}")
+    elif mode == "pause":
+        store = SessionStore.open(path)
+        point, operation = argv[2], argv[3]
+        pause_at(point)
+        if operation == "checkpoint":
+            store.checkpoint()
+        elif operation in ("answer", "close"):
+            value = None if argv[6] == "None" else int(argv[6])
+            say(f"W {argv[4]} {argv[5]} {argv[6]}")
+            store.record_answer(argv[4], argv[5], value)
+            say(f"A {argv[4]} {argv[5]} {argv[6]}")
+            if operation == "close":
+                store.close()
+        else:
+            raise SystemExit(f"unknown operation {operation!r}")
+        raise SystemExit(f"{point} was never reached")
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     return 0

@@ -88,7 +88,9 @@ def test_a_bad_estimate_is_refused_and_nothing_is_written(
 
 def test_no_estimate_without_a_prediction_round_or_after_the_end(tmp_path: Path) -> None:
     store = SessionStore.create(
-        tmp_path / "plain.json", name="plain", questionnaire=small_questionnaire(),
+        tmp_path / "plain.json",
+        name="plain",
+        questionnaire=small_questionnaire(),
         settings=SessionSettings(k=3),
     )
     person = store.add_participant(Level.BOARD)
@@ -114,8 +116,13 @@ def test_actions_are_numbered_durable_editable_and_removable(round_store: Sessio
     [
         ({"item": "ZZ9"}, "not in this session's questionnaire"),
         ({"item": None, "area": "nowhere"}, "not one of this questionnaire's"),
-        ({"first_step_due": today() + timedelta(days=31), "review": today() + timedelta(days=60)},
-         "within 30 days"),
+        (
+            {
+                "first_step_due": today() + timedelta(days=31),
+                "review": today() + timedelta(days=60),
+            },
+            "within 30 days",
+        ),
         ({"first_step_due": today() - timedelta(days=1)}, "within 30 days"),
     ],
 )
@@ -159,16 +166,25 @@ def test_an_archived_session_keeps_its_plan_and_never_reopens(round_store: Sessi
 @pytest.mark.parametrize(
     ("edit", "reason"),
     [
-        (lambda t, doc_id: t.__setitem__("predictions", {doc_id: {"code": "X", "estimates": {}}}),
-         "not a participant's own"),
-        (lambda t, doc_id: t.__setitem__(
-            "predictions", {doc_id: {"code": "CODE", "estimates": {"R1": 140}}}),
-         "0 to 100"),
+        (
+            lambda t, doc_id: t.__setitem__(
+                "predictions", {doc_id: {"code": "X", "estimates": {}}}
+            ),
+            "not a participant's own",
+        ),
+        (
+            lambda t, doc_id: t.__setitem__(
+                "predictions", {doc_id: {"code": "CODE", "estimates": {"R1": 140}}}
+            ),
+            "0 to 100",
+        ),
         (lambda t, doc_id: t.__setitem__("actions", {"1": {"id": "A7"}}), "action document"),
     ],
 )
 def test_hand_edited_estimates_or_actions_are_refused(
-    round_store: SessionStore, rewrite_tables: Rewrite, edit: Callable[[Tables, str], None],
+    round_store: SessionStore,
+    rewrite_tables: Rewrite,
+    edit: Callable[[Tables, str], None],
     reason: str,
 ) -> None:
     person = round_store.add_participant(Level.BOARD)

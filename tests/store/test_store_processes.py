@@ -30,16 +30,22 @@ def stored_answers(path: Path) -> dict[tuple[str, str], int | None]:
     return {(a.participant, a.item): a.value for a in snapshot.answers}
 
 
+@pytest.mark.parametrize(
+    "checkpoint_every", [None, 3], ids=["journal", "a checkpoint every 3 changes"]
+)
 def test_killing_a_writer_at_random_moments_never_loses_an_acknowledged_answer(
-    store: SessionStore, session_path: Path, start_writer: StartWriter
+    store: SessionStore, session_path: Path, start_writer: StartWriter, checkpoint_every: int | None
 ) -> None:
+    """Answers go to the journal; with a checkpoint every few changes the kill also lands
+    while the journal is folded into a new session file and started again."""
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
     acknowledged: dict[tuple[str, str], int | None] = {}
     in_flight: set[tuple[str, str, int | None]] = set()
     kills = 0
+    every = () if checkpoint_every is None else (checkpoint_every,)
     for round_number in range(15):
-        writer = start_writer("burst", session_path, seed + round_number, 400)
+        writer = start_writer("burst", session_path, seed + round_number, 400, *every)
         assert writer.stdout is not None and writer.stderr is not None
         first = writer.stdout.readline()
         assert first.startswith("P "), f"writer did not start: {first!r} {writer.stderr.read()!r}"
@@ -66,8 +72,12 @@ def test_killing_a_writer_at_random_moments_never_loses_an_acknowledged_answer(
     assert kills == 15, "every writer should have died from SIGKILL, not finished early"
     assert len(acknowledged) > 30
 
-    SessionStore.open(session_path).add_participant(Level.BOARD)
+    later = SessionStore.open(session_path)
+    later.add_participant(Level.BOARD)
     assert not list(session_path.parent.glob(".*.tmp")), "crash leftovers are swept"
+    later.close()
+    assert stored_answers(session_path) == on_disk, "closing folds everything in"
+    assert not later.journal_path.exists()
 
 
 def read_until_ready(writer: subprocess.Popen[str]) -> None:
@@ -117,6 +127,36 @@ def test_two_imports_started_at_the_same_moment_both_land(
     snapshot = SessionStore.open(session_path).snapshot()
     assert len(snapshot.participants) == 80
     assert len(snapshot.answers) == 480
+
+
+def test_an_import_while_kiosks_answer_into_the_journal_loses_nothing(
+    store: SessionStore, session_path: Path, start_writer: StartWriter, tmp_path: Path
+) -> None:
+    """The import rewrites the session file (folding the journal in); the kiosks' next
+    answers start a new journal. Every acknowledged answer and every imported one lands."""
+    go = tmp_path / "go"
+    writers = [start_writer("disjoint", session_path, go, seed, 4) for seed in range(3)]
+    importer = start_writer("import", session_path, go, "P", 30)
+    for writer in [*writers, importer]:
+        read_until_ready(writer)
+    go.touch()
+    expected: dict[tuple[str, str], int | None] = {}
+    for writer in writers:
+        out, err = writer.communicate(timeout=60)
+        assert writer.returncode == 0, err
+        for line in out.splitlines():
+            if line.startswith("A "):
+                _, code, item, value = line.split()
+                expected[(code, item)] = parse_value(value)
+    out, err = importer.communicate(timeout=60)
+    assert importer.returncode == 0, err
+    assert out.splitlines()[-1] == "I 180"
+
+    answers = stored_answers(session_path)
+    assert len(expected) == 3 * 4 * 6
+    assert {key: answers[key] for key in expected} == expected
+    assert len(answers) == len(expected) + 180
+    assert len(SessionStore.open(session_path).snapshot().participants) == 3 * 4 + 30
 
 
 def test_two_stores_in_one_process_take_turns_without_losing_or_clashing(

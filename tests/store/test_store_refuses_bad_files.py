@@ -13,6 +13,7 @@ from store_helpers import Tables, encode_session
 
 from coherence_tui.domain.model import Level
 from coherence_tui.store import (
+    FORMAT_VERSION,
     SessionCorrupt,
     SessionError,
     SessionStore,
@@ -25,11 +26,14 @@ Rewrite = Callable[[Path, Callable[[Tables], None]], bytes]
 
 @pytest.fixture
 def workshop(store: SessionStore) -> SessionStore:
-    """A session with two participants and a few answers."""
+    """A closed session (everything folded into the one file) with two participants and a
+    few answers; writing to it again opens a journal beside it."""
     for level, values in ((Level.BOARD, (2, 1)), (Level.FRONT_LINE, (-1, None))):
         person = store.add_participant(level, "Sales")
         store.record_answer(person.code, "D1", values[0])
         store.record_answer(person.code, "R1", values[1])
+    store.close()
+    assert not store.journal_path.exists()
     return store
 
 
@@ -176,14 +180,15 @@ def test_a_file_from_a_newer_coherence_tui_is_refused_as_too_new(
     workshop: SessionStore, session_path: Path
 ) -> None:
     tables = orjson.loads(session_path.read_bytes())["tables"]
-    session_path.write_bytes(encode_session(tables, generation=40, format_version=2))
+    newer = FORMAT_VERSION + 1
+    session_path.write_bytes(encode_session(tables, generation=40, format_version=newer))
     assert_refused(
         session_path, SessionTooNew, "newer coherence-tui", lambda: SessionStore.open(session_path)
     )
     assert_refused(
         session_path,
         SessionTooNew,
-        "format version 2",
+        f"format version {newer}",
         lambda: workshop.add_participant(Level.BOARD),
     )
 
@@ -222,5 +227,10 @@ def test_leftover_temporary_files_are_ignored_and_swept_by_the_next_write(
     assert not any(path.exists() for path in leftovers)
     assert all(other.exists() for other in others), "only this session's leftovers are ours"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*(other.name for other in others), "workshop.json", "workshop.json.lock"]
+        [
+            *(other.name for other in others),
+            "workshop.json",
+            "workshop.json.journal",
+            "workshop.json.lock",
+        ]
     )
