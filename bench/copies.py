@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from coherence_tui.domain.model import SessionSettings, SessionState
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.storage.store import ImportRow, SessionStore
 
 
 def english_copy(source: Path, folder: Path) -> Path:

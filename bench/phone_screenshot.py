@@ -19,8 +19,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from coherence_tui.domain.model import SessionSettings  # noqa: E402
 from coherence_tui.domain.pin import hash_pin  # noqa: E402
-from coherence_tui.questionnaires import load  # noqa: E402
-from coherence_tui.store import SessionStore  # noqa: E402
+from coherence_tui.storage.questionnaires import load  # noqa: E402
+from coherence_tui.storage.store import SessionStore  # noqa: E402
 from tests.serve.conftest import start_server  # noqa: E402
 from tests.serve.test_browser import Phone, chromium  # noqa: E402
 

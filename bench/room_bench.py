@@ -57,7 +57,7 @@ from copies import english_copy, rehearsal_copy  # noqa: E402
 from ptyapp import PtyApp, uss_mb  # noqa: E402
 
 from coherence_tui.domain.model import LEVELS  # noqa: E402
-from coherence_tui.store import SessionStore  # noqa: E402
+from coherence_tui.storage.store import SessionStore  # noqa: E402
 
 ROOM_KIOSKS = 30
 ROOM_SECONDS = 60.0

@@ -67,7 +67,7 @@ from coherence_tui.domain.model import (  # noqa: E402
     Scale,
     SessionSettings,
 )
-from coherence_tui.store import CODE_ALPHABET, ImportRow, SessionStore  # noqa: E402
+from coherence_tui.storage.store import CODE_ALPHABET, ImportRow, SessionStore  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 ITEMS_PER_PARTICIPANT = 30

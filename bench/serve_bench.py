@@ -51,7 +51,7 @@ sys.path.insert(0, str(REPO))
 import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 
-from coherence_tui.store import SessionStore  # noqa: E402
+from coherence_tui.storage.store import SessionStore  # noqa: E402
 from tests.serve.clients import KioskClient  # noqa: E402
 
 PAGE_ASSETS = (

@@ -65,7 +65,7 @@ from ptyapp import time_to_marker  # noqa: E402
 from coherence_tui.app import CoherenceApp  # noqa: E402
 from coherence_tui.domain.model import LEVELS  # noqa: E402
 from coherence_tui.screens.dashboard import DashboardScreen  # noqa: E402
-from coherence_tui.store import SessionStore  # noqa: E402
+from coherence_tui.storage.store import SessionStore  # noqa: E402
 
 SIZE = (200, 50)
 WARMUP = 10

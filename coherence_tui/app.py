@@ -45,14 +45,14 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
-from coherence_tui.pinlock import SessionPinGuard
 from coherence_tui.screens.pin import Guard, PinGuard
 from coherence_tui.serve.seat_link import SeatLink
-from coherence_tui.store import SessionStore
-from coherence_tui.supervisor import write_handover
+from coherence_tui.services.live import LiveSession
+from coherence_tui.services.supervisor import write_handover
+from coherence_tui.storage.pinlock import SessionPinGuard
+from coherence_tui.storage.store import SessionStore
 
 if TYPE_CHECKING:
     from coherence_tui.screens.kiosk import KioskScreen
@@ -187,7 +187,7 @@ class CoherenceApp(App[int]):
 
     def close_session(self) -> None:
         """On exit: fold this process's journal into the session file (one file again)."""
-        from coherence_tui.store import SessionError
+        from coherence_tui.storage.store import SessionError
 
         if self.live is not None:
             try:

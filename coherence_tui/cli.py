@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from coherence_tui.domain.compare import Comparison
     from coherence_tui.domain.model import Questionnaire
-    from coherence_tui.store import SessionStore
+    from coherence_tui.storage.store import SessionStore
 
 Start = Literal["home", "run", "kiosk", "dashboard", "demo"]
 
@@ -43,8 +43,8 @@ def _sessions_dir(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace) -> SessionStore:
-    from coherence_tui.paths import resolve_session_path
-    from coherence_tui.store import SessionStore
+    from coherence_tui.storage.paths import resolve_session_path
+    from coherence_tui.storage.store import SessionStore
 
     return SessionStore.open(resolve_session_path(args.session, _sessions_dir(args)))
 
@@ -64,7 +64,7 @@ PIN_ENV = "COHERENCE_PIN"
 
 def _questionnaire(reference: str) -> Questionnaire:
     """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file."""
-    from coherence_tui.questionnaires import SUFFIX, load, load_file
+    from coherence_tui.storage.questionnaires import SUFFIX, load, load_file
 
     separators = {os.sep} | ({os.altsep} if os.altsep else set())
     if reference.endswith(SUFFIX) or any(sep in reference for sep in separators):
@@ -136,7 +136,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from coherence_tui.domain.disclosure import is_rehearsal
     from coherence_tui.domain.model import SessionSettings, SessionState
     from coherence_tui.domain.pin import hash_pin
-    from coherence_tui.store import SessionStore, session_path_for_name
+    from coherence_tui.storage.store import SessionStore, session_path_for_name
 
     path = session_path_for_name(args.name, _sessions_dir(args))
     if os.path.lexists(path):  # before asking for a PIN; create() checks again, atomically
@@ -180,9 +180,9 @@ def _compare_text(comparison: Comparison, lang: str | None) -> str:
     """The comparison as a plain table: change per group and factor with its interval."""
     from coherence_tui.domain.compare import COMPARED_GROUPS
     from coherence_tui.domain.model import FACTORS
-    from coherence_tui.export import group_label
     from coherence_tui.i18n import interface_language
-    from coherence_tui.textreport import FACTOR_LABELS, gap_text, signed
+    from coherence_tui.output.textreport import FACTOR_LABELS, gap_text, signed
+    from coherence_tui.output.words import group_label
 
     lang = interface_language(lang)
     labels = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
@@ -204,12 +204,12 @@ def _compare_text(comparison: Comparison, lang: str | None) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     import orjson
 
-    from coherence_tui.export import snapshot_report
+    from coherence_tui.output.export import snapshot_report
 
     snapshot = _open(args).snapshot()
     if getattr(args, "compare", None):
-        from coherence_tui.insights import compare_snapshots
-        from coherence_tui.store import SessionStore, resolve_session_path
+        from coherence_tui.services.insights import compare_snapshots
+        from coherence_tui.storage.store import SessionStore, resolve_session_path
 
         earlier = SessionStore.open(resolve_session_path(args.compare, _sessions_dir(args)))
         comparison = compare_snapshots(snapshot, earlier.snapshot(), lang=args.lang)
@@ -223,15 +223,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2).decode() + "\n")
         return 0
-    from coherence_tui.richreport import print_report
+    from coherence_tui.output.richreport import print_report
 
     print_report(snapshot, report, lang=args.lang)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from coherence_tui.export import render
-    from coherence_tui.fileio import write_private
+    from coherence_tui.output.export import render
+    from coherence_tui.storage.fileio import write_private
 
     snapshot = _open(args).snapshot()
     if args.identifiable and args.format in ("json", "csv"):  # the others hold no raw rows
@@ -263,8 +263,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from coherence_tui.answerfile import read_answer_csv
     from coherence_tui.i18n.plural import render
+    from coherence_tui.storage.answerfile import read_answer_csv
 
     store = _open(args)
     snapshot = store.snapshot()
@@ -293,7 +293,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_questionnaires(args: argparse.Namespace) -> int:
-    from coherence_tui.questionnaires import list_shipped, load_file
+    from coherence_tui.storage.questionnaires import list_shipped, load_file
 
     if args.action == "validate":
         if not args.file:
@@ -332,7 +332,7 @@ def _supervise(start: Start, args: argparse.Namespace, session: Path | None) -> 
     """Run the app as a supervised child; a home screen hands over to its kiosk."""
     import tempfile
 
-    from coherence_tui.supervisor import HANDOVER_ENV, read_handover, supervise
+    from coherence_tui.services.supervisor import HANDOVER_ENV, read_handover, supervise
 
     command = _child_command(start, args, session)
 
@@ -359,7 +359,7 @@ def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> in
     See ``supervisor``: the parent never imports Textual; the child (``COHERENCE_SUPERVISED``
     set) runs the app once and exits ``CRASH_EXIT`` if it died of an exception.
     """
-    from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV
+    from coherence_tui.services.supervisor import CRASH_EXIT, SUPERVISED_ENV
 
     supervised = bool(os.environ.get(SUPERVISED_ENV))
     if start in SUPERVISED_STARTS and not supervised:
@@ -388,7 +388,7 @@ def _run_app(start: Start, args: argparse.Namespace, session: Path | None) -> in
 
 def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
-        from coherence_tui.paths import resolve_session_path
+        from coherence_tui.storage.paths import resolve_session_path
 
         # The app opens (and so refuses a bad session) in its constructor, before the
         # terminal switches to the screen: one open, one-line errors all the same.
@@ -398,7 +398,7 @@ def _app_with_session(start: Start) -> Callable[[argparse.Namespace], int]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from coherence_tui.demo import ensure_demo
+    from coherence_tui.services.demo import ensure_demo
 
     path = ensure_demo(_sessions_dir(args))
     if args.report:
@@ -415,7 +415,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from coherence_tui.serve.address import ANY_HOSTS, is_loopback
     from coherence_tui.serve.server import KioskServer, serve_until_stopped
-    from coherence_tui.store import SessionStore, resolve_session_path
+    from coherence_tui.storage.store import SessionStore, resolve_session_path
 
     if args.max_kiosks < 1:
         raise UserError(f"--max-kiosks must be at least 1 (got {args.max_kiosks})")
@@ -648,7 +648,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception:
-        from coherence_tui.supervisor import CRASH_EXIT, SUPERVISED_ENV
+        from coherence_tui.services.supervisor import CRASH_EXIT, SUPERVISED_ENV
 
         if not os.environ.get(SUPERVISED_ENV):
             raise

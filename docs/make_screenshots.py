@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from coherence_tui.app import CoherenceApp
-from coherence_tui.demo import DEMO_PIN, ensure_demo
 from coherence_tui.domain.model import SessionState
 from coherence_tui.domain.plan import ActionDraft
-from coherence_tui.store import SessionStore
+from coherence_tui.services.demo import DEMO_PIN, ensure_demo
+from coherence_tui.storage.store import SessionStore
 
 DOCS = Path(__file__).resolve().parent
 SIZE = (120, 38)

@@ -5,7 +5,7 @@ refused, never trimmed or converted (such a PIN would be accepted at ``new`` and
 never match at the kiosk).
 
 The lock-out is pure arithmetic on a ``Lockout`` value and a wall-clock time, so it can
-live in a file that every process of a session shares (see ``coherence_tui.pinlock``).
+live in a file that every process of a session shares (see ``coherence_tui.storage.pinlock``).
 """
 
 from __future__ import annotations

@@ -31,12 +31,13 @@ from textual.widgets import Footer, Static
 from coherence_tui.domain.disclosure import is_rehearsal
 from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
+from coherence_tui.i18n.groups import group_label
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
-from coherence_tui.store import SessionError, SessionHead
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import SessionError, SessionHead
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
 from coherence_tui.widgets.join_code import JoinCode
 from coherence_tui.widgets.participation import Participation
@@ -49,15 +50,6 @@ when nothing changed (microseconds), only the new journal lines when something d
 an answer elsewhere reaches the projector within a frame or three of this."""
 
 BOARD_FRONT = gap_key(*GAP_PAIRS[0])
-
-
-def group_label(key: str, lang: str) -> str:
-    """A group key (``all``, a level, ``department:NAME``) in words."""
-    if key == ALL:
-        return t("dash.group.all", lang)
-    if key.startswith("department:"):
-        return t("dash.group.department", lang, name=key.removeprefix("department:"))
-    return t(f"dash.level.{key}", lang)
 
 
 class DashboardScreen(Screen[None]):

@@ -18,16 +18,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from coherence_tui import export
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.disclosure import check_k_change
 from coherence_tui.domain.model import Level, SessionSettings
-from coherence_tui.fileio import write_private
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
 from coherence_tui.messages import ExportFinished, LanguageChanged
+from coherence_tui.output import export
 from coherence_tui.serve import room as room_file
-from coherence_tui.store import SessionError, SessionSnapshot
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.fileio import write_private
+from coherence_tui.storage.store import SessionError, SessionSnapshot
 
 SCREENSHOT_DELAY = 0.6
 """Seconds the dashboard gets to draw (charts included) before its SVG is saved."""

@@ -25,7 +25,7 @@ from coherence_tui.domain.model import LEVELS, Questionnaire, SessionSettings, v
 from coherence_tui.domain.pin import hash_pin, validate_pin
 from coherence_tui.domain.text import visible
 from coherence_tui.i18n import t
-from coherence_tui.store import (
+from coherence_tui.storage.store import (
     SESSION_NAME_MAX,
     SUFFIX,
     SessionError,
@@ -50,7 +50,7 @@ class HomeScreen(Screen[None]):
         self.questionnaires: list[Questionnaire] = []
         self.questionnaire_error = ""
         try:
-            from coherence_tui.questionnaires import QuestionnaireError, list_shipped
+            from coherence_tui.storage.questionnaires import QuestionnaireError, list_shipped
 
             try:
                 self.questionnaires = list_shipped()
@@ -181,7 +181,7 @@ class HomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#home-demo")
     def demo(self) -> None:
-        from coherence_tui.demo import ensure_demo
+        from coherence_tui.services.demo import ensure_demo
 
         try:
             path = ensure_demo(self.sessions_dir)

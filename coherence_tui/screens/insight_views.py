@@ -16,10 +16,10 @@ from textual.widgets.option_list import Option
 from coherence_tui.domain.model import LEVELS
 from coherence_tui.domain.report import ALL
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
-from coherence_tui.screens.dashboard import group_label
+from coherence_tui.i18n.groups import group_label
 from coherence_tui.screens.results_view import ResultsView
-from coherence_tui.store import SessionError, SessionStore, list_sessions
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import SessionError, SessionStore, list_sessions
 from coherence_tui.widgets.after_reveal import (
     chain_text,
     comparison_text,

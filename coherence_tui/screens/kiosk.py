@@ -63,12 +63,12 @@ from textual.widgets import ContentSwitcher, Static
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.vocabulary import LEVELS, PREDICTING_LEVELS, Level, Participant
-from coherence_tui.head import ItemView as Item
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.seat_link import SeatLink
-from coherence_tui.store import SessionEnded, SessionError
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.head import ItemView as Item
+from coherence_tui.storage.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
 from coherence_tui.widgets.choice import ChoiceList
 from coherence_tui.widgets.prediction import Prediction

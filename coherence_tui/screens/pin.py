@@ -1,6 +1,6 @@
 """The facilitator PIN prompt, and the guard that locks it after repeated wrong PINs.
 
-A session's prompt uses ``coherence_tui.pinlock.SessionPinGuard``: the count lives
+A session's prompt uses ``coherence_tui.storage.pinlock.SessionPinGuard``: the count lives
 beside the session file, so every kiosk of the session and a restarted one share it.
 ``PinGuard`` keeps the count in memory, for a prompt with no session behind it.
 """
@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from coherence_tui.domain.pin import LOCK_SECONDS, MAX_ATTEMPTS, Lockout
 from coherence_tui.i18n import t
-from coherence_tui.store import SessionError
+from coherence_tui.storage.store import SessionError
 
 __all__ = ["LOCK_SECONDS", "MAX_ATTEMPTS", "Guard", "PinGuard", "PinScreen"]
 

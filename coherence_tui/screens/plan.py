@@ -22,9 +22,9 @@ from textual.widgets.option_list import Option
 
 from coherence_tui.domain.plan import FIRST_STEP_DAYS, Action, ActionDraft, problem
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
 from coherence_tui.screens.results_view import ResultsView
-from coherence_tui.store import SessionError
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import SessionError
 from coherence_tui.widgets.after_reveal import action_text
 
 FIELDS = ("about", "what", "owner", "first_step", "due", "kpi", "review")

@@ -20,8 +20,8 @@ from textual.widgets.option_list import Option
 
 from coherence_tui.domain.discussion import QueueEntry, why_empty
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
 from coherence_tui.screens.results_view import ResultsView
+from coherence_tui.services.live import LiveSession
 from coherence_tui.widgets.after_reveal import entry_text, queue_row
 
 

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from coherence_tui.i18n import t
-from coherence_tui.live import LiveSession
-from coherence_tui.store import SessionError
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import SessionError
 
 POLL_SECONDS = 0.5
 

@@ -89,7 +89,7 @@ def run_kiosk(session: Path, *, lang: str | None, resume: str | None, seat_fd: i
     """Run one browser kiosk until its participant finishes or the server stops it."""
     from coherence_tui.app import CoherenceApp
     from coherence_tui.serve.seat_link import SeatLink
-    from coherence_tui.store import SessionError
+    from coherence_tui.storage.store import SessionError
 
     try:
         app = CoherenceApp(

@@ -64,7 +64,7 @@ from coherence_tui.serve.seats import SEAT_IDLE_SECONDS, Admission, Room
 from coherence_tui.serve.tokens import is_join_token, is_seat_token, seat_key
 
 if TYPE_CHECKING:
-    from coherence_tui.store import SessionStore
+    from coherence_tui.storage.store import SessionStore
 
 log = logging.getLogger("coherence_tui.serve")
 
@@ -320,7 +320,7 @@ class KioskServer:
 
     async def _recycle_spares_if_settings_changed(self) -> None:
         """Spares built before the facilitator changed language or departments are stale."""
-        from coherence_tui.store import SessionError, SessionStore
+        from coherence_tui.storage.store import SessionError, SessionStore
 
         try:
             if self._store is None:
@@ -358,7 +358,7 @@ class KioskServer:
 
     async def close_idle_seats(self) -> None:
         """Close seats away too long: finish their participants (their answers count)."""
-        from coherence_tui.store import SessionError, SessionStore
+        from coherence_tui.storage.store import SessionError, SessionStore
 
         for key, participant in self.room.idle():
             if participant is None:

@@ -18,7 +18,7 @@ from coherence_tui.domain.plan import Action
 from coherence_tui.domain.predictions import PREDICTING_LEVELS, PredictionResult
 from coherence_tui.domain.report import ItemFigures
 from coherence_tui.i18n import t
-from coherence_tui.textreport import gap_text, signed
+from coherence_tui.output.textreport import gap_text, signed
 
 BAR_STYLES = ("red3", "light_salmon3", "grey62", "sky_blue3", "dodger_blue3", "grey42")
 """Strongly disagree .. strongly agree, then don't know."""
@@ -209,7 +209,7 @@ def heat_text(
 
 
 def comparison_text(comparison: Comparison, lang: str) -> Text:
-    from coherence_tui.screens.dashboard import group_label
+    from coherence_tui.i18n.groups import group_label
 
     out = Text()
     out.append(

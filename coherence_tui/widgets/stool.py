@@ -34,7 +34,7 @@ from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.report import ALL, GroupScores
 from coherence_tui.domain.vocabulary import FACTORS, Factor, StoolState
 from coherence_tui.i18n import t
-from coherence_tui.textreport import margin, margin_text, state_text
+from coherence_tui.output.textreport import margin, margin_text, state_text
 
 MIN_LEG = 3
 MAX_LEG = 30

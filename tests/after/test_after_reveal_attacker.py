@@ -18,7 +18,7 @@ from coherence_tui.domain.discussion import discussion_queue, why_empty
 from coherence_tui.domain.model import Level, Participant
 from coherence_tui.domain.predictions import Prediction, prediction_results
 from coherence_tui.domain.report import ALL
-from coherence_tui.insights import after_reveal, counted_levels
+from coherence_tui.services.insights import after_reveal, counted_levels
 
 B, M, F = Level.BOARD, Level.MANAGEMENT, Level.FRONT_LINE
 

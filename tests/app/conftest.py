@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from coherence_tui.domain.model import Factor, Item, Questionnaire, Scale, SessionSettings
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 
 PIN = "2468"
 

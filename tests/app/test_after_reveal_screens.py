@@ -13,12 +13,12 @@ from textual.widgets import Input, OptionList, Static
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level, SessionSettings, SessionState
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.questionnaires import load
 from coherence_tui.screens.facilitator import FacilitatorScreen
 from coherence_tui.screens.insight_views import ChainScreen, CompareScreen, PredictionsScreen
 from coherence_tui.screens.plan import ActionForm, ClosingScreen, PlanScreen
 from coherence_tui.screens.queue import QueueScreen, SpotlightScreen
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.storage.questionnaires import load
+from coherence_tui.storage.store import ImportRow, SessionStore
 
 SIZE = (120, 40)
 PIN = "2468"

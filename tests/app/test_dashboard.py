@@ -14,7 +14,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-import coherence_tui.store as store_module
+import coherence_tui.storage.store as store_module
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import (
     Factor,
@@ -25,10 +25,10 @@ from coherence_tui.domain.model import (
     SessionSettings,
     SessionState,
 )
-from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.screens.dashboard import DashboardScreen
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import ImportRow, SessionStore
 from coherence_tui.widgets.gap_chart import LevelChart
 from coherence_tui.widgets.stool import Stool, StoolFigures
 
@@ -311,7 +311,7 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from coherence_tui.domain.model import Level
-    from coherence_tui.store import SessionStore
+    from coherence_tui.storage.store import SessionStore
 
     store = SessionStore.open(Path(sys.argv[1]))
     for n in range(3):

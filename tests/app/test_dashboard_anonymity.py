@@ -20,12 +20,12 @@ from textual.app import App
 from textual.pilot import Pilot
 
 import coherence_tui.screens.dashboard as dashboard_module
-import coherence_tui.store as store_module
+import coherence_tui.storage.store as store_module
 from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, LEVELS, Level, SessionSettings, SessionState
 from coherence_tui.domain.report import Report
 from coherence_tui.screens.dashboard import DashboardScreen
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.storage.store import ImportRow, SessionStore
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Plot
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations

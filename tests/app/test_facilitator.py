@@ -10,7 +10,7 @@ from coherence_tui.app import CoherenceApp
 from coherence_tui.screens.facilitator import FacilitatorScreen
 from coherence_tui.screens.kiosk import KioskScreen
 from coherence_tui.screens.pin import LOCK_SECONDS, PinGuard, PinScreen
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 
 SIZE = (100, 30)
 PIN = "2468"

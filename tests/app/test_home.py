@@ -11,7 +11,7 @@ from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.pin import check_pin
 from coherence_tui.screens.home import HomeScreen
 from coherence_tui.screens.kiosk import KioskScreen
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 
 SIZE = (120, 40)
 

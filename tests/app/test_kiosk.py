@@ -11,7 +11,7 @@ import pytest
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level
 from coherence_tui.screens.kiosk import KioskScreen
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 from coherence_tui.widgets.statement import Statement, option_of
 
 SIZE = (100, 30)

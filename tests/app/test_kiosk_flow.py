@@ -14,7 +14,7 @@ from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.domain.pin import hash_pin
 from coherence_tui.screens import kiosk as kiosk_module
 from coherence_tui.screens.kiosk import KioskScreen
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 from coherence_tui.widgets.statement import Statement
 from tests.app.conftest import PIN, small_questionnaire
 from tests.app.test_kiosk import SIZE, kiosk, wait_for

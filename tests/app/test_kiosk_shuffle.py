@@ -12,9 +12,9 @@ from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Factor, Level, SessionSettings
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.live import LiveSession
-from coherence_tui.questionnaires import load
-from coherence_tui.store import SessionStore
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.questionnaires import load
+from coherence_tui.storage.store import SessionStore
 from coherence_tui.widgets.statement import Statement
 from tests.app.conftest import PIN
 from tests.app.test_kiosk import SIZE, kiosk, wait_for

@@ -26,7 +26,7 @@ import pytest
 
 from coherence_tui.domain.model import LEVELS, Factor, Item, Questionnaire, Scale
 from coherence_tui.domain.model import SessionSettings as Settings
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from coherence_tui.app import CoherenceApp
-from coherence_tui.demo import ensure_demo
 from coherence_tui.domain.model import SessionState
-from coherence_tui.store import SessionStore
+from coherence_tui.services.demo import ensure_demo
+from coherence_tui.storage.store import SessionStore
 
 
 @pytest.fixture

@@ -59,8 +59,8 @@ def test_kiosk_instruction_snapshot(snap_compare: Any, tmp_path: Path) -> None:
     """The shipped general-en questionnaire's instruction, before statement 1 (issue 11)."""
     from coherence_tui.domain.model import SessionSettings
     from coherence_tui.domain.pin import hash_pin
-    from coherence_tui.questionnaires import load
-    from coherence_tui.store import SessionStore
+    from coherence_tui.storage.questionnaires import load
+    from coherence_tui.storage.store import SessionStore
 
     salt, digest = hash_pin(PIN)
     path = tmp_path / "general.json"

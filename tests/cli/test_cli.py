@@ -132,7 +132,7 @@ def test_import_report_export_round_trip(run: Run, session: Path, tmp_path: Path
 def test_text_report_shows_stool_and_recommendations(
     run: Run, session: Path, tmp_path: Path
 ) -> None:
-    from coherence_tui.questionnaires import load
+    from coherence_tui.storage.questionnaires import load
 
     items = [item.id for item in load("general-en").items]
     rows = [

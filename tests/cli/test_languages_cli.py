@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coherence_tui.questionnaires import load
+from coherence_tui.storage.questionnaires import load
 from tests.cli.conftest import Run, write_csv
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coherence_tui.questionnaires import load
+from coherence_tui.storage.questionnaires import load
 from tests.cli.conftest import Run, write_csv
 from tests.domain.reference import reference_report
 from tests.domain.test_scoring_properties import differences

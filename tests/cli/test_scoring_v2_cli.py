@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from coherence_tui.domain.model import Level, SessionSettings, UpdateRule
-from coherence_tui.live import LiveSession
-from coherence_tui.questionnaires import load
-from coherence_tui.store import SessionStore, SettingsRejected
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.questionnaires import load
+from coherence_tui.storage.store import SessionStore, SettingsRejected
 from tests.cli.conftest import Run
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from coherence_tui.domain.model import SessionSettings
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 from tests.domain.conftest import make_questionnaire
 
 PURE = [
@@ -24,16 +24,16 @@ PURE = [
     "coherence_tui.domain.chain",
     "coherence_tui.domain.compare",
     "coherence_tui.domain.plan",
-    "coherence_tui.insights",
-    "coherence_tui.html_report",
-    "coherence_tui.fileio",
-    "coherence_tui.pinlock",
-    "coherence_tui.supervisor",
-    "coherence_tui.store",
-    "coherence_tui.questionnaires",
-    "coherence_tui.live",
-    "coherence_tui.export",
-    "coherence_tui.answerfile",
+    "coherence_tui.services.insights",
+    "coherence_tui.output.html_report",
+    "coherence_tui.storage.fileio",
+    "coherence_tui.storage.pinlock",
+    "coherence_tui.services.supervisor",
+    "coherence_tui.storage.store",
+    "coherence_tui.storage.questionnaires",
+    "coherence_tui.services.live",
+    "coherence_tui.output.export",
+    "coherence_tui.storage.answerfile",
     "coherence_tui.cli",
 ]
 
@@ -90,7 +90,7 @@ def test_a_browser_kiosk_imports_no_charts_no_web_server_and_no_command_line() -
         "heavy = ('plotext', 'textual_plotext', 'scipy', 'aiohttp', 'segno')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
         "bad += [m for m in ('coherence_tui.cli', 'coherence_tui.screens.dashboard',\n"
-        "        'coherence_tui.export') if m in sys.modules]\n"
+        "        'coherence_tui.output.export') if m in sys.modules]\n"
         "print(','.join(bad))\n"
         "print('coherence_tui.screens.kiosk' in sys.modules, 'pydantic' in sys.modules)\n"
     )
@@ -110,7 +110,7 @@ def loaded_after(code: str) -> set[str]:
 
 
 def test_a_kiosk_starts_without_pydantic_scoring_or_charts(tmp_path: Path) -> None:
-    """A kiosk opens and checks its session (the head with ``coherence_tui.head``), and
+    """A kiosk opens and checks its session (the head with ``coherence_tui.storage.head``), and
     builds no report: no pydantic, no scoring, no plotext (80 ms of pydantic alone)."""
     path = tmp_path / "s.json"
     SessionStore.create(
@@ -124,10 +124,16 @@ def test_a_kiosk_starts_without_pydantic_scoring_or_charts(tmp_path: Path) -> No
         "assert app.live.head.statements\n"
     )
     heavy = {"pydantic", "plotext", "textual_plotext", "scipy", "numpy"}
-    ours = {"coherence_tui.domain.model", "coherence_tui.domain.scoring", "coherence_tui.export"}
+    ours = {
+        "coherence_tui.domain.model",
+        "coherence_tui.domain.scoring",
+        "coherence_tui.output.export",
+    }
     assert not (heavy | ours) & loaded, sorted((heavy | ours) & loaded)
 
 
 def test_a_supervisor_imports_neither_textual_nor_the_store() -> None:
-    loaded = loaded_after("import coherence_tui.cli, coherence_tui.supervisor, coherence_tui.paths")
-    assert not {"textual", "pydantic", "coherence_tui.store", "orjson"} & loaded
+    loaded = loaded_after(
+        "import coherence_tui.cli, coherence_tui.services.supervisor, coherence_tui.storage.paths"
+    )
+    assert not {"textual", "pydantic", "coherence_tui.storage.store", "orjson"} & loaded

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import orjson
-from conftest import HOSTILE, make_workshop
+from workshop import HOSTILE, make_workshop
 
-from coherence_tui.export import render
-from coherence_tui.questionnaires import load
-from coherence_tui.store import SessionStore
+from coherence_tui.output.export import render
+from coherence_tui.storage.questionnaires import load
+from coherence_tui.storage.store import SessionStore
 
 
 def test_json_export_holds_estimates_results_queue_and_actions(workshop: SessionStore) -> None:

@@ -13,12 +13,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE
+from workshop import HOSTILE
 
-from coherence_tui.export import render
-from coherence_tui.insights import after_reveal, snapshot_tally
-from coherence_tui.store import SessionStore
-from coherence_tui.textreport import signed
+from coherence_tui.output.export import render
+from coherence_tui.output.textreport import signed
+from coherence_tui.services.insights import after_reveal, snapshot_tally
+from coherence_tui.storage.store import SessionStore
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -21,8 +21,8 @@ import orjson
 
 from coherence_tui.domain.model import Factor, Item, Questionnaire, Scale, SessionSettings
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.questionnaires import SHIPPED_DIR
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.questionnaires import SHIPPED_DIR
+from coherence_tui.storage.store import SessionStore
 
 PIN = "2468"
 

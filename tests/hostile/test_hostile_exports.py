@@ -26,9 +26,9 @@ from hostile_helpers import make_session, questionnaire
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level
-from coherence_tui.fileio import write_private
 from coherence_tui.screens.facilitator import FacilitatorScreen
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.storage.fileio import write_private
+from coherence_tui.storage.store import ImportRow, SessionStore
 from tests.cli.conftest import Run
 
 ITEMS = ("d1", "r1", "b1", "b2")

@@ -18,9 +18,9 @@ import pytest
 from filelock import FileLock
 from hostile_helpers import make_session
 
-from coherence_tui.answerfile import MAX_BYTES, MAX_ROWS, AnswerFileError, read_answer_csv
 from coherence_tui.domain.model import Level
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.storage.answerfile import MAX_BYTES, MAX_ROWS, AnswerFileError, read_answer_csv
+from coherence_tui.storage.store import ImportRow, SessionStore
 from tests.cli.conftest import Run
 
 HEADER = "participant,level,department,item,value"

@@ -16,7 +16,7 @@ import pytest
 from hostile_helpers import make_session, shipped_toml
 
 from coherence_tui.domain.model import Level
-from coherence_tui.store import ImportRow, SessionError, SessionStore
+from coherence_tui.storage.store import ImportRow, SessionError, SessionStore
 from tests.cli.conftest import Run, write_csv
 
 PIN_ENV = {"COHERENCE_PIN": "2468"}

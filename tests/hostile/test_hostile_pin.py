@@ -21,11 +21,11 @@ from textual.widgets import Input
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.pin import LOCK_SECONDS, check_pin, validate_pin
-from coherence_tui.live import LiveSession
-from coherence_tui.pinlock import SessionPinGuard
 from coherence_tui.screens.facilitator import FacilitatorScreen
 from coherence_tui.screens.pin import PinScreen
-from coherence_tui.store import SessionError, SessionStore
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.pinlock import SessionPinGuard
+from coherence_tui.storage.store import SessionError, SessionStore
 from tests.cli.conftest import Run
 
 SIZE = (100, 30)
@@ -121,9 +121,9 @@ GUESSER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from coherence_tui.live import LiveSession
-    from coherence_tui.pinlock import SessionPinGuard
-    from coherence_tui.store import SessionStore
+    from coherence_tui.services.live import LiveSession
+    from coherence_tui.storage.pinlock import SessionPinGuard
+    from coherence_tui.storage.store import SessionStore
 
     store = SessionStore.open(Path(sys.argv[1]))
     live = LiveSession(store)

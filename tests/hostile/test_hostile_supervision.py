@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from hostile_helpers import PIN, Terminal, children_of, make_session
 
-from coherence_tui.store import SessionStore
-from coherence_tui.supervisor import CRASH_EXIT, describe_exit, supervise
+from coherence_tui.services.supervisor import CRASH_EXIT, describe_exit, supervise
+from coherence_tui.storage.store import SessionStore
 
 pytestmark = pytest.mark.skipif(
     not os.path.isdir("/proc/self"), reason="finds the supervised child through /proc"
@@ -233,7 +233,7 @@ def test_exit_descriptions_name_the_signal() -> None:
 
 def test_the_supervisor_never_imports_textual() -> None:
     code = (
-        "import sys, coherence_tui.supervisor, coherence_tui.cli\n"
+        "import sys, coherence_tui.services.supervisor, coherence_tui.cli\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

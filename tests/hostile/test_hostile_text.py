@@ -18,11 +18,11 @@ from pydantic import ValidationError
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.domain.text import check_plain, visible
-from coherence_tui.questionnaires import QuestionnaireError, load_file
 from coherence_tui.screens.dashboard import DashboardScreen
 from coherence_tui.screens.facilitator import FacilitatorScreen
 from coherence_tui.screens.kiosk import KioskScreen
-from coherence_tui.store import ImportRow, SessionError, SessionStore
+from coherence_tui.storage.questionnaires import QuestionnaireError, load_file
+from coherence_tui.storage.store import ImportRow, SessionError, SessionStore
 from tests.cli.conftest import Run
 
 SIZE = (100, 30)

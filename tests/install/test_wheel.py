@@ -210,7 +210,7 @@ def test_installed_package_is_the_wheels_copy_not_the_source_tree(
     installed: Installed, tmp_path: Path, tool_env: dict[str, str]
 ) -> None:
     code = (
-        "import coherence_tui, coherence_tui.questionnaires as q\n"
+        "import coherence_tui, coherence_tui.storage.questionnaires as q\n"
         "print(coherence_tui.__file__)\n"
         "print(q.SHIPPED_DIR)\n"
     )

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import coherence_tui.store as store_module
+import coherence_tui.storage.store as store_module
 from coherence_tui.domain import scoring
 from coherence_tui.domain.model import Level, SessionSettings, SessionState
-from coherence_tui.live import LiveSession
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import ImportRow, SessionStore
 from tests.domain.conftest import make_questionnaire
 
 Q = make_questionnaire(per_factor=2)

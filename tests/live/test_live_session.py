@@ -10,8 +10,8 @@ import pytest
 
 from coherence_tui.domain.model import Level, SessionSettings, SessionState, UpdateRule
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.live import LiveSession
-from coherence_tui.store import SessionStore
+from coherence_tui.services.live import LiveSession
+from coherence_tui.storage.store import SessionStore
 from tests.domain.conftest import make_questionnaire
 
 Q = make_questionnaire(per_factor=1)
@@ -116,7 +116,7 @@ def test_poll_picks_up_a_finished_participant_from_another_process(tmp_path: Pat
         "import sys\n"
         "from pathlib import Path\n"
         "from coherence_tui.domain.model import Level\n"
-        "from coherence_tui.store import SessionStore\n"
+        "from coherence_tui.storage.store import SessionStore\n"
         "s = SessionStore.open(Path(sys.argv[1]))\n"
         "p = s.add_participant(Level.FRONT_LINE)\n"
         "for item in ('D1', 'R1', 'B1'): s.record_answer(p.code, item, -2)\n"

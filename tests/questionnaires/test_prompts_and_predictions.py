@@ -9,7 +9,7 @@ import pytest
 from test_questionnaire_format_v2 import item, items_per_factor, write
 
 from coherence_tui.domain.model import MAX_PREDICT_ITEMS
-from coherence_tui.questionnaires import QuestionnaireError, list_shipped, load_file
+from coherence_tui.storage.questionnaires import QuestionnaireError, list_shipped, load_file
 
 SHIPPED = list_shipped()
 BY_ID = {q.id: q for q in SHIPPED}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from coherence_tui.domain.model import AreaGroup, Questionnaire
-from coherence_tui.questionnaires import ENV_DIR, QuestionnaireError, load_file
+from coherence_tui.storage.questionnaires import ENV_DIR, QuestionnaireError, load_file
 
 HEADER = """\
 format_version = 2
@@ -371,7 +371,7 @@ def test_a_session_frozen_on_a_version_1_questionnaire_still_opens_with_its_old_
 ) -> None:
     """Retiring D01 in the shipped files never touches a session that froze it."""
     from coherence_tui.domain.model import Level, SessionSettings
-    from coherence_tui.store import ImportRow, SessionStore
+    from coherence_tui.storage.store import ImportRow, SessionStore
 
     old = tmp_path / "old-general.toml"
     old.write_text(

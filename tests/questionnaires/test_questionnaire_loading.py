@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coherence_tui.questionnaires import (
+from coherence_tui.storage.questionnaires import (
     ENV_DIR,
     QuestionnaireError,
     list_shipped,
@@ -340,7 +340,7 @@ def test_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
 def test_loader_never_imports_textual() -> None:
     code = (
         "import sys\n"
-        "from coherence_tui.questionnaires import list_shipped\n"
+        "from coherence_tui.storage.questionnaires import list_shipped\n"
         "list_shipped()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'plotext'}))\n"
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from coherence_tui.domain.model import FACTORS, MIN_ITEMS_PER_FACTOR, AreaGroup, Questionnaire
-from coherence_tui.questionnaires import SHIPPED_DIR, list_shipped, load, load_file
+from coherence_tui.storage.questionnaires import SHIPPED_DIR, list_shipped, load, load_file
 
 LANGUAGES = ("en", "pl", "uk", "ru")
 TRANSLATIONS = ("pl", "uk", "ru")

@@ -18,7 +18,7 @@ import pytest
 
 from coherence_tui.domain.model import Factor, Item, Questionnaire, Scale, SessionSettings
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 
 FACTORS = (Factor.DECLARATIONS, Factor.RESOURCES, Factor.BEHAVIOURS)
 

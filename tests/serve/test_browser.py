@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 from tests.serve.conftest import Served, kiosk_pids
 
 ITEMS = 8

@@ -13,11 +13,11 @@ from textual.widget import Widget
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.questionnaires import load
 from coherence_tui.screens.kiosk import KioskScreen
 from coherence_tui.screens.pin import PinScreen
 from coherence_tui.serve.seat_link import SeatLink
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.questionnaires import load
+from coherence_tui.storage.store import SessionStore
 from coherence_tui.widgets.statement import Statement
 
 PHONE = (40, 44)

@@ -159,7 +159,7 @@ def test_the_server_closes_an_idle_seat_like_the_facilitator_closes_a_participan
 
     from coherence_tui.domain.model import Level
     from coherence_tui.serve.server import KioskServer
-    from coherence_tui.store import SessionStore
+    from coherence_tui.storage.store import SessionStore
 
     store = SessionStore.open(session)
     participant = store.add_participant(Level.BOARD, "Sales")

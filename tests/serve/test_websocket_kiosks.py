@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from coherence_tui.serve import room as room_file
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 from tests.serve.clients import KioskClient
 from tests.serve.conftest import Served, kiosk_pids
 

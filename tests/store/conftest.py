@@ -11,7 +11,7 @@ import pytest
 from store_helpers import Tables, encode_session, small_questionnaire, writer_command, writer_env
 
 from coherence_tui.domain.model import Questionnaire, SessionSettings
-from coherence_tui.store import SessionStore
+from coherence_tui.storage.store import SessionStore
 
 
 @pytest.fixture

@@ -33,9 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import coherence_tui.store as store_module
+import coherence_tui.storage.store as store_module
 from coherence_tui.domain.model import Level
-from coherence_tui.store import DurableStorage, ImportRow, SessionStore
+from coherence_tui.storage.store import DurableStorage, ImportRow, SessionStore
 
 LEVELS = (Level.BOARD, Level.MANAGEMENT, Level.FRONT_LINE)
 

@@ -1,4 +1,4 @@
-"""The session head's plain-Python check (``coherence_tui.head``) against the pydantic models.
+"""The session head's plain-Python check (``storage.head``) against the pydantic models.
 
 The check must never accept what the models refuse, and must accept everything the
 models accept in the form coherence-tui writes (``model_dump(mode="json")``). Both are
@@ -17,8 +17,8 @@ import pytest
 from pydantic import ValidationError
 
 from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
-from coherence_tui.head import HeadInvalid, check_head
-from coherence_tui.questionnaires import list_shipped
+from coherence_tui.storage.head import HeadInvalid, check_head
+from coherence_tui.storage.questionnaires import list_shipped
 
 MODELS = {"questionnaire": Questionnaire, "settings": SessionSettings, "state": SessionState}
 

@@ -13,7 +13,7 @@ from store_helpers import Tables, small_questionnaire
 
 from coherence_tui.domain.model import Level, SessionSettings, SessionState
 from coherence_tui.domain.plan import ActionDraft
-from coherence_tui.store import (
+from coherence_tui.storage.store import (
     ActionRejected,
     AnswerRejected,
     SessionArchived,

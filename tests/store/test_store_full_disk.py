@@ -19,7 +19,7 @@ import pytest
 from store_helpers import small_questionnaire
 
 from coherence_tui.domain.model import Level, Participant, SessionSettings, SessionState
-from coherence_tui.store import SessionError, SessionStore
+from coherence_tui.storage.store import SessionError, SessionStore
 
 pytestmark = pytest.mark.skipif(
     not os.path.isdir("/proc/self/fd"), reason="finds our temporary file through /proc/self/fd"

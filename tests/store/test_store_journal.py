@@ -17,9 +17,9 @@ import orjson
 import pytest
 from store_helpers import encode_session
 
-import coherence_tui.store as store_module
+import coherence_tui.storage.store as store_module
 from coherence_tui.domain.model import Level, SessionState
-from coherence_tui.store import (
+from coherence_tui.storage.store import (
     FORMAT_VERSION,
     FORMAT_VERSION_CLOSED,
     ImportRow,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-import coherence_tui.store as store_module
+import coherence_tui.storage.store as store_module
 from coherence_tui.domain.model import Level
-from coherence_tui.store import SessionError, SessionStore
+from coherence_tui.storage.store import SessionError, SessionStore
 
 StartWriter = Callable[..., subprocess.Popen[str]]
 AnswerKey = tuple[str, str, str]  # participant, item, value as printed

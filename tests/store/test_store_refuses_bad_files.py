@@ -12,7 +12,7 @@ import pytest
 from store_helpers import Tables, encode_session
 
 from coherence_tui.domain.model import Level
-from coherence_tui.store import (
+from coherence_tui.storage.store import (
     FORMAT_VERSION,
     SessionCorrupt,
     SessionError,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from store_helpers import small_questionnaire
 
 from coherence_tui.domain.model import Level, Questionnaire, SessionSettings, SessionState
-from coherence_tui.store import (
+from coherence_tui.storage.store import (
     CODE_ALPHABET,
     FORMAT,
     FORMAT_VERSION_CLOSED,

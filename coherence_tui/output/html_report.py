@@ -24,11 +24,8 @@ from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level
 from coherence_tui.domain.predictions import PREDICTING_LEVELS
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, GroupScores, ItemFigures
-from coherence_tui.export import _MD, group_label, link_label
 from coherence_tui.i18n import interface_language, plural
-from coherence_tui.insights import AfterReveal, after_reveal, snapshot_tally
-from coherence_tui.store import SessionSnapshot
-from coherence_tui.textreport import (
+from coherence_tui.output.textreport import (
     FACTOR_LABELS,
     STATE_LABELS,
     gap_text,
@@ -37,6 +34,9 @@ from coherence_tui.textreport import (
     signed,
     state_text,
 )
+from coherence_tui.output.words import MD_WORDS, group_label, link_label
+from coherence_tui.services.insights import AfterReveal, after_reveal, snapshot_tally
+from coherence_tui.storage.store import SessionSnapshot
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """Nothing may be fetched: the page holds everything it shows."""
@@ -201,7 +201,7 @@ def _legend(scale_labels: list[str]) -> str:
 def to_html(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     """The client report of a session as one HTML document (a string)."""
     lang = interface_language(lang or snapshot.settings.language or snapshot.questionnaire.language)
-    words = _MD.get(lang, _MD["en"])
+    words = MD_WORDS.get(lang, MD_WORDS["en"])
     factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
     states = STATE_LABELS.get(lang, STATE_LABELS["en"])
     names = LEVEL_NAMES.get(lang, LEVEL_NAMES["en"])

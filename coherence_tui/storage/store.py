@@ -25,7 +25,7 @@ TinyDB tables:
 While a workshop runs, the participants' changes (a participant joins, answers,
 finishes) are not written into that document one by one: each is one line appended
 to the **answer journal** ``NAME.json.journal`` beside it and fsync'ed (format in
-``coherence_tui.journal``). The journal is folded into the document (a
+``coherence_tui.storage.journal``). The journal is folded into the document (a
 *checkpoint*) when it reaches ``JOURNAL_CHECKPOINT`` lines, by every other write of
 the document (settings, state, imports), and by ``close``, which leaves one TinyDB
 file and no journal. ``format_version`` is 2 while a journal may be live beside the
@@ -101,7 +101,6 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from coherence_tui import journal
 from coherence_tui.domain.disclosure import check_k_change, instant
 from coherence_tui.domain.text import describe_character, find_control
 from coherence_tui.domain.vocabulary import (
@@ -112,18 +111,19 @@ from coherence_tui.domain.vocabulary import (
     validate_department,
 )
 from coherence_tui.errors import CoherenceError
-from coherence_tui.fileio import (
+from coherence_tui.storage import journal
+from coherence_tui.storage.fileio import (
     PRIVATE_FILE,
     make_private_directory,
     write_all,
     write_through_target,
 )
-from coherence_tui.fileio import fsync_directory as _fsync_directory
-from coherence_tui.head import HeadInvalid, check_head
-from coherence_tui.head import SessionHead as SessionHead  # part of the store's API
-from coherence_tui.journal import SUFFIX as JOURNAL_SUFFIX
-from coherence_tui.paths import SUFFIX as SUFFIX  # re-exported: part of the store's API
-from coherence_tui.paths import resolve_session_path as resolve_session_path
+from coherence_tui.storage.fileio import fsync_directory as _fsync_directory
+from coherence_tui.storage.head import HeadInvalid, check_head
+from coherence_tui.storage.head import SessionHead as SessionHead  # part of the store's API
+from coherence_tui.storage.journal import SUFFIX as JOURNAL_SUFFIX
+from coherence_tui.storage.paths import SUFFIX as SUFFIX  # re-exported: part of the store's API
+from coherence_tui.storage.paths import resolve_session_path as resolve_session_path
 
 if TYPE_CHECKING:
     from filelock import FileLock

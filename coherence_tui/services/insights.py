@@ -25,7 +25,7 @@ from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level, Questionn
 from coherence_tui.domain.predictions import Prediction, PredictionResult, prediction_results
 from coherence_tui.domain.report import ALL, Report
 from coherence_tui.domain.scoring import Tally
-from coherence_tui.store import SessionError, SessionSnapshot
+from coherence_tui.storage.store import SessionError, SessionSnapshot
 
 
 class CompareRefused(SessionError):

@@ -35,17 +35,13 @@ from typing import Any, Literal
 
 import orjson
 
-from coherence_tui.domain.chain import LINK_FACTORS, Link
 from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.discussion import percentages
 from coherence_tui.domain.model import FACTORS, LEVELS, Level
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, GroupScores, ItemFigures, Report, r2, r2_interval
-from coherence_tui.fileio import make_private_directory
 from coherence_tui.i18n import interface_language, plural
-from coherence_tui.insights import AfterReveal, after_reveal, snapshot_tally
-from coherence_tui.store import SessionSnapshot
-from coherence_tui.textreport import (
+from coherence_tui.output.textreport import (
     FACTOR_LABELS,
     STATE_LABELS,
     gap_text,
@@ -55,6 +51,10 @@ from coherence_tui.textreport import (
     state_text,
     stool_lines,
 )
+from coherence_tui.output.words import MD_WORDS, group_label, link_label
+from coherence_tui.services.insights import AfterReveal, after_reveal, snapshot_tally
+from coherence_tui.storage.fileio import make_private_directory
+from coherence_tui.storage.store import SessionSnapshot
 
 ExportFormat = Literal["json", "csv", "md", "html", "actions-csv"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "csv", "md", "html", "actions-csv")
@@ -128,7 +128,7 @@ def render(
     if fmt == "actions-csv":
         return actions_csv(snapshot)
     if fmt == "html":
-        from coherence_tui.html_report import to_html
+        from coherence_tui.output.html_report import to_html
 
         return to_html(snapshot, lang=lang)
     raise ValueError(f"unknown export format {fmt!r}")
@@ -323,158 +323,9 @@ def actions_csv(snapshot: SessionSnapshot) -> str:
     return out.getvalue()
 
 
-_MD = {
-    "en": {
-        "title": "Customer-service coherence workshop",
-        "session": "Session",
-        "questionnaire": "Questionnaire",
-        "participants": "Participants",
-        "answers": "{n:answers}",
-        "k_note": "Groups with {k:fewer_than_participants} are hidden (anonymity).",
-        "stool": "The stool (whole organisation)",
-        "hidden": "hidden: {k:fewer_than_participants}",
-        "groups": "Scores by group",
-        "group": "Group",
-        "overall": "Overall",
-        "imbalance": "Imbalance",
-        "state": "Stool",
-        "gaps": "Gaps between levels",
-        "gap": "Gap",
-        "recommendations": "Recommendations",
-        "none": "No recommendation yet: not enough answers.",
-        "items": "Statements by level",
-        "item": "Statement",
-        "all": "Organisation",
-        "department": "Department",
-        "footer": (
-            "Higher is better in every row. Scores run from -200 to +200 (0 is neutral); "
-            "a reversed statement's answers are negated before scoring, so disagreeing with "
-            "it counts as favourable. ±N is the margin of the 90 % interval. A question mark "
-            "after a stool state means the answers cannot yet tell it from the next state."
-        ),
-        "favourable": "Favourable % by group",
-        "reversed": "(reversed)",
-        "subtraction": "hidden: it would let {k:fewer_than_people} be worked out",
-        "ci": "90 % interval",
-        "not_published": "{k:fewer_than_answers}",
-        "queue": "Discussion queue: board − front line, largest gap first",
-        "queue_empty": "No statement is published for both the board and the front line yet.",
-        "level": "Level",
-        "dont_know": "don't know",
-        "mean": "Mean",
-        "gap_line": "Board − front line: {gap} (90 % interval {lo} to {hi})",
-        "gap_line_short": "Board − front line: {gap}",
-        "prompts": "To ask the room",
-        "predictions": "Prediction round: the front line's favourable %, estimated and actual",
-        "predictions_none": "No prediction round in this session.",
-        "estimate": "{level} estimate",
-        "actual": "Front line actual",
-        "estimate_hidden": "{n:estimates}, fewer than {k}",
-        "chains": "Chain per area (whole organisation)",
-        "chains_none": "No area chain yet: the organisation's figures are hidden.",
-        "area": "Area",
-        "breaks": "Breaks at",
-        "heat_levels": "Heat map: level × area",
-        "heat_departments": "Heat map: department × factor (departments that passed the audit)",
-        "plan": "Action plan",
-        "plan_none": "No actions recorded.",
-        "about": "About",
-        "what": "What",
-        "owner": "Owner (role)",
-        "first_step": "First step (due)",
-        "kpi": "KPI",
-        "review": "Review",
-        "statement_ref": "statement {id}",
-        "area_ref": "area {area}",
-        "unconfirmed": "?",
-    },
-    "pl": {
-        "title": "Warsztat spójności obsługi klienta",
-        "session": "Sesja",
-        "questionnaire": "Kwestionariusz",
-        "participants": "Uczestnicy",
-        "answers": "{n:answers}",
-        "k_note": "Grupy liczące {k:fewer_than_people} (k = {k}) są ukryte (anonimowość).",
-        "stool": "Stołek (cała organizacja)",
-        "hidden": "ukryte: za mało uczestników (k = {k})",
-        "groups": "Wyniki według grup",
-        "group": "Grupa",
-        "overall": "Ogółem",
-        "imbalance": "Nierównowaga",
-        "state": "Stołek",
-        "gaps": "Różnice między poziomami",
-        "gap": "Różnica",
-        "recommendations": "Rekomendacje",
-        "none": "Brak rekomendacji: za mało odpowiedzi.",
-        "items": "Stwierdzenia według poziomów",
-        "item": "Stwierdzenie",
-        "all": "Organizacja",
-        "department": "Dział",
-        "footer": (
-            "W każdym wierszu wyżej znaczy lepiej. Wyniki od -200 do +200 (0 to ocena "
-            "neutralna); odpowiedzi na stwierdzenia odwrócone są przed liczeniem zmieniane na "
-            "przeciwne, więc niezgoda z nimi jest przychylna. ±N to margines przedziału 90 %. "
-            "Znak zapytania po stanie stołka: odpowiedzi nie pozwalają jeszcze odróżnić go od "
-            "sąsiedniego stanu."
-        ),
-        "favourable": "% odpowiedzi przychylnych według grup",
-        "reversed": "(odwrócone)",
-        "subtraction": "ukryte: pozwoliłoby wyliczyć {k:fewer_than_people}",
-        "ci": "przedział 90 %",
-        "not_published": "{k:fewer_than_answers}",
-        "queue": "Kolejka do dyskusji: zarząd − pierwsza linia, od największej różnicy",
-        "queue_empty": "Żadne stwierdzenie nie jest jeszcze pokazane i dla zarządu, i dla "
-        "pierwszej linii.",
-        "level": "Poziom",
-        "dont_know": "nie wiem",
-        "mean": "Średnia",
-        "gap_line": "Zarząd − pierwsza linia: {gap} (przedział 90 % od {lo} do {hi})",
-        "gap_line_short": "Zarząd − pierwsza linia: {gap}",
-        "prompts": "Pytania do sali",
-        "predictions": "Runda przewidywań: % przychylnych odpowiedzi pierwszej linii, "
-        "przewidywany i faktyczny",
-        "predictions_none": "W tej sesji nie było rundy przewidywań.",
-        "estimate": "{level}: przewidywanie",
-        "actual": "Pierwsza linia: faktycznie",
-        "estimate_hidden": "{n:estimates}, mniej niż {k}",
-        "chains": "Łańcuch w obszarach (cała organizacja)",
-        "chains_none": "Brak łańcuchów: wyniki organizacji są ukryte.",
-        "area": "Obszar",
-        "breaks": "Pęka na",
-        "heat_levels": "Mapa cieplna: poziom × obszar",
-        "heat_departments": "Mapa cieplna: dział × czynnik (działy, które przeszły audyt)",
-        "plan": "Plan działań",
-        "plan_none": "Nie zapisano działań.",
-        "about": "Dotyczy",
-        "what": "Co",
-        "owner": "Odpowiada (rola)",
-        "first_step": "Pierwszy krok (termin)",
-        "kpi": "Wskaźnik",
-        "review": "Przegląd",
-        "statement_ref": "stwierdzenie {id}",
-        "area_ref": "obszar {area}",
-        "unconfirmed": "?",
-    },
-}
-
-
-def group_label(key: str, lang: str) -> str:
-    """A human name for a report group key."""
-    words = _MD.get(lang, _MD["en"])
-    names = LEVEL_NAMES.get(lang, LEVEL_NAMES["en"])
-    if key == ALL:
-        return words["all"]
-    if key.startswith("department:"):
-        return f"{words['department']}: {key.split(':', 1)[1]}"
-    for level in LEVELS:
-        if level.value == key:
-            return names[level].capitalize()
-    return key
-
-
 def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     lang = interface_language(lang or snapshot.settings.language or snapshot.questionnaire.language)
-    words = _MD.get(lang, _MD["en"])
+    words = MD_WORDS.get(lang, MD_WORDS["en"])
     factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
     states = STATE_LABELS.get(lang, STATE_LABELS["en"])
     report = snapshot_report(snapshot, lang=lang)
@@ -563,13 +414,6 @@ def to_markdown(snapshot: SessionSnapshot, *, lang: str | None = None) -> str:
     return "\n".join(out)
 
 
-def link_label(link: Link, lang: str) -> str:
-    """``declarations → resources`` in the interface language."""
-    factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
-    upper, lower = LINK_FACTORS[link]
-    return f"{factors[upper]} → {factors[lower]}"
-
-
 def distribution_cells(figures: ItemFigures) -> list[str]:
     """Five counts, don't know, and the % of each (as answered, before reversing)."""
     assert figures.distribution is not None
@@ -582,7 +426,7 @@ def distribution_cells(figures: ItemFigures) -> list[str]:
 
 def after_reveal_markdown(after: AfterReveal, snapshot: SessionSnapshot, lang: str) -> list[str]:
     """The Markdown sections of the discussion queue, predictions, chains, heat maps, plan."""
-    words = _MD.get(lang, _MD["en"])
+    words = MD_WORDS.get(lang, MD_WORDS["en"])
     factors = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
     names = LEVEL_NAMES.get(lang, LEVEL_NAMES["en"])
     k = after.report.k
@@ -711,7 +555,7 @@ def after_reveal_markdown(after: AfterReveal, snapshot: SessionSnapshot, lang: s
 
 
 def _hidden(group: GroupScores, lang: str, k: int) -> str:
-    words = _MD[lang]
+    words = MD_WORDS[lang]
     if group.reason is Suppression.SUBTRACTION:
         return plural.render(words["subtraction"], lang, k=k)
     return plural.render(words["hidden"], lang, k=k)

@@ -27,7 +27,7 @@ from typing import BinaryIO
 from coherence_tui.domain.model import LEVELS, Level, Questionnaire, SessionSettings
 from coherence_tui.domain.text import describe_character, find_control
 from coherence_tui.errors import CoherenceError
-from coherence_tui.store import ImportRow
+from coherence_tui.storage.store import ImportRow
 
 REQUIRED = ("participant", "level", "department", "item", "value")
 OPTIONAL = ("answered_at",)

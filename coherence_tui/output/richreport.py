@@ -18,10 +18,8 @@ from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, LEVELS, StoolState
 from coherence_tui.domain.recommend import LEVEL_NAMES
 from coherence_tui.domain.report import ALL, Report
-from coherence_tui.export import group_label
 from coherence_tui.i18n import interface_language, plural
-from coherence_tui.store import SessionSnapshot
-from coherence_tui.textreport import (
+from coherence_tui.output.textreport import (
     FACTOR_LABELS,
     STATE_LABELS,
     gap_bar,
@@ -31,6 +29,8 @@ from coherence_tui.textreport import (
     state_text,
     stool_lines,
 )
+from coherence_tui.output.words import group_label
+from coherence_tui.storage.store import SessionSnapshot
 
 STATE_STYLE = {StoolState.STABLE: "green", StoolState.WOBBLY: "yellow", StoolState.TIPPING: "red"}
 

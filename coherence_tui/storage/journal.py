@@ -1,7 +1,7 @@
 """The answer journal's file format: one checksummed line per change, appended and fsync'ed.
 
 While a workshop runs, a kiosk's answer is not a rewrite of the whole session file but
-one line appended to ``NAME.json.journal`` beside it (``coherence_tui.store`` decides
+one line appended to ``NAME.json.journal`` beside it (``coherence_tui.storage.store`` decides
 when, and folds the lines back into the session file). This module only knows the
 format; it does no I/O.
 

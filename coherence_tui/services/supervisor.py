@@ -76,7 +76,7 @@ def write_handover(session: Path) -> None:
     target = os.environ.get(HANDOVER_ENV)
     if not target:
         return
-    from coherence_tui.fileio import write_private
+    from coherence_tui.storage.fileio import write_private
 
     try:
         write_private(Path(target), f"run\n{session}\n".encode())

@@ -20,8 +20,8 @@ from coherence_tui.domain.model import (
     UpdateRule,
 )
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.questionnaires import load
-from coherence_tui.store import ImportRow, SessionStore
+from coherence_tui.storage.questionnaires import load
+from coherence_tui.storage.store import ImportRow, SessionStore
 
 DEMO_NAME = "demo"
 DEMO_PIN = "1234"

@@ -24,8 +24,8 @@ from typing import Any
 import orjson
 
 from coherence_tui.domain.pin import MAX_ATTEMPTS, Lockout
-from coherence_tui.fileio import write_private
-from coherence_tui.store import SessionError, SessionStore
+from coherence_tui.storage.fileio import write_private
+from coherence_tui.storage.store import SessionError, SessionStore
 
 SUFFIX = ".pin"
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from coherence_tui.domain import pin
 from coherence_tui.domain.disclosure import Releases, finish_order, instant
 from coherence_tui.domain.vocabulary import Answer, Level, Participant
-from coherence_tui.store import SessionChanges, SessionHead, SessionSnapshot, SessionStore
+from coherence_tui.storage.store import SessionChanges, SessionHead, SessionSnapshot, SessionStore
 
 if TYPE_CHECKING:
     # Imported where a report is built: a kiosk never scores, nor loads pydantic.
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from coherence_tui.domain.predictions import Prediction
     from coherence_tui.domain.report import Report
     from coherence_tui.domain.scoring import Tally
-    from coherence_tui.insights import AfterReveal
+    from coherence_tui.services.insights import AfterReveal
 
 
 class _Room:
@@ -376,7 +376,7 @@ class LiveSession:
         Built from the room's tally and ``report``; predictions of the people that report
         counts only. Rebuilt only when the report changed.
         """
-        from coherence_tui.insights import after_reveal
+        from coherence_tui.services.insights import after_reveal
 
         report = self.report
         predictions = self.snapshot.predictions
@@ -430,7 +430,7 @@ class LiveSession:
         ``CompareRefused`` when the questionnaires' item ids do not match.
         """
         from coherence_tui.domain.compare import compare, mismatch
-        from coherence_tui.insights import CompareRefused, own_scores, snapshot_tally
+        from coherence_tui.services.insights import CompareRefused, own_scores, snapshot_tally
 
         reason = mismatch(self.questionnaire, earlier.questionnaire)
         if reason is not None:

@@ -1,0 +1,3 @@
+"""Output: report text, Markdown, CSV, JSON and HTML exports. No Textual; builds on
+``services``, ``storage`` and ``domain``.
+"""
