@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import coherence_tui.storage.durable as durable_module
+import coherence_tui.storage.journal_log as journal_module
 from coherence_tui.domain import scoring
 from coherence_tui.domain.model import Level, SessionSettings, SessionState
 from coherence_tui.services.live import LiveSession
@@ -45,7 +45,7 @@ def test_a_live_session_following_a_busy_room_always_equals_a_fresh_load(
     who finished (a merged import does that), a checkpoint every few changes or none, the
     session ended at the end: the projector's incremental view, and a kiosk's own, equal a
     session opened afresh after every step."""
-    monkeypatch.setattr(durable_module, "JOURNAL_CHECKPOINT", checkpoint)
+    monkeypatch.setattr(journal_module, "JOURNAL_CHECKPOINT", checkpoint)
     path = new_session(tmp_path, k=2)
     projector = fresh(path)
     assert projector.report.answers == 0  # the view exists from here on, kept up to date

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import coherence_tui.storage.durable as durable_module
+import coherence_tui.storage.journal_log as journal_module
 from coherence_tui.domain.model import Level
 from coherence_tui.storage.store import DurableStorage, ImportRow, SessionStore
 
@@ -95,7 +95,7 @@ def pause_at(point: str) -> None:
 
         os.replace = replace
     elif point == "mid-append":
-        real_write_all = durable_module.write_all
+        real_write_all = journal_module.write_all
 
         def write_all(fd: int, payload: bytes) -> None:
             if os.readlink(f"/proc/self/fd/{fd}").endswith(".journal"):
@@ -103,7 +103,7 @@ def pause_at(point: str) -> None:
                 stop_here(point)
             real_write_all(fd, payload)
 
-        durable_module.write_all = write_all
+        journal_module.write_all = write_all
     else:
         raise SystemExit(f"unknown point {point!r}")
 
@@ -112,7 +112,7 @@ def main(argv: list[str]) -> int:
     mode, path = argv[0], Path(argv[1])
     if mode == "burst":
         if len(argv) > 4:
-            durable_module.JOURNAL_CHECKPOINT = int(argv[4])
+            journal_module.JOURNAL_CHECKPOINT = int(argv[4])
         write_answers(SessionStore.open(path), int(argv[2]), int(argv[3]))
     elif mode == "disjoint":
         store = SessionStore.open(path)

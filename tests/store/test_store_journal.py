@@ -17,7 +17,7 @@ import orjson
 import pytest
 from store_helpers import encode_session
 
-import coherence_tui.storage.durable as durable_module
+import coherence_tui.storage.journal_log as journal_module
 from coherence_tui.domain.model import Level, SessionState
 from coherence_tui.storage.store import (
     FORMAT_VERSION,
@@ -145,7 +145,7 @@ def test_a_long_journal_is_folded_in_by_the_next_writer(
     running: tuple[SessionStore, Answers], session_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, answers = running
-    monkeypatch.setattr(durable_module, "JOURNAL_CHECKPOINT", 5)
+    monkeypatch.setattr(journal_module, "JOURNAL_CHECKPOINT", 5)
     generation = orjson.loads(session_path.read_bytes())["generation"]
     person = store.add_participant(Level.MANAGEMENT)
     for item in ("D1", "D2", "R1", "R2", "B1", "B2"):
