@@ -20,10 +20,7 @@ from coherence_tui.domain.vocabulary import (
     validate_department,
 )
 from coherence_tui.errors import CoherenceError
-from coherence_tui.storage.head import HeadInvalid, check_head
-from coherence_tui.storage.head import SessionHead as SessionHead  # part of the store's API
-from coherence_tui.storage.paths import SUFFIX as SUFFIX  # re-exported: part of the store's API
-from coherence_tui.storage.paths import resolve_session_path as resolve_session_path
+from coherence_tui.storage.head import HeadInvalid, SessionHead, check_head
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
