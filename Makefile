@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/coherence-tui demo
 
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # The browser tests (tests/serve/test_browser.py) drive Debian's chromium with Playwright
 # (Playwright's own browser download is never used). Installed here when missing and we
