@@ -13,7 +13,8 @@ loopback and every wait is bounded.
     in the same instant. For each, from
     just before its page request: the page and everything it loads (textual.js, the
     stylesheets, the font, gzip like a browser), the websocket, the welcome screen,
-    then Enter, level 1, department 1 (no thinking time) until "1 / 30" has arrived:
+    then Enter, level 1, department 1, a tap on the instruction card (no thinking
+    time) until "1 / N" (the first statement) has arrived:
     ``serve_join_p50_s`` / ``serve_join_p95_s`` / ``serve_join_max_s``.
 (b) Memory with every phone connected: unique (USS) and resident (RSS) memory per
     kiosk process, mean over the kiosks (``serve_uss_mb_per_kiosk``,
@@ -51,6 +52,7 @@ sys.path.insert(0, str(REPO))
 import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 
+from coherence_tui.storage.questionnaires import load  # noqa: E402
 from coherence_tui.storage.store import SessionStore  # noqa: E402
 from tests.serve.clients import KioskClient  # noqa: E402
 
@@ -62,7 +64,8 @@ PAGE_ASSETS = (
     "/static/ts/js/textual.js",
 )
 PACE_SECONDS = 2.0
-ITEMS = 30
+ITEMS = len(load("general-en").items)
+"""Statements of the shipped general-en questionnaire the bench session uses."""
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -140,7 +143,7 @@ async def _join(server: Server, client: KioskClient, start: asyncio.Event) -> fl
     async with aiohttp.ClientSession(auto_decompress=False) as page:
         await _open_page(page, server)
     await client.open(client_http[0])
-    await client.join(total=ITEMS)
+    await client.join(total=ITEMS, instruction=True)
     return time.monotonic() - began
 
 

@@ -97,14 +97,21 @@ class KioskClient:
         if self._reader is not None:
             await self._reader
 
-    async def join(self, *, total: int) -> None:
-        """From the level question (a phone's first screen) to the first statement."""
+    async def join(self, *, total: int, instruction: bool = False) -> None:
+        """From the level question (a phone's first screen) to the first statement.
+
+        ``instruction``: the questionnaire has an instruction card (format 2), tapped away.
+        """
         await self.wait_for("Board")
         self.mark()
         await self.press("1")
         await self.wait_for("Sales")
         self.mark()
         await self.press("1")
+        if instruction:
+            await self.wait_for("Before you start")
+            self.mark()
+            await self.press("\r")
         await self.wait_for(f"1 / {total}")
 
     async def answer(self, key: str, *, next_index: int | None, total: int) -> None:
