@@ -62,14 +62,25 @@ PIN_ENV = "COHERENCE_PIN"
 """Environment variable ``new`` takes the facilitator PIN from (not echoed, not in ``ps``)."""
 
 
-def _questionnaire(reference: str) -> Questionnaire:
-    """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file."""
-    from coherence_tui.questionnaires import SUFFIX, load, load_file
+def _questionnaire(reference: str, languages: str | None = None) -> Questionnaire:
+    """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file;
+    with ``--languages``, its sibling files' text for the other languages too."""
+    from coherence_tui.questionnaires import SUFFIX, default_dir, load, load_file
 
     separators = {os.sep} | ({os.altsep} if os.altsep else set())
     if reference.endswith(SUFFIX) or any(sep in reference for sep in separators):
-        return load_file(Path(reference))
-    return load(reference)
+        questionnaire, directory = load_file(Path(reference)), Path(reference).parent
+    else:
+        questionnaire, directory = load(reference), default_dir()
+    if languages is None:
+        return questionnaire
+    from coherence_tui.languages import parse_languages, with_languages
+
+    try:
+        wanted = parse_languages(languages)
+    except ValueError as error:
+        raise UserError(f"--languages: {error}") from None
+    return with_languages(questionnaire, wanted, directory)
 
 
 def _departments(text: str | None) -> tuple[str, ...]:
@@ -141,7 +152,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = session_path_for_name(args.name, _sessions_dir(args))
     if os.path.lexists(path):  # before asking for a PIN; create() checks again, atomically
         raise UserError(f"{path}: a session file with this name already exists")
-    questionnaire = _questionnaire(args.questionnaire)
+    questionnaire = _questionnaire(args.questionnaire, args.languages)
     departments = _departments(args.departments)
     pin, generated = _facilitator_pin(args)
     salt, digest = hash_pin(pin)
@@ -517,6 +528,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a questionnaire id (see 'questionnaires') or the path to a TOML file",
     )
     new.add_argument("--departments", metavar="A,B", help="comma-separated department names")
+    new.add_argument(
+        "--languages",
+        metavar="en,pl,uk,ru",
+        help="languages a participant may choose at the kiosk (default: the questionnaire's "
+        "own); the others come from the files of the same name in those languages",
+    )
     new.add_argument(
         "--k",
         type=int,
