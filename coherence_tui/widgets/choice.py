@@ -90,7 +90,7 @@ class ChoiceList(Widget, can_focus=True):
         back_label: str = "",
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-intro" if intro else "")
         self.intro = intro
         """A paragraph above the title (a browser kiosk opens here, with no welcome card)."""
         self.title = title
@@ -132,6 +132,7 @@ class ChoiceList(Widget, can_focus=True):
             raise ValueError("relabel keeps the options and the Back target; only words change")
         self.title, self.options, self.hint = title, options[:9], hint
         self.intro, self.back_label = intro, back_label
+        self.set_class(bool(intro), "-intro")
         if not self.is_mounted:
             return
         intro_static = self.query_one(".choice-intro", Static)
