@@ -31,6 +31,7 @@ PURE = [
     "coherence_tui.supervisor",
     "coherence_tui.store",
     "coherence_tui.questionnaires",
+    "coherence_tui.languages",
     "coherence_tui.live",
     "coherence_tui.export",
     "coherence_tui.answerfile",
