@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--departments", metavar="A,B", help="comma-separated department names")
     new.add_argument(
+        "--languages",
+        metavar="en,pl,uk,ru",
+        help="languages a participant may choose at the kiosk (default: the questionnaire's "
+        "own); the others come from the files of the same name in those languages",
+    )
+    new.add_argument(
         "--k",
         type=int,
         default=3,

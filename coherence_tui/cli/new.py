@@ -24,14 +24,25 @@ PIN_ENV = "COHERENCE_PIN"
 """Environment variable ``new`` takes the facilitator PIN from (not echoed, not in ``ps``)."""
 
 
-def _questionnaire(reference: str) -> Questionnaire:
-    """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file."""
-    from coherence_tui.storage.questionnaires import SUFFIX, load, load_file
+def _questionnaire(reference: str, languages: str | None = None) -> Questionnaire:
+    """``--questionnaire``: an id from the questionnaires directory, or a path to a TOML file;
+    with ``--languages``, its sibling files' text for the other languages too."""
+    from coherence_tui.storage.questionnaires import SUFFIX, default_dir, load, load_file
 
     separators = {os.sep} | ({os.altsep} if os.altsep else set())
     if reference.endswith(SUFFIX) or any(sep in reference for sep in separators):
-        return load_file(Path(reference))
-    return load(reference)
+        questionnaire, directory = load_file(Path(reference)), Path(reference).parent
+    else:
+        questionnaire, directory = load(reference), default_dir()
+    if languages is None:
+        return questionnaire
+    from coherence_tui.storage.languages import parse_languages, with_languages
+
+    try:
+        wanted = parse_languages(languages)
+    except ValueError as error:
+        raise UserError(f"--languages: {error}") from None
+    return with_languages(questionnaire, wanted, directory)
 
 
 def _departments(text: str | None) -> tuple[str, ...]:
@@ -103,7 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = session_path_for_name(args.name, sessions_dir(args))
     if os.path.lexists(path):  # before asking for a PIN; create() checks again, atomically
         raise UserError(f"{path}: a session file with this name already exists")
-    questionnaire = _questionnaire(args.questionnaire)
+    questionnaire = _questionnaire(args.questionnaire, args.languages)
     departments = _departments(args.departments)
     pin, generated = _facilitator_pin(args)
     salt, digest = hash_pin(pin)

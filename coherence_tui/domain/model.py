@@ -58,6 +58,9 @@ def _plain_lines(text: str) -> str:
 PlainLines = Annotated[str, AfterValidator(_plain_lines)]
 """Text that may hold several lines: newlines, but no other control character."""
 
+ItemText = Annotated[PlainLine, StringConstraints(min_length=8, max_length=400)]
+"""A statement's text, in any language: one line of 8 to 400 characters."""
+
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
@@ -71,7 +74,7 @@ class Item(BaseModel):
     factor: Factor
     area: Slug
     """What part of service the statement is about: feedback, complaints, channels, ..."""
-    text: Annotated[PlainLine, StringConstraints(min_length=8, max_length=400)]
+    text: ItemText
     reverse: bool = False
     """Negatively worded: the value is negated before scoring."""
     prompts: tuple[PlainLine, ...] = ()
@@ -117,6 +120,26 @@ class Translation(BaseModel):
     """The language the text was translated from; ``None`` for a text written in its own."""
     note: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     """Who translated and who checked it, e.g. "not yet reviewed by a native speaker"."""
+
+
+class LanguageVersion(BaseModel):
+    """What a participant reads of a questionnaire in another language (a session's
+    ``translations``): the same statements, item by item, in that language's words.
+
+    Only text: factor, area, reverse and predict belong to the item id and are the
+    questionnaire's own, so answers in every language pool by item id. Built from the
+    shipped sibling files (``coherence_tui.storage.languages``); discussion prompts and the
+    facilitator's screens stay in the questionnaire's own language.
+    """
+
+    model_config = _STRICT
+
+    title: Annotated[PlainLine, StringConstraints(min_length=1, max_length=120)]
+    instruction: Annotated[PlainLines, StringConstraints(max_length=600)] = ""
+    """Empty exactly when the questionnaire's own instruction is."""
+    scale: Scale
+    items: dict[ItemId, ItemText]
+    """Every item's text by id: exactly the questionnaire's item ids."""
 
 
 class Thresholds(BaseModel):
@@ -170,6 +193,10 @@ class Questionnaire(BaseModel):
     scale: Scale
     thresholds: Thresholds = Field(default_factory=Thresholds)
     items: tuple[Item, ...]
+    translations: dict[Language, LanguageVersion] = Field(default_factory=dict)
+    """The other languages a kiosk offers (never the questionnaire's own), in the order it
+    offers them after its own; empty for a single-language session (every session before
+    issue 11). ``coherence-tui new --languages`` fills it from the sibling files."""
 
     @field_validator("items")
     @classmethod
@@ -217,6 +244,30 @@ class Questionnaire(BaseModel):
                     f"(format 2 needs at least {MIN_ITEMS_PER_FACTOR})"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _translations_match(self) -> Questionnaire:
+        ids = self.item_ids
+        for language, version in self.translations.items():
+            where = f"translation {language}"
+            if language == self.language:
+                raise ValueError(f"{where}: is the questionnaire's own language")
+            missing = [item_id for item_id in ids if item_id not in version.items]
+            if missing:
+                raise ValueError(f"{where}: item {missing[0]} has no text")
+            extra = [item_id for item_id in version.items if item_id not in ids]
+            if extra:
+                raise ValueError(f"{where}: item {extra[0]} is not in the questionnaire")
+            if bool(version.instruction) != bool(self.instruction):
+                raise ValueError(
+                    f"{where}: an instruction is needed exactly when the questionnaire has one"
+                )
+        return self
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language a participant may answer in: its own first, then the translations."""
+        return (self.language, *self.translations)
 
     def area_group(self, item_id: str) -> AreaGroup | None:
         """The HR-survey area of an item (``None`` for a format 1 questionnaire)."""

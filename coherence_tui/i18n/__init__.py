@@ -5,9 +5,11 @@ kiosk, PIN and facilitator screens; ``dashboard.py`` for the dashboard and its
 widgets), each with ``EN`` and ``PL`` dicts of the same keys. ``t()`` looks a
 key up; a test checks both languages have every key.
 
-Questionnaires come in more languages than the interface (Ukrainian, Russian):
-in those the interface speaks English, strings and plurals alike
-(:func:`interface_language`), while the statements keep their own language.
+Questionnaires come in more languages than the whole interface (Ukrainian,
+Russian): what a participant sees (the kiosk's ``kiosk.`` and ``web.`` strings) is
+in those too (``kiosk.UK``, ``kiosk.RU``, :data:`PARTICIPANT_LANGUAGES`); the
+facilitator's screens, the dashboard and the reports speak English there, strings
+and plurals alike (:func:`interface_language`).
 
 A number followed by words that change with it is written with a plural phrase
 as its format spec, ``"{left:attempts_left}"``: the phrase in the string's own
@@ -21,13 +23,19 @@ from collections.abc import Mapping
 from coherence_tui.i18n import after, dashboard, kiosk
 from coherence_tui.i18n.plural import render
 
-_TABLES: dict[str, dict[str, str]] = {"en": {}, "pl": {}}
+_TABLES: dict[str, dict[str, str]] = {"en": {}, "pl": {}, "uk": kiosk.UK, "ru": kiosk.RU}
 for _module in (kiosk, dashboard, after):
     _TABLES["en"].update(_module.EN)
     _TABLES["pl"].update(_module.PL)
 
 LANGUAGES = ("en", "pl")
-"""The languages the interface speaks."""
+"""The languages the whole interface speaks (facilitator, dashboard, reports)."""
+
+PARTICIPANT_LANGUAGES = ("en", "pl", "uk", "ru")
+"""The languages of what a participant sees: every key starting with one of
+:data:`PARTICIPANT_KEYS`."""
+
+PARTICIPANT_KEYS = ("kiosk.", "web.")
 
 FALLBACK = "en"
 
@@ -45,10 +53,10 @@ def strings(lang: str) -> Mapping[str, str]:
 def t(key: str, lang: str, /, **values: object) -> str:
     """The string ``key`` in ``lang``, formatted with ``values``; the key itself if missing.
 
-    A language without strings, or a key missing in it, gives the English string,
-    whose plural phrases are then English too.
+    A language without strings, or a key missing in it (a facilitator's string in
+    Ukrainian), gives the English string, whose plural phrases are then English too.
     """
-    used = interface_language(lang)
+    used = lang if lang in _TABLES else FALLBACK
     template = _TABLES[used].get(key)
     if not template:
         used = FALLBACK

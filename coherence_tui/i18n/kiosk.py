@@ -1,4 +1,8 @@
-"""Interface strings (home, kiosk, PIN and facilitator screens). Same keys in EN and PL."""
+"""Interface strings (home, kiosk, PIN and facilitator screens). Same keys in EN and PL.
+
+What a participant sees (the ``kiosk.`` and ``web.`` keys) is also in Ukrainian and
+Russian (``UK``, ``RU``); the facilitator's screens fall back to English there.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ EN: dict[str, str] = {
         "Thank you for taking part. Your answers are anonymous: nobody, "
         "the board included, can see what one person answered."
     ),
-    "kiosk.welcome.count": "{count} short statements · about {minutes} min",
+    "kiosk.welcome.count": "{count:short_statements} · about {minutes} min",
     "kiosk.welcome.start": "Press Enter to start",
     "kiosk.choice.hint.touch": "Tap your answer",
     "kiosk.statement.hint.touch": "Tap an answer; Back returns to the previous statement",
@@ -44,6 +48,7 @@ EN: dict[str, str] = {
     ),
     "kiosk.idle.hint": "Press any key",
     "kiosk.choice.hint": "Press a number, or use the arrows and Enter",
+    "kiosk.language.title": "Choose your language",
     # kiosk: statement
     "kiosk.statement.progress": "{index} / {total}",
     "kiosk.statement.hint": ("Keys 1-5 answer, 0 = don't know, Backspace goes back one statement"),
@@ -180,7 +185,7 @@ PL: dict[str, str] = {
         "Dziękujemy za udział. Odpowiedzi są anonimowe: nikt, również zarząd, "
         "nie zobaczy, co odpowiedziała konkretna osoba."
     ),
-    "kiosk.welcome.count": "Liczba stwierdzeń: {count} · około {minutes} min",
+    "kiosk.welcome.count": "{count:short_statements} · około {minutes} min",
     "kiosk.welcome.start": "Naciśnij Enter, aby zacząć",
     "kiosk.choice.hint.touch": "Dotknij swojej odpowiedzi",
     "kiosk.statement.hint.touch": "Dotknij odpowiedzi; Wstecz wraca do poprzedniego stwierdzenia",
@@ -212,6 +217,7 @@ PL: dict[str, str] = {
     ),
     "kiosk.idle.hint": "Naciśnij dowolny klawisz",
     "kiosk.choice.hint": "Naciśnij cyfrę albo użyj strzałek i Enter",
+    "kiosk.language.title": "Wybierz język",
     "kiosk.statement.progress": "{index} / {total}",
     "kiosk.statement.hint": (
         "Klawisze 1-5 to odpowiedź, 0 = nie wiem, Backspace cofa o jedno stwierdzenie"
@@ -336,4 +342,148 @@ PL: dict[str, str] = {
     "home.no_sessions": "Brak sesji w {directory}.",
     "home.hint": "Tab przechodzi między polami · Enter na sesji ją wznawia · ctrl+q kończy",
     "app.no_session": "Brak sesji do otwarcia.",
+}
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "pl": "Polski",
+    "uk": "Українська",
+    "ru": "Русский",
+}
+"""Each language by its own name, as the kiosk's language choice offers it."""
+
+# Ukrainian and Russian: what a participant sees. Machine-assisted translations by the
+# development team, for meaning rather than word for word, with the level names and
+# scale wording of the shipped uk/ru questionnaires; not yet checked by a native speaker.
+UK: dict[str, str] = {
+    "kiosk.welcome.title": "Узгодженість обслуговування клієнтів",
+    "kiosk.welcome.body": (
+        "Дякуємо за участь. Ваші відповіді анонімні: ніхто, зокрема й правління, "
+        "не побачить, що відповіла окрема людина."
+    ),
+    "kiosk.welcome.count": "{count:short_statements} · близько {minutes} хв",
+    "kiosk.welcome.start": "Натисніть Enter, щоб почати",
+    "kiosk.choice.hint.touch": "Торкніться своєї відповіді",
+    "kiosk.statement.hint.touch": (
+        "Торкніться відповіді; «Назад» повертає до попереднього твердження"
+    ),
+    "kiosk.statement.back": "Назад",
+    "web.connecting": "З’єднання…",
+    "web.reconnecting": "З’єднання втрачено. Під’єднуємося знову… ваші відповіді збережено.",
+    "web.done": "Дякуємо! Ваші відповіді збережено. Можете закрити цю сторінку.",
+    "web.full": "Кімната заповнена. Спробуйте ще раз за хвилину: сторінка повторить спробу сама.",
+    "web.forbidden": (
+        "Це посилання недійсне (або вже недійсне). Відскануйте QR-код на проєкторі ще раз."
+    ),
+    "kiosk.thanks.body.web": "Ваші відповіді збережено. Тепер можете закрити цю сторінку.",
+    "kiosk.level.title": "Де ви працюєте?",
+    "kiosk.level.board": "Правління",
+    "kiosk.level.management": "Керівництво",
+    "kiosk.level.front_line": "Перша лінія",
+    "kiosk.level.board.hint": "вище керівництво, директори",
+    "kiosk.level.management.hint": "керівники середньої та нижчої ланки",
+    "kiosk.level.front_line.hint": "працівники, які мають справу з клієнтами",
+    "kiosk.department.title": "У якому відділі?",
+    "kiosk.department.none": "Без відділу",
+    "kiosk.choice.back": "Backspace повертає назад",
+    "kiosk.instruction.title": "Перш ніж почати",
+    "kiosk.instruction.hint": "Натисніть Enter, щоб побачити перше твердження",
+    "kiosk.instruction.hint.touch": "Торкніться, щоб побачити перше твердження",
+    "kiosk.idle.title": "Ви ще тут?",
+    "kiosk.idle.body": (
+        "Натисніть будь-яку клавішу, щоб продовжити. Якщо ніхто не натисне, анкета за мить "
+        "закриється, а вже надані відповіді буде збережено."
+    ),
+    "kiosk.idle.hint": "Натисніть будь-яку клавішу",
+    "kiosk.choice.hint": "Натисніть цифру або скористайтеся стрілками та Enter",
+    "kiosk.language.title": "Оберіть мову",
+    "kiosk.statement.progress": "{index} / {total}",
+    "kiosk.statement.hint": (
+        "Клавіші 1-5 — відповідь, 0 = не знаю, Backspace — на одне твердження назад"
+    ),
+    "kiosk.statement.error": "Відповідь не збережено: {error}",
+    "kiosk.predict.progress": "Оцінка {index} / {total}",
+    "kiosk.predict.question": (
+        "Останній крок. Як ви думаєте, скільки з кожних 100 працівників першої лінії "
+        "погоджуються з цим твердженням?"
+    ),
+    "kiosk.predict.hint": (
+        "1-9 = 10 %-90 %, стрілки змінюють на 5, Enter підтверджує, "
+        "0 = волію не вгадувати, Backspace — назад"
+    ),
+    "kiosk.thanks.title": "Дякуємо!",
+    "kiosk.thanks.body": (
+        "Ваші відповіді збережено. Будь ласка, передайте клавіатуру наступній людині."
+    ),
+    "kiosk.thanks.hint": "Натисніть Enter (або зачекайте кілька секунд)",
+    "kiosk.paused.title": "Коротка перерва",
+    "kiosk.paused.body": "Ведучий призупинив сесію. Незабаром вона продовжиться.",
+    "kiosk.closed.title": "Сесію закрито",
+    "kiosk.closed.body": "Дякуємо: відповіді більше не збираються.",
+}
+
+RU: dict[str, str] = {
+    "kiosk.welcome.title": "Согласованность обслуживания клиентов",
+    "kiosk.welcome.body": (
+        "Спасибо за участие. Ваши ответы анонимны: никто, в том числе правление, "
+        "не увидит, что ответил конкретный человек."
+    ),
+    "kiosk.welcome.count": "{count:short_statements} · около {minutes} мин",
+    "kiosk.welcome.start": "Нажмите Enter, чтобы начать",
+    "kiosk.choice.hint.touch": "Коснитесь своего ответа",
+    "kiosk.statement.hint.touch": "Коснитесь ответа; «Назад» возвращает к предыдущему утверждению",
+    "kiosk.statement.back": "Назад",
+    "web.connecting": "Подключение…",
+    "web.reconnecting": "Соединение потеряно. Подключаемся снова… ваши ответы сохранены.",
+    "web.done": "Спасибо! Ваши ответы сохранены. Эту страницу можно закрыть.",
+    "web.full": "Зал заполнен. Попробуйте ещё раз через минуту: страница повторит попытку сама.",
+    "web.forbidden": (
+        "Эта ссылка недействительна (или больше не действует). Отсканируйте QR-код "
+        "на проекторе ещё раз."
+    ),
+    "kiosk.thanks.body.web": "Ваши ответы сохранены. Теперь эту страницу можно закрыть.",
+    "kiosk.level.title": "Где вы работаете?",
+    "kiosk.level.board": "Правление",
+    "kiosk.level.management": "Руководство",
+    "kiosk.level.front_line": "Первая линия",
+    "kiosk.level.board.hint": "высшее руководство, директора",
+    "kiosk.level.management.hint": "руководители среднего и линейного звена",
+    "kiosk.level.front_line.hint": "сотрудники, которые работают с клиентами",
+    "kiosk.department.title": "В каком отделе?",
+    "kiosk.department.none": "Без отдела",
+    "kiosk.choice.back": "Backspace — назад",
+    "kiosk.instruction.title": "Прежде чем начать",
+    "kiosk.instruction.hint": "Нажмите Enter, чтобы увидеть первое утверждение",
+    "kiosk.instruction.hint.touch": "Коснитесь, чтобы увидеть первое утверждение",
+    "kiosk.idle.title": "Вы ещё здесь?",
+    "kiosk.idle.body": (
+        "Нажмите любую клавишу, чтобы продолжить. Если никто не нажмёт, анкета вскоре "
+        "закроется, а уже данные ответы сохранятся."
+    ),
+    "kiosk.idle.hint": "Нажмите любую клавишу",
+    "kiosk.choice.hint": "Нажмите цифру или используйте стрелки и Enter",
+    "kiosk.language.title": "Выберите язык",
+    "kiosk.statement.progress": "{index} / {total}",
+    "kiosk.statement.hint": (
+        "Клавиши 1-5 — ответ, 0 = не знаю, Backspace — на одно утверждение назад"
+    ),
+    "kiosk.statement.error": "Ответ не сохранён: {error}",
+    "kiosk.predict.progress": "Оценка {index} / {total}",
+    "kiosk.predict.question": (
+        "Последний шаг. Как вы думаете, сколько из каждых 100 сотрудников первой линии "
+        "согласны с этим утверждением?"
+    ),
+    "kiosk.predict.hint": (
+        "1-9 = 10 %-90 %, стрелки меняют на 5, Enter подтверждает, "
+        "0 = предпочитаю не угадывать, Backspace — назад"
+    ),
+    "kiosk.thanks.title": "Спасибо!",
+    "kiosk.thanks.body": (
+        "Ваши ответы сохранены. Пожалуйста, передайте клавиатуру следующему участнику."
+    ),
+    "kiosk.thanks.hint": "Нажмите Enter (или подождите несколько секунд)",
+    "kiosk.paused.title": "Короткий перерыв",
+    "kiosk.paused.body": "Ведущий приостановил сессию. Скоро она продолжится.",
+    "kiosk.closed.title": "Сессия закрыта",
+    "kiosk.closed.body": "Спасибо: ответы больше не собираются.",
 }

@@ -35,6 +35,7 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
         "fewer_than_answers": {"one": "fewer than {n} answer", "other": "fewer than {n} answers"},
         "attempts_left": {"one": "{n} attempt left", "other": "{n} attempts left"},
         "estimates": {"one": "{n} estimate", "other": "{n} estimates"},
+        "short_statements": {"one": "{n} short statement", "other": "{n} short statements"},
     },
     "pl": {
         "answers": {
@@ -78,6 +79,12 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "few": "{n} szacunki",
             "many": "{n} szacunków",
             "other": "{n} szacunku",
+        },
+        "short_statements": {
+            "one": "{n} krótkie stwierdzenie",
+            "few": "{n} krótkie stwierdzenia",
+            "many": "{n} krótkich stwierdzeń",
+            "other": "{n} krótkiego stwierdzenia",
         },
     },
     "uk": {
@@ -123,6 +130,12 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "many": "{n} оцінок",
             "other": "{n} оцінки",
         },
+        "short_statements": {
+            "one": "{n} коротке твердження",
+            "few": "{n} короткі твердження",
+            "many": "{n} коротких тверджень",
+            "other": "{n} короткого твердження",
+        },
     },
     "ru": {
         "answers": {
@@ -166,6 +179,12 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "few": "{n} оценки",
             "many": "{n} оценок",
             "other": "{n} оценки",
+        },
+        "short_statements": {
+            "one": "{n} короткое утверждение",
+            "few": "{n} коротких утверждения",
+            "many": "{n} коротких утверждений",
+            "other": "{n} короткого утверждения",
         },
     },
 }

@@ -1,5 +1,17 @@
 """The participant kiosk: welcome -> level -> department -> instruction -> statements -> thanks.
 
+Languages: a session that offers several (``new --languages``, ``head.languages``)
+starts each participant at a language choice instead of the welcome card, every
+language named in itself; the welcome's words then head the level question. From
+there the participant reads the title, instruction, statements, scale and every kiosk
+string in their language (``head.texts``, ``i18n`` for ``uk``/``ru`` too), while the
+answers are stored by item id as in any session, so they pool across languages.
+Backspace (a "Back" target on a phone) on the level question returns to the language
+choice; the next participant starts at the language choice again. The language is not
+recorded: scoring does not need it, and in a room with one Russian speaker it would
+single out that person's answers in a raw export. A browser kiosk resuming its
+participant asks the language again, then continues at the first unanswered statement.
+
 The questionnaire's ``instruction`` (format 2) is a card before statement 1, shown to
 every participant (plain text, never markup); a questionnaire without one skips it.
 
@@ -50,6 +62,7 @@ answer kept. A web kiosk serves one participant: after the thank-you card it end
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, getters, on
@@ -64,10 +77,12 @@ from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.vocabulary import LEVELS, PREDICTING_LEVELS, Level, Participant
 from coherence_tui.i18n import t
+from coherence_tui.i18n.kiosk import LANGUAGE_NAMES
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.services.live import LiveSession
 from coherence_tui.storage.head import ItemView as Item
+from coherence_tui.storage.head import LanguageTexts
 from coherence_tui.storage.store import SessionEnded, SessionError
 from coherence_tui.widgets.card import Card
 from coherence_tui.widgets.choice import ChoiceList
@@ -105,8 +120,35 @@ class StatementOrder:
 STATEMENT_ORDER = StatementOrder()
 
 
+@dataclass(frozen=True)
+class ChoiceWords:
+    """What a ``ChoiceList`` says in one language."""
+
+    title: str
+    options: list[tuple[str, str]]
+    hint: str
+    intro: str = ""
+    back_label: str = ""
+
+    def choice_list(self, widget_id: str) -> ChoiceList:
+        return ChoiceList(
+            self.title,
+            self.options,
+            self.hint,
+            intro=self.intro,
+            back_label=self.back_label,
+            id=widget_id,
+        )
+
+    def relabel(self, choice_list: ChoiceList) -> None:
+        choice_list.relabel(
+            self.title, self.options, self.hint, intro=self.intro, back_label=self.back_label
+        )
+
+
 STAGE_WIDGETS: dict[str, str] = {
     "welcome": "#welcome-card",
+    "language": "#language-choice",
     "level": "#level-choice",
     "department": "#department-choice",
     "instruction": "#instruction-card",
@@ -150,6 +192,17 @@ class KioskScreen(Screen[None]):
         self._resume = resume
         self.seat = seat
         self.lang = self.app.lang
+        """The language of the kiosk's own strings: the session's, or the participant's choice."""
+        self._session_lang = self.app.lang
+        """The interface language the facilitator set (``app.lang``): the kiosk's between
+        participants."""
+        self.languages = live.head.languages
+        """The languages a participant may answer in; a choice only when there are several."""
+        self.words: LanguageTexts = live.head.texts(live.head.questionnaire_language)
+        """The questionnaire's words the participant reads: the session's own language, or
+        the one they chose."""
+        self._pending_resume: str | None = None
+        """A browser kiosk's participant to continue once they have chosen their language."""
         # Plain values from the session's head: a kiosk never builds the pydantic models.
         self.items: tuple[Item, ...] = live.head.scoring.items
         """The current participant's statement order (``domain.order``); item order until one
@@ -177,107 +230,143 @@ class KioskScreen(Screen[None]):
         """The key-card hint, or its touch wording in a browser kiosk."""
         return t(f"{key}.touch" if self.web else key, self.lang)
 
-    def compose(self) -> ComposeResult:
-        lang = self.lang
-        self.set_class(self.web, "-touch")
-        yield Static(self.live.head.title, id="kiosk-title", markup=False)
-        count = t(
+    @property
+    def multilingual(self) -> bool:
+        """The session offers several languages: each participant starts by choosing one."""
+        return len(self.languages) > 1
+
+    def _count(self) -> str:
+        return t(
             "kiosk.welcome.count",
-            lang,
+            self.lang,
             count=len(self.items),
             minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
         )
+
+    def _card_words(self) -> dict[str, tuple[str, str, str]]:
+        """Each card's title, body and hint in the kiosk's current language."""
+        lang = self.lang
+        return {
+            "welcome-card": (
+                t("kiosk.welcome.title", lang),
+                t("kiosk.welcome.body", lang) + "\n\n" + self._count(),
+                t("kiosk.welcome.start", lang),
+            ),
+            "instruction-card": (
+                t("kiosk.instruction.title", lang),
+                self.words.instruction,
+                self._hint("kiosk.instruction.hint"),
+            ),
+            "thanks-card": (
+                t("kiosk.thanks.title", lang),
+                t("kiosk.thanks.body.web" if self.web else "kiosk.thanks.body", lang),
+                "" if self.web else t("kiosk.thanks.hint", lang),
+            ),
+            "paused-card": (t("kiosk.paused.title", lang), t("kiosk.paused.body", lang), ""),
+            "closed-card": (t("kiosk.closed.title", lang), t("kiosk.closed.body", lang), ""),
+            "idle-card": (
+                t("kiosk.idle.title", lang),
+                t("kiosk.idle.body", lang),
+                t("kiosk.idle.hint", lang),
+            ),
+        }
+
+    def _level_words(self) -> ChoiceWords:
+        lang = self.lang
+        back = self.multilingual and not self.web
+        return ChoiceWords(
+            t("kiosk.level.title", lang),
+            [
+                (t(f"kiosk.level.{lv.value}", lang), t(f"kiosk.level.{lv.value}.hint", lang))
+                for lv in LEVELS
+            ],
+            self._hint("kiosk.choice.hint") + ("\n" + t("kiosk.choice.back", lang) if back else ""),
+            # A phone, and a kiosk whose first question was the language, have shown no
+            # welcome card: its words head the level question.
+            intro=f"{t('kiosk.welcome.body', lang)}\n{self._count()}"
+            if self.web or self.multilingual
+            else "",
+            back_label=t("kiosk.statement.back", lang) if self.web and self.multilingual else "",
+        )
+
+    def _department_words(self) -> ChoiceWords:
+        lang = self.lang
+        return ChoiceWords(
+            t("kiosk.department.title", lang),
+            [(name, "") for name in self.live.head.departments]
+            + [(t("kiosk.department.none", lang), "")],
+            self._hint("kiosk.choice.hint")
+            + ("" if self.web else "\n" + t("kiosk.choice.back", lang)),
+        )
+
+    def _language_choice(self) -> ChoiceList:
+        """Every language in its own words: nothing on it assumes the reader's language."""
+        return ChoiceList(
+            "\n".join(t("kiosk.language.title", lang) for lang in self.languages),
+            [(LANGUAGE_NAMES.get(lang, lang), "") for lang in self.languages],
+            "" if self.web else f"1-{len(self.languages)}   ↑ ↓   Enter",
+            id="language-choice",
+        )
+
+    def compose(self) -> ComposeResult:
+        self.set_class(self.web, "-touch")
+        cards = self._card_words()
+
+        def card(key: str, *, confirmable: bool = False, backable: bool = False) -> Card:
+            title, body, hint = cards[key]
+            return Card(title, body, hint, confirmable=confirmable, backable=backable, id=key)
+
+        yield Static(self.words.title, id="kiosk-title", markup=False)
         with ContentSwitcher(initial=self._first_stage(), id="kiosk-stages"):
             if not self.web:
-                yield Center(
-                    Card(
-                        t("kiosk.welcome.title", lang),
-                        t("kiosk.welcome.body", lang) + "\n\n" + count,
-                        t("kiosk.welcome.start", lang),
-                        confirmable=True,
-                        id="welcome-card",
-                    ),
-                    id="welcome",
-                )
+                yield Center(card("welcome-card", confirmable=True), id="welcome")
+            if self.multilingual:
+                yield Center(self._language_choice(), id="language")
+            yield Center(self._level_words().choice_list("level-choice"), id="level")
+            yield Center(self._department_words().choice_list("department-choice"), id="department")
             yield Center(
-                ChoiceList(
-                    t("kiosk.level.title", lang),
-                    [
-                        (
-                            t(f"kiosk.level.{lv.value}", lang),
-                            t(f"kiosk.level.{lv.value}.hint", lang),
-                        )
-                        for lv in LEVELS
-                    ],
-                    self._hint("kiosk.choice.hint"),
-                    intro=f"{t('kiosk.welcome.body', lang)}\n{count}" if self.web else "",
-                    id="level-choice",
-                ),
-                id="level",
-            )
-            yield Center(
-                ChoiceList(
-                    t("kiosk.department.title", lang),
-                    [(name, "") for name in self.live.head.departments]
-                    + [(t("kiosk.department.none", lang), "")],
-                    self._hint("kiosk.choice.hint")
-                    + ("" if self.web else "\n" + t("kiosk.choice.back", lang)),
-                    id="department-choice",
-                ),
-                id="department",
-            )
-            yield Center(
-                Card(
-                    t("kiosk.instruction.title", lang),
-                    self.live.head.instruction,
-                    self._hint("kiosk.instruction.hint"),
-                    confirmable=True,
-                    backable=True,
-                    id="instruction-card",
-                ),
-                id="instruction",
+                card("instruction-card", confirmable=True, backable=True), id="instruction"
             )
             yield Statement(
-                touch=self.web, back_label=t("kiosk.statement.back", lang), id="statement"
+                touch=self.web,
+                back_label=t("kiosk.statement.back", self.lang),
+                id="statement",
             )
             yield Prediction(id="prediction")
-            yield Center(
-                Card(
-                    t("kiosk.thanks.title", lang),
-                    t("kiosk.thanks.body.web" if self.web else "kiosk.thanks.body", lang),
-                    "" if self.web else t("kiosk.thanks.hint", lang),
-                    confirmable=True,
-                    id="thanks-card",
-                ),
-                id="thanks",
-            )
-            yield Center(
-                Card(t("kiosk.paused.title", lang), t("kiosk.paused.body", lang), id="paused-card"),
-                id="paused",
-            )
-            yield Center(
-                Card(t("kiosk.closed.title", lang), t("kiosk.closed.body", lang), id="closed-card"),
-                id="closed",
-            )
-            yield Center(
-                Card(
-                    t("kiosk.idle.title", lang),
-                    t("kiosk.idle.body", lang),
-                    t("kiosk.idle.hint", lang),
-                    confirmable=True,
-                    id="idle-card",
-                ),
-                id="idle",
-            )
+            yield Center(card("thanks-card", confirmable=True), id="thanks")
+            yield Center(card("paused-card"), id="paused")
+            yield Center(card("closed-card"), id="closed")
+            yield Center(card("idle-card", confirmable=True), id="idle")
+
+    def _speak(self, lang: str, words: str) -> None:
+        """The kiosk's strings in ``lang`` and the questionnaire's words in ``words`` (one of
+        the session's languages) from now on; every stage is relabelled in place, in one
+        frame, with no recompose."""
+        if lang == self.lang and words == self.words.language:
+            return
+        self.lang = lang
+        self.words = self.live.head.texts(words)
+        self.query_one("#kiosk-title", Static).update(self.words.title)
+        for key, (title, body, hint) in self._card_words().items():
+            if key == "welcome-card" and self.web:
+                continue
+            self.query_one(f"#{key}", Card).relabel(title, body, hint)
+        self._level_words().relabel(self.query_one("#level-choice", ChoiceList))
+        self._department_words().relabel(self.query_one("#department-choice", ChoiceList))
+        self.query_one(Statement).back_label = t("kiosk.statement.back", lang)
 
     def on_mount(self) -> None:
         self.set_interval(WEB_POLL_SECONDS if self.web else POLL_SECONDS, self._poll)
         # A phone opens on the level question (its page was the welcome; the anonymity
-        # sentence heads the question): one screen less for a room joining at once.
-        self._show("level" if self.web else "welcome")
+        # sentence heads the question): one screen less for a room joining at once. With
+        # several languages, every kiosk opens on the language choice.
+        self._show(self._first_stage())
         self._apply_state()
         if self._resume is not None:
-            self._continue(self._resume)
+            if self.multilingual:
+                self._pending_resume = self._resume  # in their language, once chosen
+            else:
+                self._continue(self._resume)
 
     def on_resize(self) -> None:
         # After the refresh, the breakpoint classes match the new size.
@@ -310,6 +399,8 @@ class KioskScreen(Screen[None]):
         self._apply_state()
 
     def _first_stage(self) -> str:
+        if self.multilingual:
+            return "language"
         return "level" if self.web else "welcome"
 
     def _thanks_seconds(self) -> float:
@@ -320,6 +411,9 @@ class KioskScreen(Screen[None]):
         self.stage = stage
         if stage not in ("paused", "closed", "idle"):
             self._flow_stage = stage
+        if stage == "language":
+            # Between participants: the session's own words.
+            self._speak(self._session_lang, self.languages[0])
         self.query_one("#kiosk-stages", ContentSwitcher).current = stage
         self.set_focus(self.query_one(STAGE_WIDGETS[stage]))
         if stage != "idle":
@@ -387,9 +481,10 @@ class KioskScreen(Screen[None]):
             self.set_focus(stage_widget)  # the keyboard never ends up nowhere
 
     async def on_screen_resume(self) -> None:
-        if self.lang != self.app.lang and self.participant is None:
+        if self._session_lang != self.app.lang and self.participant is None:
             # The facilitator switched language: relabel by composing afresh (no one is mid-way).
-            self.lang = self.app.lang
+            self.lang = self._session_lang = self.app.lang
+            self.words = self.live.head.texts(self.languages[0])
             await self.recompose()
             self.stage = self._flow_stage = self._first_stage()
         self._apply_state()
@@ -413,6 +508,24 @@ class KioskScreen(Screen[None]):
     def start(self) -> None:
         self.query_one("#level-choice", ChoiceList).reset()
         self._show("level")
+
+    @on(ChoiceList.Chosen, "#language-choice")
+    def choose_language(self, event: ChoiceList.Chosen) -> None:
+        chosen = self.languages[event.index]
+        self._speak(chosen, chosen)
+        resume, self._pending_resume = self._pending_resume, None
+        if resume is not None:
+            self._continue(resume)
+            return
+        self.query_one("#level-choice", ChoiceList).reset()
+        self._show("level")
+
+    @on(ChoiceList.Back, "#level-choice")
+    def level_back(self) -> None:
+        """Back to the language choice (a session with several languages), else nothing."""
+        if self.multilingual and self.participant is None:
+            self.query_one("#language-choice", ChoiceList).reset()
+            self._show("language")
 
     @on(ChoiceList.Chosen, "#level-choice")
     def choose_level(self, event: ChoiceList.Chosen) -> None:
@@ -496,12 +609,12 @@ class KioskScreen(Screen[None]):
 
     def _show_statement(self, *, selected: int | None) -> None:
         item = self.items[self.position]
-        head = self.live.head
+        words = self.words
         self.query_one(Statement).show(
             item_id=item.id,
-            text=item.text,
-            labels=head.scale_labels,
-            dont_know=head.dont_know,
+            text=words.statements.get(item.id, item.text),
+            labels=words.scale_labels,
+            dont_know=words.dont_know,
             progress=t(
                 "kiosk.statement.progress",
                 self.lang,
@@ -573,7 +686,7 @@ class KioskScreen(Screen[None]):
         item = items[index]
         self.query_one(Prediction).show(
             item_id=item.id,
-            text=item.text,
+            text=self.words.statements.get(item.id, item.text),
             question=t("kiosk.predict.question", self.lang),
             progress=t("kiosk.predict.progress", self.lang, index=index + 1, total=len(items)),
             hint=t("kiosk.predict.hint", self.lang),
@@ -678,6 +791,6 @@ class KioskScreen(Screen[None]):
             self.app.exit(0)  # one participant per browser kiosk: the page says goodbye
             return
         if self.stage == "thanks":
-            self._show("welcome")
+            self._show(self._first_stage())
         elif self._flow_stage == "thanks":
-            self._flow_stage = "welcome"
+            self._flow_stage = self._first_stage()

@@ -86,6 +86,20 @@ class Statement:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageTexts:
+    """What a participant reads in one of the session's languages (a kiosk's words for
+    the questionnaire): its own, or one of its ``translations``."""
+
+    language: str
+    title: str
+    instruction: str
+    scale_labels: tuple[str, ...]
+    dont_know: str
+    statements: Mapping[str, str]
+    """Each statement's text by item id."""
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """A statement as scoring reads it (``domain.vocabulary.ItemLike``)."""
 
@@ -137,6 +151,8 @@ class SessionHead:
         "prediction_round",
         "predict_items",
         "questionnaire_language",
+        "languages",
+        "_translations",
         "scale_labels",
         "dont_know",
         "departments",
@@ -172,6 +188,9 @@ class SessionHead:
         self.questionnaire_language: str = questionnaire["language"]
         self.scale_labels: tuple[str, ...] = tuple(questionnaire["scale"]["labels"])
         self.dont_know: str = questionnaire["scale"]["dont_know"]
+        self._translations: dict[str, dict[str, Any]] = questionnaire["translations"]
+        self.languages: tuple[str, ...] = (self.questionnaire_language, *self._translations)
+        """Every language a participant may answer in: the questionnaire's own first."""
         self.departments: tuple[str, ...] = tuple(settings["departments"])
         self.k: int = settings["k"]
         history = tuple((since, k) for since, k in settings["k_history"])
@@ -206,6 +225,28 @@ class SessionHead:
         self.paused: bool = state["paused"]
         self.ended: bool = state["ended"]
         self._models: dict[str, Any] = {}
+
+    def texts(self, language: str) -> LanguageTexts:
+        """The participant's words in ``language``, one of :attr:`languages` (``KeyError``
+        for another)."""
+        if language == self.questionnaire_language:
+            return LanguageTexts(
+                language,
+                self.title,
+                self.instruction,
+                self.scale_labels,
+                self.dont_know,
+                {s.id: s.text for s in self.statements},
+            )
+        version = self._translations[language]
+        return LanguageTexts(
+            language,
+            version["title"],
+            version["instruction"],
+            tuple(version["scale"]["labels"]),
+            version["scale"]["dont_know"],
+            dict(version["items"]),
+        )
 
     def same_settings(self, other: SessionHead) -> bool:
         return self.settings_data == other.settings_data
@@ -333,6 +374,57 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
+def _scale(raw: Any, where: str) -> dict[str, Any]:
+    scale = _object(raw, where, {"labels": ..., "dont_know": ...})
+    labels = _list(scale["labels"], f"{where}.labels")
+    if len(labels) != 5:
+        raise _fail(f"{where}.labels", "Tuple should have 5 items")
+    for n, label in enumerate(labels):
+        _text(label, f"{where}.labels.{n}")
+        if not label.strip():
+            raise _fail(f"{where}.labels", "every scale label needs text")
+    _text(scale["dont_know"], f"{where}.dont_know", low=1)
+    return scale
+
+
+def _translations(raw: Any, where: str, q: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``translations`` of a checked questionnaire ``q``, as ``LanguageVersion`` and
+    ``Questionnaire._translations_match`` judge them."""
+    if not isinstance(raw, dict):
+        raise _fail(where, "Input should be a valid dictionary")
+    checked: dict[str, Any] = {}
+    for language, value in raw.items():
+        at = f"{where}.{language}"
+        _choice(language, f"{at}.[key]", LANGUAGES)
+        version = _object(value, at, {"title": ..., "instruction": "", "scale": ..., "items": ...})
+        _text(version["title"], f"{at}.title", low=1, high=120)
+        _text(version["instruction"], f"{at}.instruction", high=600, newline=True)
+        version["scale"] = _scale(version["scale"], f"{at}.scale")
+        texts = version["items"]
+        if not isinstance(texts, dict):
+            raise _fail(f"{at}.items", "Input should be a valid dictionary")
+        for item_id, text in texts.items():
+            _pattern(item_id, f"{at}.items.{item_id}.[key]", ITEM_ID)
+            _text(text, f"{at}.items.{item_id}", low=8, high=400)
+        checked[language] = version
+    ids = [item["id"] for item in q["items"]]
+    for language, version in checked.items():
+        here = f"translation {language}"
+        if language == q["language"]:
+            raise _fail(where, f"{here}: is the questionnaire's own language")
+        missing = [item_id for item_id in ids if item_id not in version["items"]]
+        if missing:
+            raise _fail(where, f"{here}: item {missing[0]} has no text")
+        extra = [item_id for item_id in version["items"] if item_id not in ids]
+        if extra:
+            raise _fail(where, f"{here}: item {extra[0]} is not in the questionnaire")
+        if bool(version["instruction"]) != bool(q["instruction"]):
+            raise _fail(
+                where, f"{here}: an instruction is needed exactly when the questionnaire has one"
+            )
+    return checked
+
+
 def _questionnaire(raw: Any, where: str = "questionnaire") -> dict[str, Any]:
     q = _object(
         raw,
@@ -351,6 +443,7 @@ def _questionnaire(raw: Any, where: str = "questionnaire") -> dict[str, Any]:
             "scale": ...,
             "thresholds": dict(_THRESHOLDS),
             "items": ...,
+            "translations": {},
         },
     )
     if type(q["format_version"]) is not int or q["format_version"] not in (1, 2):
@@ -372,15 +465,7 @@ def _questionnaire(raw: Any, where: str = "questionnaire") -> dict[str, Any]:
     for area, group in q["areas"].items():
         _pattern(area, f"{where}.areas.{area}.[key]", SLUG)
         _choice(group, f"{where}.areas.{area}", _AREA_GROUPS)
-    scale = _object(q["scale"], f"{where}.scale", {"labels": ..., "dont_know": ...})
-    labels = _list(scale["labels"], f"{where}.scale.labels")
-    if len(labels) != 5:
-        raise _fail(f"{where}.scale.labels", "Tuple should have 5 items")
-    for n, label in enumerate(labels):
-        _text(label, f"{where}.scale.labels.{n}")
-        if not label.strip():
-            raise _fail(f"{where}.scale.labels", "every scale label needs text")
-    _text(scale["dont_know"], f"{where}.scale.dont_know", low=1)
+    scale = _scale(q["scale"], f"{where}.scale")
     thresholds = _object(q["thresholds"], f"{where}.thresholds", _THRESHOLDS)
     for key in _THRESHOLDS:
         _number(thresholds[key], f"{where}.thresholds.{key}", 0, 400)
@@ -459,6 +544,7 @@ def _questionnaire(raw: Any, where: str = "questionnaire") -> dict[str, Any]:
                 )
     q["thresholds"] = thresholds
     q["scale"] = scale
+    q["translations"] = _translations(q["translations"], f"{where}.translations", q)
     return q
 
 

@@ -192,6 +192,12 @@ def load_file(path: Path) -> Questionnaire:
 def _load(path: Path, chain: tuple[Path, ...]) -> Questionnaire:
     raw = _read_toml(path)
     _check_identity(path, raw)
+    if "translations" in raw:
+        raise QuestionnaireError(
+            "'translations' is not written in a questionnaire file: one file per language, "
+            "and 'coherence-tui new --languages' puts them together",
+            path=path,
+        )
     version = _format_version(path, raw)
     own_items = _own_items(path, raw)
 

@@ -64,8 +64,20 @@ class Card(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(Text(self.title), classes="card-title")
         yield Static(Text(self.body), classes="card-body")
-        if self.hint:
-            yield Static(Text(self.hint), classes="card-hint")
+        hint = Static(Text(self.hint), classes="card-hint")
+        hint.display = bool(self.hint)
+        yield hint
+
+    def relabel(self, title: str, body: str, hint: str = "") -> None:
+        """Show other words (a participant chose another language); text, never markup."""
+        self.title, self.body, self.hint = title, body, hint
+        if not self.is_mounted:
+            return
+        self.query_one(".card-title", Static).update(Text(title))
+        self.query_one(".card-body", Static).update(Text(body))
+        hint_static = self.query_one(".card-hint", Static)
+        hint_static.update(Text(hint))
+        hint_static.display = bool(hint)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":

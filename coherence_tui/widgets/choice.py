@@ -31,6 +31,19 @@ class ChoiceOption(Static):
             choice_list.action_choose(self.index)
 
 
+class BackOption(Static):
+    """A tappable "Back" under the options: a click or tap asks for the previous choice."""
+
+    def __init__(self, text: Text, *, id: str) -> None:  # noqa: A002
+        super().__init__(text, id=id, classes="choice choice-back")
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        choice_list = self.parent
+        if isinstance(choice_list, ChoiceList):
+            choice_list.action_back()
+
+
 class ChoiceList(Widget, can_focus=True):
     """Keys 1..9 pick an option at once; arrows move the highlight, Enter picks it."""
 
@@ -74,25 +87,63 @@ class ChoiceList(Widget, can_focus=True):
         hint: str,
         *,
         intro: str = "",
+        back_label: str = "",
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-intro" if intro else "")
         self.intro = intro
         """A paragraph above the title (a browser kiosk opens here, with no welcome card)."""
         self.title = title
         self.options = options[:9]
         self.hint = hint
+        self.back_label = back_label
+        """A tappable "Back" below the options (a browser kiosk has no Backspace); none if
+        empty."""
+
+    @staticmethod
+    def _option_text(n: int, label: str, detail: str) -> Text:
+        text = Text.assemble((str(n + 1), "bold"), "   ", label)
+        if detail:
+            text.append_text(Text.assemble("\n    ", (detail, "dim")))
+        return text
 
     def compose(self) -> ComposeResult:
-        if self.intro:
-            yield Static(Text(self.intro), classes="choice-intro")
+        intro = Static(Text(self.intro), classes="choice-intro")
+        intro.display = bool(self.intro)
+        yield intro
         yield Static(Text(self.title), classes="choice-title")
         for n, (label, detail) in enumerate(self.options):
-            text = Text.assemble((str(n + 1), "bold"), "   ", label)
-            if detail:
-                text.append_text(Text.assemble("\n    ", (detail, "dim")))
-            yield ChoiceOption(text, n, id=f"choice-{n}")
+            yield ChoiceOption(self._option_text(n, label, detail), n, id=f"choice-{n}")
+        if self.back_label:
+            yield BackOption(Text(f"‹  {self.back_label}"), id="choice-back")
         yield Static(Text(self.hint), classes="choice-hint")
+
+    def relabel(
+        self,
+        title: str,
+        options: list[tuple[str, str]],
+        hint: str,
+        *,
+        intro: str = "",
+        back_label: str = "",
+    ) -> None:
+        """Show other words for the same options (a participant chose another language)."""
+        if len(options[:9]) != len(self.options) or bool(back_label) != bool(self.back_label):
+            raise ValueError("relabel keeps the options and the Back target; only words change")
+        self.title, self.options, self.hint = title, options[:9], hint
+        self.intro, self.back_label = intro, back_label
+        self.set_class(bool(intro), "-intro")
+        if not self.is_mounted:
+            return
+        intro_static = self.query_one(".choice-intro", Static)
+        intro_static.update(Text(intro))
+        intro_static.display = bool(intro)
+        self.query_one(".choice-title", Static).update(Text(title))
+        for n, (label, detail) in enumerate(self.options):
+            self.query_one(f"#choice-{n}", ChoiceOption).update(self._option_text(n, label, detail))
+        if back_label:
+            self.query_one("#choice-back", BackOption).update(Text(f"‹  {back_label}"))
+        self.query_one(".choice-hint", Static).update(Text(hint))
 
     def reset(self) -> None:
         self.cursor = None

@@ -31,6 +31,7 @@ PURE = [
     "coherence_tui.services.supervisor",
     "coherence_tui.storage.store",
     "coherence_tui.storage.questionnaires",
+    "coherence_tui.storage.languages",
     "coherence_tui.services.live",
     "coherence_tui.output.export",
     "coherence_tui.storage.answerfile",

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
 from coherence_tui.storage.head import HeadInvalid, check_head
-from coherence_tui.storage.questionnaires import list_shipped
+from coherence_tui.storage.languages import with_languages
+from coherence_tui.storage.questionnaires import SHIPPED_DIR, list_shipped, load
 
 MODELS = {"questionnaire": Questionnaire, "settings": SessionSettings, "state": SessionState}
 
@@ -31,12 +32,20 @@ def heads() -> Iterator[dict[str, Any]]:
         SessionSettings(k=1, k_history=((0, 1), (4, 3)), start_hidden=False, pin_salt="ab"),
     ]
     states = [SessionState(), SessionState(revealed=True, paused=True, ended=True)]
-    for n, questionnaire in enumerate(list_shipped()):
+    for n, questionnaire in enumerate([*list_shipped(), *translated()]):
         yield {
             "questionnaire": questionnaire.model_dump(mode="json"),
             "settings": settings[n % len(settings)].model_dump(mode="json"),
             "state": states[n % len(states)].model_dump(mode="json"),
         }
+
+
+def translated() -> list[Questionnaire]:
+    """Shipped questionnaires offering other languages too (issue 11)."""
+    return [
+        with_languages(load("general-en"), ("pl", "uk", "ru"), SHIPPED_DIR),
+        with_languages(load("ecommerce-pl"), ("en",), SHIPPED_DIR),
+    ]
 
 
 def pydantic_verdict(head: dict[str, Any]) -> tuple[bool, bool]:
@@ -166,10 +175,16 @@ def damage(head: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return head
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_damaged_heads_are_judged_as_the_models_judge_them(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "only_translated"), [(1, False), (2, False), (3, False), (4, True)]
+)
+def test_damaged_heads_are_judged_as_the_models_judge_them(
+    seed: int, only_translated: bool
+) -> None:
     rng = random.Random(seed)
     originals = list(heads())
+    if only_translated:  # damage lands in a translation about three times in four
+        originals = [h for h in originals if h["questionnaire"]["translations"]]
     refused = accepted = 0
     for _ in range(1500):
         head = damage(rng.choice(originals), rng)
@@ -180,3 +195,81 @@ def test_damaged_heads_are_judged_as_the_models_judge_them(seed: int) -> None:
         refused += not light
         accepted += light
     assert refused > 500 and accepted > 50, (refused, accepted)
+
+
+def one_translated_head() -> dict[str, Any]:
+    return {
+        "questionnaire": translated()[0].model_dump(mode="json"),
+        "settings": SessionSettings().model_dump(mode="json"),
+        "state": SessionState().model_dump(mode="json"),
+    }
+
+
+def test_a_translated_head_gives_each_language_its_own_words() -> None:
+    head = check_head("s", "2026-01-01T00:00:00Z", one_translated_head())
+    assert head.languages == ("en", "pl", "uk", "ru")
+    polish, english = load("general-pl"), load("general-en")
+    words = head.texts("pl")
+    assert words.title == polish.title and words.instruction == polish.instruction
+    assert words.scale_labels == polish.scale.labels and words.dont_know == polish.scale.dont_know
+    assert dict(words.statements) == {item.id: item.text for item in polish.items}
+    assert dict(head.texts("en").statements) == {item.id: item.text for item in english.items}
+    # Scoring reads the questionnaire's own items only: the same in every language.
+    assert [i.id for i in head.scoring.items] == [i.id for i in english.items]
+    with pytest.raises(KeyError):
+        head.texts("de")
+
+
+def _break(head: dict[str, Any], how: str) -> None:
+    translations = head["questionnaire"]["translations"]
+    polish = translations["pl"]
+    first = head["questionnaire"]["items"][0]["id"]
+    if how == "own language":
+        translations["en"] = copy.deepcopy(polish)
+    elif how == "missing item":
+        del polish["items"][first]
+    elif how == "extra item":
+        polish["items"]["ZZ99"] = "A statement nobody else has."
+    elif how == "no instruction":
+        polish["instruction"] = ""
+    elif how == "unknown language":
+        translations["de"] = translations.pop("uk")
+    elif how == "short text":
+        polish["items"][first] = "Short"
+    elif how == "markup-free but a control character":
+        polish["title"] = "Tytu\x1bł"
+    elif how == "four scale labels":
+        polish["scale"]["labels"] = polish["scale"]["labels"][:4]
+    elif how == "unknown key":
+        polish["prompts"] = {}
+
+
+BREAKS = [
+    "own language",
+    "missing item",
+    "extra item",
+    "no instruction",
+    "unknown language",
+    "short text",
+    "markup-free but a control character",
+    "four scale labels",
+    "unknown key",
+]
+
+
+@pytest.mark.parametrize("how", BREAKS)
+def test_a_broken_translation_is_refused_by_both_checks(how: str) -> None:
+    head = one_translated_head()
+    assert pydantic_verdict(head) == (True, True)
+    _break(head, how)
+    assert pydantic_verdict(head)[0] is False
+    with pytest.raises(HeadInvalid, match=r"questionnaire\.translations"):
+        check_head("s", "2026-01-01T00:00:00Z", head)
+
+
+def test_a_head_without_translations_offers_its_own_language_only() -> None:
+    head = next(heads())
+    del head["questionnaire"]["translations"]
+    checked = check_head("s", "2026-01-01T00:00:00Z", head)
+    assert checked.languages == (head["questionnaire"]["language"],)
+    assert checked.questionnaire.translations == {}
