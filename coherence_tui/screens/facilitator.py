@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,13 +19,18 @@ from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Ra
 from textual.widgets.option_list import Option
 
 from coherence_tui import export
-from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.disclosure import check_k_change
 from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.fileio import write_private
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
-from coherence_tui.messages import ExportFinished, LanguageChanged
+from coherence_tui.messages import (
+    BackToKiosk,
+    ExportFinished,
+    LanguageChanged,
+    LanguageChosen,
+    OpenDashboard,
+)
 from coherence_tui.serve import room as room_file
 from coherence_tui.store import SessionError, SessionSnapshot
 
@@ -34,6 +39,7 @@ SCREENSHOT_DELAY = 0.6
 
 MENU_KEYS: dict[str, str] = {
     "dashboard": "d",
+    "preview": "f",
     "reveal": "r",
     "kiosk": "k",
     "next": "n",
@@ -56,6 +62,8 @@ MENU_KEYS: dict[str, str] = {
     "quit": "q",
 }
 KIOSK_ONLY = ("kiosk", "next", "pause", "end", "quit")
+WHILE_RUNNING = ("next", "pause", "end", "rotate")
+"""Entries that make no sense once the session has ended (no one answers any more)."""
 AFTER_REVEAL = ("queue", "predictions", "chain", "compare", "plan", "closing")
 """Menu entries that open an after-the-reveal screen (issue 10)."""
 EXPORTS: dict[str, export.ExportFormat] = {
@@ -180,10 +188,10 @@ def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str)
 class FacilitatorScreen(Screen[None]):
     """The facilitator's controls; every action goes through ``LiveSession``."""
 
-    app = getters.app(CoherenceApp)
     # The menu lists every entry with its letter (in the session's language), so no Footer.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "run('dashboard')", "Dashboard"),
+        Binding("f", "run('preview')", "Preview", show=False),
         Binding("r", "run('reveal')", "Reveal/hide"),
         Binding("k,escape", "run('kiosk')", "Kiosk"),
         Binding("n", "run('next')", "Next participant"),
@@ -210,7 +218,7 @@ class FacilitatorScreen(Screen[None]):
         super().__init__(id="facilitator")
         self.live = live
         self.kiosk_only = kiosk_only
-        self.lang = self.app.lang
+        self.lang = live.language
 
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-panel"):
@@ -232,10 +240,20 @@ class FacilitatorScreen(Screen[None]):
             self._refresh_menu()
 
     def entries(self) -> list[str]:
+        """The entries that make sense now: the menu lists these, the other keys do nothing."""
+        state = self.live.state
         if self.kiosk_only:
-            return list(KIOSK_ONLY)
-        serving = room_file.running_server(self.live.store.path) is not None
-        return [entry for entry in MENU_KEYS if entry != "rotate" or serving]
+            entries = list(KIOSK_ONLY)
+        else:
+            serving = room_file.running_server(self.live.store.path) is not None
+            entries = [
+                entry
+                for entry in MENU_KEYS
+                if (entry != "rotate" or serving) and (entry != "preview" or not state.revealed)
+            ]
+        if state.ended:
+            entries = [entry for entry in entries if entry not in WHILE_RUNNING]
+        return entries
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run" and parameters and parameters[0] not in self.entries():
@@ -296,23 +314,26 @@ class FacilitatorScreen(Screen[None]):
         """Do one menu entry (also the target of its key)."""
         live = self.live
         state = live.state
+        if entry not in self.entries():
+            return  # e.g. a click on an entry that went away as the session ended
         if entry == "dashboard":
-            self.app.open_dashboard()
+            self.post_message(OpenDashboard())
+        elif entry == "preview":
+            self.post_message(OpenDashboard(preview=True))
         elif entry == "reveal":
             live.update_state(state.model_copy(update={"revealed": not state.revealed}))
         elif entry == "kiosk":
-            await self.app.back_to_kiosk()
+            self.post_message(BackToKiosk())
             return
         elif entry == "next":
-            await self.app.back_to_kiosk(close_participant=True)
+            self.post_message(BackToKiosk(close_participant=True))
             return
         elif entry == "pause":
             live.update_state(state.model_copy(update={"paused": not state.paused}))
         elif entry == "end":
-            if not state.ended:
-                self.app.push_screen(
-                    ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end
-                )
+            self.app.push_screen(
+                ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end
+            )
         elif entry in EXPORTS:
             self._export(live.snapshot, EXPORTS[entry], self.lang)
         elif entry == "screenshot":
@@ -399,10 +420,12 @@ class FacilitatorScreen(Screen[None]):
             return
         language_changed = new.language != live.settings.language
         live.update_settings(new)
+        lang = self.lang
         if language_changed:
             # The facilitator's choice wins over a --lang given at start.
-            self.app.set_language(new.language or live.questionnaire.language)
-        self.notify(t("settings.saved", self.app.lang))
+            lang = new.language or live.questionnaire.language
+            self.post_message(LanguageChosen(lang))
+        self.notify(t("settings.saved", lang))
         self._refresh_menu()
 
     @work(thread=True, group="export")
@@ -427,9 +450,11 @@ class FacilitatorScreen(Screen[None]):
 
     def _screenshot(self) -> None:
         """Show the dashboard, save its SVG next to the exports, come back to the menu."""
+        from coherence_tui.screens.dashboard import DashboardScreen
+
         app = self.app
         path = export.default_export_path(self.live.snapshot, "svg")
-        dashboard = app.make_dashboard(readonly=False)
+        dashboard = DashboardScreen(self.live, readonly=False)
         app.push_screen(dashboard)
 
         def save() -> None:

@@ -52,7 +52,7 @@ from __future__ import annotations
 import secrets
 from typing import ClassVar
 
-from textual import events, getters, on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Center
@@ -60,7 +60,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static
 
-from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.vocabulary import LEVELS, PREDICTING_LEVELS, Level, Participant
 from coherence_tui.head import ItemView as Item
@@ -123,7 +122,6 @@ STAGE_WIDGETS: dict[str, str] = {
 class KioskScreen(Screen[None]):
     """One participant at a time answers every statement; see the module docstring."""
 
-    app = getters.app(CoherenceApp)
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = []
     HORIZONTAL_BREAKPOINTS = [(0, "-phone"), (60, "-narrow"), (110, "-wide")]
@@ -149,7 +147,7 @@ class KioskScreen(Screen[None]):
         """A browser kiosk: taps as well as keys, one participant, then the process ends."""
         self._resume = resume
         self.seat = seat
-        self.lang = self.app.lang
+        self.lang = live.language
         # Plain values from the session's head: a kiosk never builds the pydantic models.
         self.items: tuple[Item, ...] = live.head.scoring.items
         """The current participant's statement order (``domain.order``); item order until one
@@ -387,9 +385,9 @@ class KioskScreen(Screen[None]):
             self.set_focus(stage_widget)  # the keyboard never ends up nowhere
 
     async def on_screen_resume(self) -> None:
-        if self.lang != self.app.lang and self.participant is None:
+        if self.lang != self.live.language and self.participant is None:
             # The facilitator switched language: relabel by composing afresh (no one is mid-way).
-            self.lang = self.app.lang
+            self.lang = self.live.language
             await self.recompose()
             self.stage = self._flow_stage = self._first_stage()
         self._apply_state()

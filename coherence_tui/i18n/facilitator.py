@@ -1,0 +1,16 @@
+"""Strings of the facilitator's own views (issue 12): the preview and the menu's additions.
+
+Kept apart from ``kiosk.py`` (the participant's screens) so both can change independently.
+"""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "menu.preview": "Preview the results (this screen only; the room still sees nothing)",
+    "preview.banner": "PREVIEW — not shown to the room (results are hidden)  ·  Esc back",
+}
+
+PL: dict[str, str] = {
+    "menu.preview": "Podgląd wyników (tylko na tym ekranie; sala nadal nic nie widzi)",
+    "preview.banner": "PODGLĄD — sala tego nie widzi (wyniki są ukryte)  ·  Esc powrót",
+}
