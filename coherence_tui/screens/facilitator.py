@@ -34,6 +34,8 @@ from coherence_tui.messages import (
 from coherence_tui.serve import room as room_file
 from coherence_tui.store import SessionError, SessionSnapshot
 
+SETTINGS_ROWS = 34
+"""Terminal rows the whole settings dialog needs in either language (with an error line)."""
 SCREENSHOT_DELAY = 0.6
 """Seconds the dashboard gets to draw (charts included) before its SVG is saved."""
 
@@ -112,6 +114,8 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SETTINGS_ROWS, "-tall")]
+    """Below ``SETTINGS_ROWS`` the fields scroll between a fixed title and fixed buttons."""
 
     def __init__(self, settings: SessionSettings, lang: str, *, has_answers: bool) -> None:
         super().__init__(classes="settings")
@@ -120,28 +124,37 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
         self.has_answers = has_answers
 
     def compose(self) -> ComposeResult:
+        # Title and buttons stay in view; the fields between them scroll when the terminal
+        # is short (Save and Cancel were below the fold at 80x24).
         lang = self.lang
-        language = self.settings.language
-        with VerticalScroll(classes="dialog"):
+        with Vertical(classes="dialog", id="settings-dialog"):
             yield Static(t("settings.title", lang), classes="dialog-title")
-            yield Static(t("settings.k", lang), classes="field-label")
-            yield Input(str(self.settings.k), type="integer", max_length=3, id="settings-k")
-            yield Static("", id="settings-k-error", classes="field-error")
-            yield Static(t("settings.language", lang), classes="field-label")
-            with RadioSet(id="settings-language"):
-                yield RadioButton(
-                    t("settings.language.auto", lang), value=language is None, id="lang-auto"
-                )
-                yield RadioButton("English", value=language == "en", id="lang-en")
-                yield RadioButton("Polski", value=language == "pl", id="lang-pl")
-            yield Checkbox(
-                t("settings.prediction_round", lang),
-                value=self.settings.prediction_round,
-                id="settings-predict",
-            )
+            with VerticalScroll(id="settings-body"):
+                yield from self._fields()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("settings.save", lang), variant="primary", id="save")
                 yield Button(t("settings.cancel", lang), id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        lang = self.lang
+        language = self.settings.language
+        yield Static(t("settings.k", lang), classes="field-label")
+        yield Input(str(self.settings.k), type="integer", max_length=3, id="settings-k")
+        yield Static("", id="settings-k-error", classes="field-error")
+        yield Static(t("settings.language", lang), classes="field-label")
+        with RadioSet(id="settings-language"):
+            yield RadioButton(
+                t("settings.language.auto", lang), value=language is None, id="lang-auto"
+            )
+            yield RadioButton("English", value=language == "en", id="lang-en")
+            yield RadioButton("Polski", value=language == "pl", id="lang-pl")
+        # A checkbox label never wraps: a short one, the explanation beneath it.
+        yield Checkbox(
+            t("settings.prediction_round.short", lang),
+            value=self.settings.prediction_round,
+            id="settings-predict",
+        )
+        yield Static(t("settings.prediction_round.hint", lang), classes="field-hint")
 
     def on_mount(self) -> None:
         self.query_one("#settings-k-error", Static).display = False
