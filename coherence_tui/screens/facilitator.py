@@ -286,7 +286,7 @@ class FacilitatorScreen(Screen[None]):
     def _refresh_menu(self) -> None:
         lang = self.lang
         state = self.live.state
-        counts = self.live.full_report.level_counts()
+        counts = {level: count.counted for level, count in self.live.who_counts().items()}
         if state.ended:
             running = t("menu.state.ended", lang)
         elif state.paused:
