@@ -71,12 +71,24 @@ _WORDS = {
 
 
 def _groups_table(
-    report: Report, lang: str, headings: dict[Factor, str], states: dict[StoolState, str]
+    report: Report,
+    lang: str,
+    headings: dict[Factor, str],
+    states: dict[StoolState, str],
+    *,
+    narrow: bool = False,
 ) -> Table:
     """The table of groups. Nothing in it is ever cut: a cell that does not fit its column
-    wraps (a long department name, ``tipping?`` above ``(137)``)."""
+    wraps (a long department name, ``tipping?`` above ``(137)``). ``narrow``: short
+    headings' companion, two spaces between columns instead of three."""
     words = _WORDS[lang]
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        header_style="bold",
+        pad_edge=False,
+        collapse_padding=narrow,
+    )
     table.add_column(words["group"], overflow="fold")
     for f in FACTORS:
         table.add_column(headings[f], justify="right", overflow="fold")
@@ -147,7 +159,7 @@ def print_report(
 
     table = _groups_table(report, lang, factors, states)
     if not _fits(console, table):  # short headings first; then cells wrap, never cut
-        table = _groups_table(report, lang, FACTOR_SHORT_LABELS[lang], states)
+        table = _groups_table(report, lang, FACTOR_SHORT_LABELS[lang], states, narrow=True)
     console.print(table)
     console.print(words["margin"], style="dim")
     if any(g.suppressed and g.reason is Suppression.FEWER_THAN_K for g in report.groups.values()):
