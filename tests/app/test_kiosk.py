@@ -240,6 +240,9 @@ SCREEN_SOURCES = (
     "screens/kiosk.py",
     "screens/pin.py",
     "screens/facilitator.py",
+    "screens/settings.py",
+    "screens/confirm.py",
+    "screens/preview.py",
     "screens/home.py",
     "app.py",
 )

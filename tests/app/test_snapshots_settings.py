@@ -16,7 +16,7 @@ from textual.widgets import Button
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.demo import ensure_demo
-from coherence_tui.screens.facilitator import SettingsScreen
+from coherence_tui.screens.settings import SettingsScreen
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
 
