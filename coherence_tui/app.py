@@ -45,14 +45,20 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from coherence_tui.messages import LanguageChanged
+from coherence_tui.messages import (
+    BackToKiosk,
+    LanguageChanged,
+    LanguageChosen,
+    OpenDashboard,
+    OpenSession,
+)
 from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.pin import Guard, PinGuard
 from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.services.live import LiveSession
 from coherence_tui.services.supervisor import write_handover
 from coherence_tui.storage.pinlock import SessionPinGuard
-from coherence_tui.storage.store import SessionStore
+from coherence_tui.storage.store import SessionError, SessionStore
 
 if TYPE_CHECKING:
     from coherence_tui.screens.kiosk import KioskScreen
@@ -166,7 +172,7 @@ class CoherenceApp(App[int]):
         if self.mode_name == "home":
             from coherence_tui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen(self.sessions_dir))
+            self.push_screen(HomeScreen(self.sessions_dir, self.lang))
         elif self.mode_name == "demo":
             self._open_demo()
         self.call_after_refresh(self._settle)
@@ -187,8 +193,6 @@ class CoherenceApp(App[int]):
 
     def close_session(self) -> None:
         """On exit: fold this process's journal into the session file (one file again)."""
-        from coherence_tui.storage.store import SessionError
-
         if self.live is not None:
             try:
                 self.live.close()
@@ -231,6 +235,16 @@ class CoherenceApp(App[int]):
         if start == "run":
             write_handover(path)  # supervised: a crash from now on restarts this kiosk
 
+    def on_open_session(self, message: OpenSession) -> None:
+        """The home screen asks for a workshop; a file that cannot be opened is one line."""
+        try:
+            self.open_session(message.path, message.start)
+        except (SessionError, OSError) as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+
+    def on_language_chosen(self, message: LanguageChosen) -> None:
+        self.set_language(message.lang)
+
     def set_language(self, lang: str) -> None:
         """Switch the interface language; open screens relabel themselves."""
         self.lang = lang
@@ -268,20 +282,32 @@ class CoherenceApp(App[int]):
         assert self.live is not None
         self.push_screen(FacilitatorScreen(self.live, kiosk_only=self.mode_name == "kiosk"))
 
+    def on_open_dashboard(self, message: OpenDashboard) -> None:
+        self.open_dashboard(preview=message.preview)
+
+    async def on_back_to_kiosk(self, message: BackToKiosk) -> None:
+        await self.back_to_kiosk(close_participant=message.close_participant)
+
     def _on_dashboard(self) -> bool:
         from coherence_tui.screens.dashboard import DashboardScreen
 
         return isinstance(self.screen, DashboardScreen)
 
-    def make_dashboard(self, *, readonly: bool) -> Screen[Any]:
-        """The dashboard for this session (read-only for a projector)."""
+    def make_dashboard(self, *, readonly: bool, preview: bool = False) -> Screen[Any]:
+        """The dashboard for this session (read-only for a projector).
+
+        ``preview``: the facilitator's own look at hidden results (never on a projector).
+        """
         from coherence_tui.screens.dashboard import DashboardScreen
+        from coherence_tui.screens.preview import PreviewScreen
 
         assert self.live is not None
+        if preview and not readonly:
+            return PreviewScreen(self.live)
         return DashboardScreen(self.live, readonly=readonly)
 
-    def open_dashboard(self) -> None:
-        self.push_screen(self.make_dashboard(readonly=False))
+    def open_dashboard(self, *, preview: bool = False) -> None:
+        self.push_screen(self.make_dashboard(readonly=False, preview=preview))
 
     async def back_to_kiosk(self, *, close_participant: bool = False) -> None:
         """Close every facilitator screen and lock the kiosk again.

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coherence_tui.i18n import after, dashboard, kiosk
+from coherence_tui.i18n import after, dashboard, facilitator, kiosk
 from coherence_tui.i18n.plural import render
 
 _TABLES: dict[str, dict[str, str]] = {"en": {}, "pl": {}, "uk": kiosk.UK, "ru": kiosk.RU}
-for _module in (kiosk, dashboard, after):
+for _module in (kiosk, dashboard, after, facilitator):
     _TABLES["en"].update(_module.EN)
     _TABLES["pl"].update(_module.PL)
 

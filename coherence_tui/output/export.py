@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import orjson
 
+from coherence_tui.domain.counting import counts
 from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.discussion import percentages
 from coherence_tui.domain.model import FACTORS, LEVELS, Level
@@ -81,8 +82,9 @@ def csv_text(cell: str) -> str:
 
 
 def counting_codes(snapshot: SessionSnapshot) -> frozenset[str]:
-    """Participants who gave at least one answer (a don't know counts)."""
-    return frozenset(a.participant for a in snapshot.answers)
+    """Participants who count (``domain.counting``: at least one answer, finished or not)."""
+    answered = frozenset(a.participant for a in snapshot.answers)
+    return frozenset(p.code for p in snapshot.participants if counts(p, answered))
 
 
 def blanked_departments(snapshot: SessionSnapshot) -> frozenset[str]:
@@ -160,6 +162,7 @@ def to_json(
 ) -> str:
     settings = snapshot.settings
     blank = frozenset() if identifiable else blanked_departments(snapshot)
+    counting = counting_codes(snapshot)
     questionnaire = snapshot.questionnaire.model_dump(mode="json")
     answers = []
     for a in _answers_sorted(snapshot):
@@ -189,6 +192,8 @@ def to_json(
                 "code": p.code,
                 "level": p.level.value,
                 "department": None if p.code in blank else p.department,
+                "finished": p.finished,
+                "counted": p.code in counting,
             }
             for p in sorted(snapshot.participants, key=lambda p: p.code)
         ],

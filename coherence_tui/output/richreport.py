@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from coherence_tui.domain.disclosure import Suppression
-from coherence_tui.domain.model import FACTORS, LEVELS, StoolState
+from coherence_tui.domain.model import FACTORS, LEVELS, Factor, StoolState
 from coherence_tui.domain.recommend import LEVEL_NAMES
-from coherence_tui.domain.report import ALL, Report
+from coherence_tui.domain.report import ALL, GroupScores, Report
 from coherence_tui.i18n import interface_language, plural
 from coherence_tui.output.textreport import (
     FACTOR_LABELS,
+    FACTOR_SHORT_LABELS,
     STATE_LABELS,
     gap_bar,
     gap_text,
@@ -68,6 +70,66 @@ _WORDS = {
 }
 
 
+def _groups_table(
+    report: Report,
+    lang: str,
+    headings: dict[Factor, str],
+    states: dict[StoolState, str],
+    *,
+    narrow: bool = False,
+) -> Table:
+    """The table of groups. Nothing in it is ever cut: a cell that does not fit its column
+    wraps (a long department name, ``tipping?`` above ``(137)``). ``narrow``: short
+    headings' companion, two spaces between columns instead of three."""
+    words = _WORDS[lang]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        header_style="bold",
+        pad_edge=False,
+        collapse_padding=narrow,
+    )
+    table.add_column(words["group"], overflow="fold")
+    for f in FACTORS:
+        table.add_column(headings[f], justify="right", overflow="fold")
+    table.add_column(words["overall"], justify="right", no_wrap=True)
+    table.add_column(words["stool"], overflow="fold")
+    for key, group in report.groups.items():
+        if key.startswith("department:") and not any(
+            k.startswith("department:")
+            for k in list(report.groups)[: list(report.groups).index(key)]
+        ):
+            table.add_section()
+        label = key.split(":", 1)[1] if key.startswith("department:") else group_label(key, lang)
+        if group.suppressed:
+            dots = [Text("·", style="dim")] * (len(FACTORS) + 1)
+            table.add_row(
+                Text(f"{label} ({group.n})"), *dots, Text(words["hidden_short"], style="dim")
+            )
+            continue
+        table.add_row(
+            Text(f"{label} ({group.n})"),  # a department name is data, never markup
+            *(margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS),
+            signed(group.overall),
+            _state_cell(group, states),
+        )
+    return table
+
+
+def _state_cell(group: GroupScores, states: dict[StoolState, str]) -> Text:
+    if not group.stool:
+        return Text("–")
+    return Text(
+        f"{state_text(group, states)} ({group.imbalance:.0f})", style=STATE_STYLE[group.stool]
+    )
+
+
+def _fits(console: Console, table: Table) -> bool:
+    """The table at its natural width fits the console (no cell needs to wrap)."""
+    unbounded = console.options.update_width(10_000)  # measurements are capped at the width
+    return Measurement.get(console, unbounded, table).maximum <= console.width
+
+
 def print_report(
     snapshot: SessionSnapshot,
     report: Report,
@@ -87,12 +149,7 @@ def print_report(
         f"{LEVEL_NAMES[lang][lv].capitalize()} {report.groups[lv.value].n}" for lv in LEVELS
     )
     console.print(Text.assemble((snapshot.name, "bold"), f"  {snapshot.questionnaire.title}"))
-    console.print(
-        f"{words['participants']}: {counts} ({answers})",
-        style="dim",
-        no_wrap=True,
-        overflow="ellipsis",
-    )
+    console.print(f"{words['participants']}: {counts} ({answers})", style="dim")
     whole = report.groups[ALL]
     if whole.has_scores:
         style = STATE_STYLE[whole.stool] if whole.stool else ""
@@ -100,37 +157,9 @@ def print_report(
     else:
         console.print(Panel(Text(hidden, style="dim"), expand=False))
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
-    table.add_column(words["group"], no_wrap=True, max_width=22, overflow="ellipsis")
-    for f in FACTORS:
-        table.add_column(factors[f], justify="right")
-    table.add_column(words["overall"], justify="right", no_wrap=True)
-    table.add_column(words["stool"], no_wrap=True)
-    for key, group in report.groups.items():
-        if key.startswith("department:") and not any(
-            k.startswith("department:")
-            for k in list(report.groups)[: list(report.groups).index(key)]
-        ):
-            table.add_section()
-        label = key.split(":", 1)[1] if key.startswith("department:") else group_label(key, lang)
-        if group.suppressed:
-            dots = [Text("·", style="dim")] * (len(FACTORS) + 1)
-            table.add_row(
-                Text(f"{label} ({group.n})"), *dots, Text(words["hidden_short"], style="dim")
-            )
-            continue
-        state = Text("–")
-        if group.stool:
-            state = Text(
-                f"{state_text(group, states)} ({group.imbalance:.0f})",
-                style=STATE_STYLE[group.stool],
-            )
-        table.add_row(
-            Text(f"{label} ({group.n})"),  # a department name is data, never markup
-            *(margin_text(group.factors.get(f), group.ci90.get(f)) for f in FACTORS),
-            signed(group.overall),
-            state,
-        )
+    table = _groups_table(report, lang, factors, states)
+    if not _fits(console, table):  # short headings first; then cells wrap, never cut
+        table = _groups_table(report, lang, FACTOR_SHORT_LABELS[lang], states, narrow=True)
     console.print(table)
     console.print(words["margin"], style="dim")
     if any(g.suppressed and g.reason is Suppression.FEWER_THAN_K for g in report.groups.values()):
@@ -141,7 +170,7 @@ def print_report(
     bars = Table(
         box=None, show_header=False, title=words["gaps"], title_justify="left", pad_edge=False
     )
-    bars.add_column(no_wrap=True)
+    bars.add_column(overflow="fold")  # "Management - front line" may wrap, never be cut
     bars.add_column(no_wrap=True)
     bars.add_column(no_wrap=True)
     bars.add_column(justify="right", no_wrap=True)

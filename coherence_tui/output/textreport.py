@@ -25,6 +25,20 @@ FACTOR_LABELS = {
     },
 }
 
+FACTOR_SHORT_LABELS = {
+    "en": {
+        Factor.DECLARATIONS: "Decl.",
+        Factor.RESOURCES: "Res.",
+        Factor.BEHAVIOURS: "Behav.",
+    },
+    "pl": {
+        Factor.DECLARATIONS: "Dekl.",
+        Factor.RESOURCES: "Zas.",
+        Factor.BEHAVIOURS: "Zach.",
+    },
+}
+"""Column headings where the full names do not fit (the stool above spells them out)."""
+
 STATE_LABELS = {
     "en": {StoolState.STABLE: "stable", StoolState.WOBBLY: "wobbly", StoolState.TIPPING: "tipping"},
     "pl": {

@@ -16,7 +16,6 @@ watches the server's sidecar file (a ``stat`` when nothing changed).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -34,6 +33,7 @@ from coherence_tui.i18n import t
 from coherence_tui.i18n.groups import group_label
 from coherence_tui.messages import LanguageChanged
 from coherence_tui.package_files import stylesheet
+from coherence_tui.screens.keys import IN_LANGUAGE, check_in_language, translated_bindings
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
 from coherence_tui.services.live import LiveSession
@@ -68,8 +68,11 @@ class DashboardScreen(Screen[None]):
         (32, "-tall"),
     ]
 
-    # Descriptions are i18n keys, translated per instance in __init__.
-    BINDINGS: ClassVar[list[BindingType]] = [
+    PREVIEW = False
+    """A facilitator's preview (``screens.preview``): the room's view while it is hidden."""
+
+    # Descriptions are i18n keys: one binding per language, the screen's own shown.
+    BINDINGS: ClassVar[list[BindingType]] = translated_bindings(
         Binding("g", "next_group", "dash.key.group"),
         Binding("shift+g", "previous_group", "dash.key.group_back", show=False),
         Binding("m", "toggle_metric", "dash.key.metric"),
@@ -81,7 +84,7 @@ class DashboardScreen(Screen[None]):
         Binding("v", "view('predictions')", "dash.key.predictions", show=False),
         Binding("h", "view('chain')", "dash.key.chain", show=False),
         Binding("z", "view('closing')", "dash.key.closing", show=False),
-    ]
+    )
 
     # repaint=False throughout: a screen repaint redraws every widget; the widgets
     # repaint themselves when what they show changes.
@@ -98,7 +101,7 @@ class DashboardScreen(Screen[None]):
     def __init__(self, live: LiveSession, *, readonly: bool) -> None:
         size = self._app_size()
         head = live.head
-        classes = [] if head.revealed else ["-results-hidden"]
+        classes = [] if head.revealed or self.PREVIEW else ["-results-hidden"]
         if size is not None:
             classes.append(
                 breakpoint_classes(size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
@@ -106,19 +109,15 @@ class DashboardScreen(Screen[None]):
         super().__init__(classes=" ".join(classes))
         # The state as the first frame shows it, without watchers: the widgets get their
         # data once, from the first report (no second styling pass of the whole screen).
-        self.set_reactive(DashboardScreen.revealed, head.revealed)
+        self.set_reactive(DashboardScreen.revealed, head.revealed or self.PREVIEW)
         self.set_reactive(DashboardScreen.session_state, self._state_name(head))
         self.live = live
         self.readonly = readonly
         self._ready = False
         self._showing = ""
         self._poll_error = ""
-        self._binding_keys = {
-            id(b): b.description for bs in self._bindings.key_to_bindings.values() for b in bs
-        }
         self.lang = self._app_language() or live.language
         self._room = RoomWatch(live.store.path)
-        self._label_bindings()
 
     def _app_size(self) -> Size | None:
         """The terminal's size, if an app is running (the breakpoints of the first layout)."""
@@ -135,25 +134,12 @@ class DashboardScreen(Screen[None]):
             return None
         return lang if isinstance(lang, str) else None
 
-    def _label_bindings(self) -> None:
-        """Footer descriptions in ``self.lang`` (BINDINGS hold i18n keys)."""
-        keys = self._binding_keys
-        for key, bindings in self._bindings.key_to_bindings.items():
-            relabelled = []
-            for b in bindings:
-                i18n_key = keys.pop(id(b), b.description)
-                new = replace(b, description=t(i18n_key, self.lang))
-                keys[id(new)] = i18n_key
-                relabelled.append(new)
-            self._bindings.key_to_bindings[key] = relabelled
-
     def _title(self) -> str:
         return f"{t('dash.title', self.lang)} · {self.live.name}"
 
     def on_language_changed(self, message: LanguageChanged) -> None:
         """The facilitator switched language: relabel everything."""
         self.lang = message.lang
-        self._label_bindings()
         self.refresh_bindings()
         self.query_one("#dash-title", Static).update(self._title())
         self.query_one("#hidden-title", Static).update(t("dash.results_hidden_title", self.lang))
@@ -207,7 +193,7 @@ class DashboardScreen(Screen[None]):
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
         head = self.live.head  # plain values: no pydantic model built for the projector
-        self.revealed = head.revealed
+        self.revealed = head.revealed or self.PREVIEW
         self.session_state = self._state_name(head)
         report = self.live.report
         if report is not self.report:  # the same object: nothing new to draw
@@ -333,6 +319,8 @@ class DashboardScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == IN_LANGUAGE:
+            return check_in_language(self, parameters)
         if action == "quit_dashboard":
             return self.readonly
         if action == "back":
@@ -344,6 +332,9 @@ class DashboardScreen(Screen[None]):
         if action == "toggle_join":
             return self._room.state is not None
         return True
+
+    async def action_in_language(self, lang: str, action: str) -> None:
+        await self.run_action(action)
 
     def action_view(self, name: str) -> None:
         """Open an after-the-reveal view; from a projector it never edits the plan."""

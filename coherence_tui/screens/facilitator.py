@@ -10,20 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, RadioSet, Static
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coherence_tui.app import CoherenceApp
-from coherence_tui.domain.disclosure import check_k_change
 from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.i18n import t
-from coherence_tui.messages import ExportFinished, LanguageChanged
+from coherence_tui.messages import (
+    BackToKiosk,
+    ExportFinished,
+    LanguageChanged,
+    LanguageChosen,
+    OpenDashboard,
+)
 from coherence_tui.output import export
+from coherence_tui.screens.confirm import ConfirmScreen
+from coherence_tui.screens.settings import SettingsScreen
 from coherence_tui.serve import room as room_file
 from coherence_tui.services.live import LiveSession
 from coherence_tui.storage.fileio import write_private
@@ -34,6 +40,7 @@ SCREENSHOT_DELAY = 0.6
 
 MENU_KEYS: dict[str, str] = {
     "dashboard": "d",
+    "preview": "f",
     "reveal": "r",
     "kiosk": "k",
     "next": "n",
@@ -56,6 +63,8 @@ MENU_KEYS: dict[str, str] = {
     "quit": "q",
 }
 KIOSK_ONLY = ("kiosk", "next", "pause", "end", "quit")
+WHILE_RUNNING = ("next", "pause", "end", "rotate")
+"""Entries that make no sense once the session has ended (no one answers any more)."""
 AFTER_REVEAL = ("queue", "predictions", "chain", "compare", "plan", "closing")
 """Menu entries that open an after-the-reveal screen (issue 10)."""
 EXPORTS: dict[str, export.ExportFormat] = {
@@ -64,109 +73,6 @@ EXPORTS: dict[str, export.ExportFormat] = {
     "export_md": "md",
     "export_html": "html",
 }
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y/Enter on Yes confirms, n/Escape declines."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", show=False),
-        Binding("n,escape", "answer(False)", show=False),
-    ]
-
-    def __init__(self, question: str, lang: str) -> None:
-        super().__init__(classes="confirm")
-        self.question = question
-        self.lang = lang
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("menu.yes", self.lang), variant="error", id="yes")
-                yield Button(t("menu.no", self.lang), variant="primary", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
-class SettingsScreen(ModalScreen[SessionSettings | None]):
-    """k and language; dismisses with the new settings or None.
-
-    k follows ``check_k_change``: never lowered once the session has answers, never
-    below 3 outside a rehearsal session.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
-
-    def __init__(self, settings: SessionSettings, lang: str, *, has_answers: bool) -> None:
-        super().__init__(classes="settings")
-        self.settings = settings
-        self.lang = lang
-        self.has_answers = has_answers
-
-    def compose(self) -> ComposeResult:
-        lang = self.lang
-        language = self.settings.language
-        with VerticalScroll(classes="dialog"):
-            yield Static(t("settings.title", lang), classes="dialog-title")
-            yield Static(t("settings.k", lang), classes="field-label")
-            yield Input(str(self.settings.k), type="integer", max_length=3, id="settings-k")
-            yield Static("", id="settings-k-error", classes="field-error")
-            yield Static(t("settings.language", lang), classes="field-label")
-            with RadioSet(id="settings-language"):
-                yield RadioButton(
-                    t("settings.language.auto", lang), value=language is None, id="lang-auto"
-                )
-                yield RadioButton("English", value=language == "en", id="lang-en")
-                yield RadioButton("Polski", value=language == "pl", id="lang-pl")
-            yield Checkbox(
-                t("settings.prediction_round", lang),
-                value=self.settings.prediction_round,
-                id="settings-predict",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("settings.save", lang), variant="primary", id="save")
-                yield Button(t("settings.cancel", lang), id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#settings-k-error", Static).display = False
-        self.query_one("#settings-k", Input).focus()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted, "#settings-k")
-    def save(self) -> None:
-        raw = self.query_one("#settings-k", Input).value.strip()
-        error = self.query_one("#settings-k-error", Static)
-        if not raw.isdigit() or not 1 <= int(raw) <= 100:
-            error.update(t("home.err.k", self.lang))
-            error.display = True
-            return
-        if check_k_change(self.settings.k, int(raw), has_answers=self.has_answers) is not None:
-            lowest = self.settings.k if self.has_answers else min(self.settings.k, 3)
-            error.update(t("settings.err.k_lower", self.lang).format(k=lowest))
-            error.display = True
-            return
-        lang_button = self.query_one("#settings-language", RadioSet).pressed_button
-        language = {"lang-en": "en", "lang-pl": "pl"}.get(
-            lang_button.id or "" if lang_button else ""
-        )
-        predict = self.query_one("#settings-predict", Checkbox).value
-        self.dismiss(
-            self.settings.model_copy(
-                update={"k": int(raw), "language": language, "prediction_round": predict}
-            )
-        )
 
 
 def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str) -> Path:
@@ -180,10 +86,10 @@ def write_export(snapshot: SessionSnapshot, fmt: export.ExportFormat, lang: str)
 class FacilitatorScreen(Screen[None]):
     """The facilitator's controls; every action goes through ``LiveSession``."""
 
-    app = getters.app(CoherenceApp)
     # The menu lists every entry with its letter (in the session's language), so no Footer.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "run('dashboard')", "Dashboard"),
+        Binding("f", "run('preview')", "Preview", show=False),
         Binding("r", "run('reveal')", "Reveal/hide"),
         Binding("k,escape", "run('kiosk')", "Kiosk"),
         Binding("n", "run('next')", "Next participant"),
@@ -210,7 +116,7 @@ class FacilitatorScreen(Screen[None]):
         super().__init__(id="facilitator")
         self.live = live
         self.kiosk_only = kiosk_only
-        self.lang = self.app.lang
+        self.lang = live.language
 
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-panel"):
@@ -232,10 +138,20 @@ class FacilitatorScreen(Screen[None]):
             self._refresh_menu()
 
     def entries(self) -> list[str]:
+        """The entries that make sense now: the menu lists these, the other keys do nothing."""
+        state = self.live.state
         if self.kiosk_only:
-            return list(KIOSK_ONLY)
-        serving = room_file.running_server(self.live.store.path) is not None
-        return [entry for entry in MENU_KEYS if entry != "rotate" or serving]
+            entries = list(KIOSK_ONLY)
+        else:
+            serving = room_file.running_server(self.live.store.path) is not None
+            entries = [
+                entry
+                for entry in MENU_KEYS
+                if (entry != "rotate" or serving) and (entry != "preview" or not state.revealed)
+            ]
+        if state.ended:
+            entries = [entry for entry in entries if entry not in WHILE_RUNNING]
+        return entries
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "run" and parameters and parameters[0] not in self.entries():
@@ -255,7 +171,7 @@ class FacilitatorScreen(Screen[None]):
     def _refresh_menu(self) -> None:
         lang = self.lang
         state = self.live.state
-        counts = self.live.full_report.level_counts()
+        counts = {level: count.counted for level, count in self.live.who_counts().items()}
         if state.ended:
             running = t("menu.state.ended", lang)
         elif state.paused:
@@ -296,23 +212,26 @@ class FacilitatorScreen(Screen[None]):
         """Do one menu entry (also the target of its key)."""
         live = self.live
         state = live.state
+        if entry not in self.entries():
+            return  # e.g. a click on an entry that went away as the session ended
         if entry == "dashboard":
-            self.app.open_dashboard()
+            self.post_message(OpenDashboard())
+        elif entry == "preview":
+            self.post_message(OpenDashboard(preview=True))
         elif entry == "reveal":
             live.update_state(state.model_copy(update={"revealed": not state.revealed}))
         elif entry == "kiosk":
-            await self.app.back_to_kiosk()
+            self.post_message(BackToKiosk())
             return
         elif entry == "next":
-            await self.app.back_to_kiosk(close_participant=True)
+            self.post_message(BackToKiosk(close_participant=True))
             return
         elif entry == "pause":
             live.update_state(state.model_copy(update={"paused": not state.paused}))
         elif entry == "end":
-            if not state.ended:
-                self.app.push_screen(
-                    ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end
-                )
+            self.app.push_screen(
+                ConfirmScreen(t("menu.end.confirm", self.lang), self.lang), self._end
+            )
         elif entry in EXPORTS:
             self._export(live.snapshot, EXPORTS[entry], self.lang)
         elif entry == "screenshot":
@@ -399,10 +318,12 @@ class FacilitatorScreen(Screen[None]):
             return
         language_changed = new.language != live.settings.language
         live.update_settings(new)
+        lang = self.lang
         if language_changed:
             # The facilitator's choice wins over a --lang given at start.
-            self.app.set_language(new.language or live.questionnaire.language)
-        self.notify(t("settings.saved", self.app.lang))
+            lang = new.language or live.questionnaire.language
+            self.post_message(LanguageChosen(lang))
+        self.notify(t("settings.saved", lang))
         self._refresh_menu()
 
     @work(thread=True, group="export")
@@ -427,9 +348,11 @@ class FacilitatorScreen(Screen[None]):
 
     def _screenshot(self) -> None:
         """Show the dashboard, save its SVG next to the exports, come back to the menu."""
+        from coherence_tui.screens.dashboard import DashboardScreen
+
         app = self.app
         path = export.default_export_path(self.live.snapshot, "svg")
-        dashboard = app.make_dashboard(readonly=False)
+        dashboard = DashboardScreen(self.live, readonly=False)
         app.push_screen(dashboard)
 
         def save() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import getters, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import LEVELS, Questionnaire, SessionSettings, validate_department
 from coherence_tui.domain.pin import hash_pin, validate_pin
 from coherence_tui.domain.text import visible
 from coherence_tui.i18n import t
+from coherence_tui.messages import OpenSession
 from coherence_tui.storage.store import (
     SESSION_NAME_MAX,
     SUFFIX,
@@ -40,13 +40,12 @@ FIELDS = ("name", "questionnaire", "departments", "k", "pin", "pin2")
 class HomeScreen(Screen[None]):
     """Start, resume or demo a workshop."""
 
-    app = getters.app(CoherenceApp)
     BINDINGS: ClassVar[list[BindingType]] = []
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, lang: str) -> None:
         super().__init__(id="home")
         self.sessions_dir = sessions_dir
-        self.lang = self.app.lang
+        self.lang = lang
         self.questionnaires: list[Questionnaire] = []
         self.questionnaire_error = ""
         try:
@@ -172,12 +171,8 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#home-sessions")
     def resume(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is None:
-            return
-        try:
-            self.app.open_session(Path(event.row_key.value), "run")
-        except SessionError as error:
-            self.notify(str(error), severity="error", timeout=10, markup=False)
+        if event.row_key.value is not None:
+            self.post_message(OpenSession(Path(event.row_key.value), "run"))
 
     @on(Button.Pressed, "#home-demo")
     def demo(self) -> None:
@@ -185,9 +180,10 @@ class HomeScreen(Screen[None]):
 
         try:
             path = ensure_demo(self.sessions_dir)
-            self.app.open_session(path, "demo")
         except (SessionError, OSError) as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
+        else:
+            self.post_message(OpenSession(path, "demo"))
 
     # -- new workshop ----------------------------------------------------------------
 
@@ -295,6 +291,7 @@ class HomeScreen(Screen[None]):
                     pin_hash=digest,
                 ),
             )
-            self.app.open_session(path, "run")
         except (SessionError, OSError, ValueError) as error:
             self._show_error("create", t("home.err.create", self.lang, error=error))
+        else:
+            self.post_message(OpenSession(path, "run"))

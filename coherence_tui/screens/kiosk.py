@@ -65,7 +65,7 @@ import secrets
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import events, getters, on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Center
@@ -73,7 +73,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static
 
-from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.vocabulary import LEVELS, PREDICTING_LEVELS, Level, Participant
 from coherence_tui.i18n import t
@@ -165,7 +164,6 @@ STAGE_WIDGETS: dict[str, str] = {
 class KioskScreen(Screen[None]):
     """One participant at a time answers every statement; see the module docstring."""
 
-    app = getters.app(CoherenceApp)
     AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = []
     HORIZONTAL_BREAKPOINTS = [(0, "-phone"), (60, "-narrow"), (110, "-wide")]
@@ -191,10 +189,10 @@ class KioskScreen(Screen[None]):
         """A browser kiosk: taps as well as keys, one participant, then the process ends."""
         self._resume = resume
         self.seat = seat
-        self.lang = self.app.lang
+        self.lang = live.language
         """The language of the kiosk's own strings: the session's, or the participant's choice."""
-        self._session_lang = self.app.lang
-        """The interface language the facilitator set (``app.lang``): the kiosk's between
+        self._session_lang = live.language
+        """The interface language the facilitator set (``live.language``): the kiosk's between
         participants."""
         self.languages = live.head.languages
         """The languages a participant may answer in; a choice only when there are several."""
@@ -481,9 +479,9 @@ class KioskScreen(Screen[None]):
             self.set_focus(stage_widget)  # the keyboard never ends up nowhere
 
     async def on_screen_resume(self) -> None:
-        if self._session_lang != self.app.lang and self.participant is None:
+        if self._session_lang != self.live.language and self.participant is None:
             # The facilitator switched language: relabel by composing afresh (no one is mid-way).
-            self.lang = self._session_lang = self.app.lang
+            self.lang = self._session_lang = self.live.language
             self.words = self.live.head.texts(self.languages[0])
             await self.recompose()
             self.stage = self._flow_stage = self._first_stage()

@@ -235,7 +235,7 @@ class PlanScreen(ResultsView):
             self.app.push_screen(ActionForm(self.live, self.lang, action=action), self._refresh)
 
     def action_remove(self) -> None:
-        from coherence_tui.screens.facilitator import ConfirmScreen
+        from coherence_tui.screens.confirm import ConfirmScreen
 
         action = self._selected_action()
         if action is None:

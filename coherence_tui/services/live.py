@@ -42,6 +42,7 @@ from coherence_tui.storage.store import SessionChanges, SessionHead, SessionSnap
 if TYPE_CHECKING:
     # Imported where a report is built: a kiosk never scores, nor loads pydantic.
     from coherence_tui.domain.compare import Comparison
+    from coherence_tui.domain.counting import LevelCount
     from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
     from coherence_tui.domain.plan import Action, ActionDraft
     from coherence_tui.domain.predictions import Prediction
@@ -270,6 +271,14 @@ class LiveSession:
     @property
     def participants(self) -> tuple[Participant, ...]:
         return tuple(self._view().participants.values())
+
+    def who_counts(self) -> dict[Level, LevelCount]:
+        """Per level, everyone who counts (``domain.counting``): ``report``'s and the exports'
+        numbers, never held back (the facilitator's menu; the room sees ``report``'s)."""
+        from coherence_tui.domain.counting import who_counts
+
+        view = self._view()
+        return who_counts(view.participants.values(), view.answered)
 
     @property
     def report(self) -> Report:

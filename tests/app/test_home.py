@@ -108,3 +108,22 @@ async def test_home_demo_opens_the_dashboard_as_facilitator(tmp_path: Path) -> N
         assert type(app.screen).__name__ == "DashboardScreen"
         assert not app.locked
         assert app.mode_name == "demo"
+
+
+async def test_home_resuming_an_unreadable_file_says_why_and_stays_home(tmp_path: Path) -> None:
+    """The home screen asks the app (a message); the app's one line names the problem."""
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    app = CoherenceApp(start="home", sessions_dir=tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.live is None and app.mode_name == "home"
+        for _ in range(50):  # the toast is drawn a refresh or two later
+            shown = app.export_screenshot().replace("&#160;", " ")
+            if "not valid JSON" in shown:
+                break
+            await pilot.pause(0.05)
+        assert "not valid JSON" in shown
