@@ -7,7 +7,7 @@ key up; a test checks both languages have every key.
 
 Questionnaires come in more languages than the whole interface (Ukrainian,
 Russian): what a participant sees (the kiosk's ``kiosk.`` and ``web.`` strings) is
-in those too (``kiosk.UK``, ``kiosk.RU``, :data:`PARTICIPANT_LANGUAGES`); the
+in those too (``kiosk_uk.UK``, ``kiosk_ru.RU``, :data:`PARTICIPANT_LANGUAGES`); the
 facilitator's screens, the dashboard and the reports speak English there, strings
 and plurals alike (:func:`interface_language`).
 
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from coherence_tui.i18n import after, dashboard, facilitator, kiosk
+from coherence_tui.i18n import after, dashboard, facilitator, kiosk, kiosk_ru, kiosk_uk
 from coherence_tui.i18n.plural import render
 
-_TABLES: dict[str, dict[str, str]] = {"en": {}, "pl": {}, "uk": kiosk.UK, "ru": kiosk.RU}
+_TABLES: dict[str, dict[str, str]] = {"en": {}, "pl": {}, "uk": kiosk_uk.UK, "ru": kiosk_ru.RU}
 for _module in (kiosk, dashboard, after, facilitator):
     _TABLES["en"].update(_module.EN)
     _TABLES["pl"].update(_module.PL)

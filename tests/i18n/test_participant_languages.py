@@ -6,10 +6,10 @@ import string
 
 import pytest
 
-from coherence_tui.i18n import PARTICIPANT_KEYS, PARTICIPANT_LANGUAGES, kiosk, t
+from coherence_tui.i18n import PARTICIPANT_KEYS, PARTICIPANT_LANGUAGES, kiosk, kiosk_ru, kiosk_uk, t
 from coherence_tui.i18n.plural import PHRASES
 
-TABLES = {"en": kiosk.EN, "pl": kiosk.PL, "uk": kiosk.UK, "ru": kiosk.RU}
+TABLES = {"en": kiosk.EN, "pl": kiosk.PL, "uk": kiosk_uk.UK, "ru": kiosk_ru.RU}
 PARTICIPANT = {key for key in kiosk.EN if key.startswith(PARTICIPANT_KEYS)}
 
 
