@@ -46,7 +46,7 @@ def _compare_text(comparison: Comparison, lang: str | None) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     import orjson
 
-    from coherence_tui.output.export import snapshot_report
+    from coherence_tui.services.insights import snapshot_report
 
     snapshot = open_store(args).snapshot()
     if getattr(args, "compare", None):

@@ -45,6 +45,11 @@ def snapshot_tally(snapshot: SessionSnapshot, *, lang: str | None = None) -> Tal
     )
 
 
+def snapshot_report(snapshot: SessionSnapshot, *, lang: str | None = None) -> Report:
+    """The report of every answer in a snapshot (what ``report`` prints)."""
+    return snapshot_tally(snapshot, lang=lang).report()
+
+
 def counted_levels(tally: Tally) -> dict[str, Level]:
     """The level of every participant the tally counts (gave at least one answer)."""
     return {p.code: p.level for p in tally.counting()}

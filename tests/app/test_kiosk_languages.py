@@ -14,7 +14,7 @@ from textual.widgets import Static
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import Level, SessionSettings
 from coherence_tui.domain.pin import hash_pin
-from coherence_tui.output.export import snapshot_report
+from coherence_tui.services.insights import snapshot_report
 from coherence_tui.storage.languages import with_languages
 from coherence_tui.storage.questionnaires import SHIPPED_DIR, load
 from coherence_tui.storage.store import SessionStore

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from coherence_tui.output.export import snapshot_report
 from coherence_tui.output.richreport import print_report
 from coherence_tui.services.demo import ensure_demo
+from coherence_tui.services.insights import snapshot_report
 from coherence_tui.storage.store import SessionStore
 from tests.cli.conftest import Run
 
