@@ -62,7 +62,6 @@ answer kept. A web kiosk serves one participant: after the thank-you card it end
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
@@ -76,7 +75,7 @@ from textual.widgets import ContentSwitcher, Static
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
 from coherence_tui.domain.vocabulary import LEVELS, PREDICTING_LEVELS, Level, Participant
 from coherence_tui.i18n import t
-from coherence_tui.i18n.kiosk import LANGUAGE_NAMES
+from coherence_tui.screens.kiosk_words import KioskWords
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.seat_link import SeatLink
 from coherence_tui.services.live import LiveSession
@@ -101,8 +100,6 @@ IDLE_CLOSE_SECONDS = 30.0
 """Seconds the "Still there?" card waits for a key before closing the participant."""
 IDLE_STAGES = frozenset({"level", "department", "instruction", "statement", "prediction"})
 """Stages where a participant is mid-way, so the idle timeout runs."""
-SECONDS_PER_STATEMENT = 10
-"""What a participant needs per statement, for the estimate on the welcome screen."""
 
 
 class StatementOrder:
@@ -117,32 +114,6 @@ class StatementOrder:
 
 
 STATEMENT_ORDER = StatementOrder()
-
-
-@dataclass(frozen=True)
-class ChoiceWords:
-    """What a ``ChoiceList`` says in one language."""
-
-    title: str
-    options: list[tuple[str, str]]
-    hint: str
-    intro: str = ""
-    back_label: str = ""
-
-    def choice_list(self, widget_id: str) -> ChoiceList:
-        return ChoiceList(
-            self.title,
-            self.options,
-            self.hint,
-            intro=self.intro,
-            back_label=self.back_label,
-            id=widget_id,
-        )
-
-    def relabel(self, choice_list: ChoiceList) -> None:
-        choice_list.relabel(
-            self.title, self.options, self.hint, intro=self.intro, back_label=self.back_label
-        )
 
 
 STAGE_WIDGETS: dict[str, str] = {
@@ -224,91 +195,25 @@ class KioskScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------
 
-    def _hint(self, key: str) -> str:
-        """The key-card hint, or its touch wording in a browser kiosk."""
-        return t(f"{key}.touch" if self.web else key, self.lang)
+    def _text(self) -> KioskWords:
+        """The kiosk's words now (its language, the questionnaire's words, phone or kiosk)."""
+        return KioskWords(
+            lang=self.lang,
+            web=self.web,
+            words=self.words,
+            statements=len(self.items),
+            languages=self.languages,
+            departments=self.live.head.departments,
+        )
 
     @property
     def multilingual(self) -> bool:
         """The session offers several languages: each participant starts by choosing one."""
         return len(self.languages) > 1
 
-    def _count(self) -> str:
-        return t(
-            "kiosk.welcome.count",
-            self.lang,
-            count=len(self.items),
-            minutes=max(1, round(len(self.items) * SECONDS_PER_STATEMENT / 60)),
-        )
-
-    def _card_words(self) -> dict[str, tuple[str, str, str]]:
-        """Each card's title, body and hint in the kiosk's current language."""
-        lang = self.lang
-        return {
-            "welcome-card": (
-                t("kiosk.welcome.title", lang),
-                t("kiosk.welcome.body", lang) + "\n\n" + self._count(),
-                t("kiosk.welcome.start", lang),
-            ),
-            "instruction-card": (
-                t("kiosk.instruction.title", lang),
-                self.words.instruction,
-                self._hint("kiosk.instruction.hint"),
-            ),
-            "thanks-card": (
-                t("kiosk.thanks.title", lang),
-                t("kiosk.thanks.body.web" if self.web else "kiosk.thanks.body", lang),
-                "" if self.web else t("kiosk.thanks.hint", lang),
-            ),
-            "paused-card": (t("kiosk.paused.title", lang), t("kiosk.paused.body", lang), ""),
-            "closed-card": (t("kiosk.closed.title", lang), t("kiosk.closed.body", lang), ""),
-            "idle-card": (
-                t("kiosk.idle.title", lang),
-                t("kiosk.idle.body", lang),
-                t("kiosk.idle.hint", lang),
-            ),
-        }
-
-    def _level_words(self) -> ChoiceWords:
-        lang = self.lang
-        back = self.multilingual and not self.web
-        return ChoiceWords(
-            t("kiosk.level.title", lang),
-            [
-                (t(f"kiosk.level.{lv.value}", lang), t(f"kiosk.level.{lv.value}.hint", lang))
-                for lv in LEVELS
-            ],
-            self._hint("kiosk.choice.hint") + ("\n" + t("kiosk.choice.back", lang) if back else ""),
-            # A phone, and a kiosk whose first question was the language, have shown no
-            # welcome card: its words head the level question.
-            intro=f"{t('kiosk.welcome.body', lang)}\n{self._count()}"
-            if self.web or self.multilingual
-            else "",
-            back_label=t("kiosk.statement.back", lang) if self.web and self.multilingual else "",
-        )
-
-    def _department_words(self) -> ChoiceWords:
-        lang = self.lang
-        return ChoiceWords(
-            t("kiosk.department.title", lang),
-            [(name, "") for name in self.live.head.departments]
-            + [(t("kiosk.department.none", lang), "")],
-            self._hint("kiosk.choice.hint")
-            + ("" if self.web else "\n" + t("kiosk.choice.back", lang)),
-        )
-
-    def _language_choice(self) -> ChoiceList:
-        """Every language in its own words: nothing on it assumes the reader's language."""
-        return ChoiceList(
-            "\n".join(t("kiosk.language.title", lang) for lang in self.languages),
-            [(LANGUAGE_NAMES.get(lang, lang), "") for lang in self.languages],
-            "" if self.web else f"1-{len(self.languages)}   ↑ ↓   Enter",
-            id="language-choice",
-        )
-
     def compose(self) -> ComposeResult:
         self.set_class(self.web, "-touch")
-        cards = self._card_words()
+        cards = self._text().cards()
 
         def card(key: str, *, confirmable: bool = False, backable: bool = False) -> Card:
             title, body, hint = cards[key]
@@ -319,9 +224,11 @@ class KioskScreen(Screen[None]):
             if not self.web:
                 yield Center(card("welcome-card", confirmable=True), id="welcome")
             if self.multilingual:
-                yield Center(self._language_choice(), id="language")
-            yield Center(self._level_words().choice_list("level-choice"), id="level")
-            yield Center(self._department_words().choice_list("department-choice"), id="department")
+                yield Center(self._text().language_choice(), id="language")
+            yield Center(self._text().level().choice_list("level-choice"), id="level")
+            yield Center(
+                self._text().department().choice_list("department-choice"), id="department"
+            )
             yield Center(
                 card("instruction-card", confirmable=True, backable=True), id="instruction"
             )
@@ -345,12 +252,12 @@ class KioskScreen(Screen[None]):
         self.lang = lang
         self.words = self.live.head.texts(words)
         self.query_one("#kiosk-title", Static).update(self.words.title)
-        for key, (title, body, hint) in self._card_words().items():
+        for key, (title, body, hint) in self._text().cards().items():
             if key == "welcome-card" and self.web:
                 continue
             self.query_one(f"#{key}", Card).relabel(title, body, hint)
-        self._level_words().relabel(self.query_one("#level-choice", ChoiceList))
-        self._department_words().relabel(self.query_one("#department-choice", ChoiceList))
+        self._text().level().relabel(self.query_one("#level-choice", ChoiceList))
+        self._text().department().relabel(self.query_one("#department-choice", ChoiceList))
         self.query_one(Statement).back_label = t("kiosk.statement.back", lang)
 
     def on_mount(self) -> None:
@@ -622,7 +529,7 @@ class KioskScreen(Screen[None]):
             ),
             index=self.position + 1,
             total=len(self.items),
-            hint=self._hint("kiosk.statement.hint"),
+            hint=self._text().hint("kiosk.statement.hint"),
             selected=selected,
         )
         self._arm_idle()  # a new statement is input too, whatever route its key took
