@@ -35,13 +35,15 @@ from coherence_tui.domain.report import (
 from coherence_tui.domain.stats import (
     Interval,
     Scaled,
-    exact,
     excludes_zero,
     mean,
     mean_interval,
     present_mean,
     welch_interval,
 )
+from coherence_tui.domain.sums import ItemSums
+from coherence_tui.domain.sums import state_band_holds as state_band_holds
+from coherence_tui.domain.sums import stool_state as stool_state
 from coherence_tui.domain.vocabulary import (
     ANSWER_VALUES,
     FACTORS,
@@ -52,96 +54,14 @@ from coherence_tui.domain.vocabulary import (
     Participant,
     QuestionnaireLike,
     StoolState,
-    ThresholdsLike,
 )
 
 MIN_PUBLISHED_ITEMS = 3
 """A factor score (or gap) needs this many published items (or all, for a smaller factor)."""
 
 
-def stool_state(imbalance: Fraction, thresholds: ThresholdsLike) -> StoolState:
-    """``stable`` below the wobbly threshold, ``wobbly`` below tipping, else ``tipping``."""
-    if imbalance < exact(thresholds.stool_wobbly):
-        return StoolState.STABLE
-    if imbalance < exact(thresholds.stool_tipping):
-        return StoolState.WOBBLY
-    return StoolState.TIPPING
-
-
-def state_band_holds(interval: Interval, state: StoolState, thresholds: ThresholdsLike) -> bool:
-    """Whether an interval of the stool's gap lies wholly inside the band of ``state``.
-
-    Thresholds are exact, so a bound that is exactly on one is decided exactly.
-    """
-    lo, hi = interval
-    wobbly, tipping = exact(thresholds.stool_wobbly), exact(thresholds.stool_tipping)
-    if state is StoolState.STABLE:
-        return hi < wobbly
-    if state is StoolState.WOBBLY:
-        return lo >= wobbly and hi < tipping
-    return lo >= tipping
-
-
 def _f(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
-
-
-class _ItemSums:
-    """Running sums for one item within one group."""
-
-    __slots__ = ("answered", "total", "squares", "real", "favourable", "counts")
-
-    def __init__(self) -> None:
-        self.answered = 0
-        """Answers of any kind, don't know included."""
-        self.total = 0
-        """Sum of adjusted (reverse-negated) real answers."""
-        self.squares = 0
-        """Sum of their squares (for the spread of a divided level's statements)."""
-        self.real = 0
-        """Answers other than don't know."""
-        self.favourable = 0
-        """Real answers of +1 or +2 after reversing."""
-        self.counts = [0, 0, 0, 0, 0]
-        """Real answers by adjusted value -2..+2 (index value + 2): the distribution."""
-
-    def add(self, adjusted: int | None, sign: int) -> None:
-        self.answered += sign
-        if adjusted is not None:
-            self.total += sign * adjusted
-            self.squares += sign * adjusted * adjusted
-            self.real += sign
-            self.counts[adjusted + 2] += sign
-            if adjusted > 0:
-                self.favourable += sign
-
-    def distribution(self, reverse: bool) -> tuple[int, int, int, int, int]:
-        """Real answers by the value as answered, -2..+2 (before reversing)."""
-        c = self.counts
-        if reverse:
-            return (c[4], c[3], c[2], c[1], c[0])
-        return (c[0], c[1], c[2], c[3], c[4])
-
-    @property
-    def mean(self) -> Fraction | None:
-        return Fraction(self.total * 100, self.real) if self.real else None
-
-    @property
-    def variance(self) -> Fraction | None:
-        """Population variance of the real answers (x 100 squared, like the mean)."""
-        if not self.real:
-            return None
-        mu = Fraction(self.total, self.real)
-        return (Fraction(self.squares, self.real) - mu * mu) * 10_000
-
-    @property
-    def favourable_pct(self) -> Fraction | None:
-        return Fraction(self.favourable * 100, self.real) if self.real else None
-
-    @property
-    def dont_know_pct(self) -> Fraction | None:
-        dont_know = self.answered - self.real
-        return Fraction(dont_know * 100, self.answered) if self.answered else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +107,8 @@ class Tally:
             f: tuple(i.id for i in questionnaire.items if i.factor is f) for f in FACTORS
         }
         group_keys = [lv.value for lv in LEVELS] + [department_key(d) for d in self.departments]
-        self._sums: dict[str, dict[str, _ItemSums]] = {
-            g: {item_id: _ItemSums() for item_id in self._items} for g in group_keys
+        self._sums: dict[str, dict[str, ItemSums]] = {
+            g: {item_id: ItemSums() for item_id in self._items} for g in group_keys
         }
         self._participants: dict[str, Participant] = {}
         self._values: dict[tuple[str, str], int | None] = {}
@@ -214,7 +134,7 @@ class Tally:
         if participant.department is not None and participant.department not in self.departments:
             self.departments = (*self.departments, participant.department)
             key = department_key(participant.department)
-            self._sums[key] = {item_id: _ItemSums() for item_id in self._items}
+            self._sums[key] = {item_id: ItemSums() for item_id in self._items}
         self._participants[participant.code] = participant
         self._answer_count[participant.code] = 0
         self._own[participant.code] = {f: [0, 0] for f in FACTORS}
