@@ -26,6 +26,7 @@ PURE = [
     "coherence_tui.domain.plan",
     "coherence_tui.insights",
     "coherence_tui.html_report",
+    "coherence_tui.stool_drawing",
     "coherence_tui.fileio",
     "coherence_tui.pinlock",
     "coherence_tui.supervisor",
