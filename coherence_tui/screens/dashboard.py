@@ -29,7 +29,7 @@ from textual.types import NoActiveAppError
 from textual.widgets import Footer, Static
 
 from coherence_tui.domain.disclosure import is_rehearsal
-from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
+from coherence_tui.domain.report import ALL, Report
 from coherence_tui.i18n import t
 from coherence_tui.live import LiveSession
 from coherence_tui.messages import LanguageChanged
@@ -37,7 +37,7 @@ from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
 from coherence_tui.store import SessionError, SessionHead
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
+from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric, gap_figures
 from coherence_tui.widgets.join_code import JoinCode
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
@@ -47,8 +47,6 @@ POLL_SECONDS = 0.05
 """How often the screen asks the session for other processes' writes: two ``stat`` calls
 when nothing changed (microseconds), only the new journal lines when something did, so
 an answer elsewhere reaches the projector within a frame or three of this."""
-
-BOARD_FRONT = gap_key(*GAP_PAIRS[0])
 
 
 def group_label(key: str, lang: str) -> str:
@@ -81,6 +79,7 @@ class DashboardScreen(Screen[None]):
         Binding("g", "next_group", "dash.key.group"),
         Binding("shift+g", "previous_group", "dash.key.group_back", show=False),
         Binding("m", "toggle_metric", "dash.key.metric"),
+        Binding("r", "recommendations", "dash.key.recommendations"),
         Binding("j", "toggle_join", "dash.key.join"),
         Binding("q", "quit_dashboard", "dash.key.quit"),
         Binding("escape", "back", "dash.key.back"),
@@ -309,17 +308,19 @@ class DashboardScreen(Screen[None]):
         group = None
         if results is not None:
             group = results.groups.get(self.group_key) or results.group(ALL)
+        metric = self.metric
         stool = self._stool
         stool.lang = lang
         stool.k = k
+        stool.metric = metric
         stool.title = group_label(self.group_key, lang)
         stool.group = group
 
-        gap = results.gaps.get(BOARD_FRONT) if results is not None else None
+        gap = gap_figures(results, metric)
         figures = self._figures
         figures.lang = lang
         figures.k = k
-        figures.metric = self.metric
+        figures.metric = metric
         figures.gap_suppressed = gap is not None and gap.suppressed
         figures.gap_overall = None if gap is None or gap.suppressed else gap.overall
         figures.group = group
@@ -327,12 +328,13 @@ class DashboardScreen(Screen[None]):
         level_chart = self._level_chart
         level_chart.lang = lang
         level_chart.k = k
-        level_chart.metric = self.metric
+        level_chart.metric = metric
         level_chart.report = results
         gap_chart = self._gap_chart
         gap_chart.lang = lang
         gap_chart.k = k
-        gap_chart.gap = gap
+        gap_chart.metric = metric
+        gap_chart.report = results
 
         recommendations = self._recommendations
         recommendations.lang = lang
@@ -345,7 +347,7 @@ class DashboardScreen(Screen[None]):
             return self.readonly
         if action == "back":
             return not self.readonly
-        if action in ("next_group", "previous_group", "toggle_metric"):
+        if action in ("next_group", "previous_group", "toggle_metric", "recommendations"):
             return True if self.revealed else None
         if action == "view":
             return self.revealed or parameters == ("closing",)
@@ -382,6 +384,18 @@ class DashboardScreen(Screen[None]):
 
     def action_toggle_join(self) -> None:
         self.join_hidden = not self.join_hidden
+
+    def action_recommendations(self) -> None:
+        """Every recommendation, full screen, a page at a time; after the last, back."""
+        recommendations = self._recommendations
+        if not self.has_class("-recs-full"):
+            recommendations.start = 0
+            self.add_class("-recs-full")
+        elif recommendations.next_start < len(recommendations.recommendations):
+            recommendations.start = recommendations.next_start
+        else:
+            recommendations.start = 0
+            self.remove_class("-recs-full")
 
     def action_toggle_metric(self) -> None:
         self.metric = "favourable" if self.metric == "score" else "score"

@@ -541,16 +541,24 @@ class StoolFigures(Widget):
             shown = f"{round(favourable)}%" if favourable is not None else "–"
             line.append(f"{shown:>{fav_column}}", agree_style)
             lines.append(line)
-        overall = group.overall if group.overall is not None else 0.0
-        lines.append(
-            Text(t("dash.fig.overall", self.lang).ljust(width), label)
-            + Text(f"{signed(overall):>{column}}", strong)
-        )
+        # The overall figure and the board - front line gap follow the metric; the
+        # imbalance is the scores' (it decides the state), so with favourable % only
+        # the state is written.
+        overall_line = Text(t("dash.fig.overall", self.lang).ljust(width), label)
+        overall = headline_figure(group, self.metric)
+        if self.metric == "score":
+            overall_line.append(f"{overall:>{column}}", strong)
+        else:
+            overall_line.append(" " * column + f"{overall:>{fav_column}}", strong)
+        lines.append(overall_line)
         if group.imbalance is not None and group.stool is not None:
             state_style = self.get_component_rich_style(f"stool--{group.stool.value}")
             line = Text(t("dash.fig.imbalance", self.lang).ljust(width), label)
-            line.append(f"{round(group.imbalance):>{column}}", strong)
-            line.append("  " + state_label(group, self.lang), state_style)
+            if self.metric == "score":
+                line.append(f"{round(group.imbalance):>{column}}", strong)
+                line.append("  " + state_label(group, self.lang), state_style)
+            else:
+                line.append(" " + state_label(group, self.lang), state_style)
             lines.append(line)
         line = Text(t("dash.fig.n", self.lang).ljust(width), label)
         line.append(f"{group.n:>{column}}", strong)
@@ -562,5 +570,8 @@ class StoolFigures(Widget):
                 + Text(t("dash.hidden_bar", self.lang, k=self.k), notice)
             )
         elif self.gap_overall is not None:
-            lines.append(Text(gap_label + "  ", label) + Text(signed(self.gap_overall), strong))
+            gap = signed(self.gap_overall)
+            if self.metric != "score":
+                gap = t("dash.pp", self.lang, value=gap)
+            lines.append(Text(gap_label + "  ", label) + Text(gap, strong))
         return Text("\n").join(lines)

@@ -212,16 +212,17 @@ async def test_charts_and_lists_show_the_report_and_hide_the_suppressed_level() 
         app.query_one(Participation).report = rep
         app.query_one(Recommendations).recommendations = rep.recommendations
         app.query_one(LevelChart).report = rep
-        app.query_one(GapChart).gap = rep.gaps["board-front_line"]
+        app.query_one(GapChart).report = rep
         await pilot.pause()
         text = visible_text(app)
         assert "Board 2 · Management 5 · Front line 12" in text
         assert text.index("1. First: the board") < text.index("2. Second: resources")
         assert "Board hidden: fewer than 3" in text
         assert "hidden for anonymity: fewer than 3 participants" in text  # the gap chart
-        app.query_one(GapChart).gap = report().gaps["board-front_line"]
+        app.query_one(GapChart).report = report()
         await pilot.pause()
-        assert "Declarations +143" in visible_text(app)  # 173 - 30
+        # The label, its bar and its figure on one row.
+        assert re.search(r"Declarations +│█+ +\+143", visible_text(app))  # 173 - 30
 
 
 async def test_a_group_without_answers_says_so_instead_of_hidden() -> None:
