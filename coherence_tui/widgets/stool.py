@@ -554,11 +554,16 @@ class StoolFigures(Widget):
         if group.imbalance is not None and group.stool is not None:
             state_style = self.get_component_rich_style(f"stool--{group.stool.value}")
             line = Text(t("dash.fig.imbalance", self.lang).ljust(width), label)
+            state = state_label(group, self.lang)
             if self.metric == "score":
                 line.append(f"{round(group.imbalance):>{column}}", strong)
-                line.append("  " + state_label(group, self.lang), state_style)
+                # The state is also the stool's headline: when the words do not fit
+                # beside the figure ("przewraca się?" at 80 columns) they are left out
+                # here rather than cut.
+                if line.cell_len + 2 + len(state) <= (self.content_size.width or 10_000):
+                    line.append("  " + state, state_style)
             else:
-                line.append(" " + state_label(group, self.lang), state_style)
+                line.append(" " + state, state_style)
             lines.append(line)
         line = Text(t("dash.fig.n", self.lang).ljust(width), label)
         line.append(f"{group.n:>{column}}", strong)
