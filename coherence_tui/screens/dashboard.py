@@ -37,6 +37,7 @@ from coherence_tui.package_files import stylesheet
 from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
 from coherence_tui.store import SessionError, SessionHead
+from coherence_tui.themes import HIGH_CONTRAST, use_projector_theme
 from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric, gap_figures
 from coherence_tui.widgets.join_code import JoinCode
 from coherence_tui.widgets.participation import Participation
@@ -80,6 +81,7 @@ class DashboardScreen(Screen[None]):
         Binding("shift+g", "previous_group", "dash.key.group_back", show=False),
         Binding("m", "toggle_metric", "dash.key.metric"),
         Binding("r", "recommendations", "dash.key.recommendations"),
+        Binding("c", "toggle_contrast", "dash.key.contrast"),
         Binding("j", "toggle_join", "dash.key.join"),
         Binding("q", "quit_dashboard", "dash.key.quit"),
         Binding("escape", "back", "dash.key.back"),
@@ -125,6 +127,10 @@ class DashboardScreen(Screen[None]):
         }
         self.lang = self._app_language() or live.language
         self._room = RoomWatch(live.store.path)
+        self._contrast_setting: bool | None = None
+        """The session's ``high_contrast`` as last seen (a change of it switches the theme)."""
+        self._theme_before = "textual-dark"
+        """The app's theme before the projector theme, to come back to."""
         self._label_bindings()
 
     def _app_size(self) -> Size | None:
@@ -214,6 +220,10 @@ class DashboardScreen(Screen[None]):
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
         head = self.live.head  # plain values: no pydantic model built for the projector
+        contrast = bool(head.settings_data.get("high_contrast", False))
+        if contrast != self._contrast_setting:
+            self._contrast_setting = contrast
+            self._set_contrast(contrast)
         self.revealed = head.revealed
         self.session_state = self._state_name(head)
         report = self.live.report
@@ -396,6 +406,22 @@ class DashboardScreen(Screen[None]):
         else:
             recommendations.start = 0
             self.remove_class("-recs-full")
+
+    @property
+    def high_contrast(self) -> bool:
+        """This display shows the high-contrast projector theme."""
+        return self.has_class("-high-contrast")
+
+    def _set_contrast(self, on: bool) -> None:
+        if on and self.app.theme != HIGH_CONTRAST:
+            self._theme_before = self.app.theme
+        use_projector_theme(self.app, on, fallback=self._theme_before)
+        self.set_class(on, "-high-contrast")
+        self._level_chart.patterns = on
+
+    def action_toggle_contrast(self) -> None:
+        """The projector theme on this display only (the session's setting is for all)."""
+        self._set_contrast(not self.high_contrast)
 
     def action_toggle_metric(self) -> None:
         self.metric = "favourable" if self.metric == "score" else "score"

@@ -19,7 +19,6 @@ from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
-from textual.color import Color
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -42,6 +41,21 @@ LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
 """Sky blue, reddish purple and orange from the Okabe-Ito palette: the three levels stay
 distinguishable for colour-blind viewers and on a washed-out projector, in any theme."""
 
+DARK_LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
+    Level.BOARD: (0, 114, 178),
+    Level.MANAGEMENT: (136, 34, 85),
+    Level.FRONT_LINE: (213, 94, 0),
+}
+"""Blue, wine and vermillion: the same hues, dark enough to read on the white projector theme."""
+
+LEVEL_PATTERNS: dict[Level, str] = {
+    Level.BOARD: "█",
+    Level.MANAGEMENT: "▒",
+    Level.FRONT_LINE: "░",
+}
+"""With the projector theme the levels' bars also differ in pattern (solid, medium, light),
+so they read apart in black and white and without colour vision."""
+
 SCORE_TICKS: list[float] = [-200, -100, 0, 100, 200]
 AGREE_TICKS: list[float] = [0, 25, 50, 75, 100]
 FEW_SCORE_TICKS: list[float] = [-200, 0, 200]
@@ -50,11 +64,6 @@ FEW_AGREE_TICKS: list[float] = [0, 50, 100]
 
 def score_tick_labels(ticks: list[float]) -> list[str]:
     return [f"{round(v):+d}" if v else "0" for v in ticks]
-
-
-def _rgb(widget: Widget, variable: str) -> tuple[int, int, int]:
-    colour = Color.parse(widget.app.theme_variables.get(variable, "white"))
-    return colour.rgb
 
 
 def snap(value: float, low: float, high: float, cells: int) -> float:
@@ -209,10 +218,21 @@ class LevelChart(_Chart):
     report: reactive[Report | None] = reactive(None, repaint=False)
     """The chart redraws itself when the bars it shows change."""
     metric: reactive[Metric] = reactive("score")
+    patterns: reactive[bool] = reactive(False)
+    """Tell the levels apart by pattern as well as colour (the projector theme)."""
 
     def compose(self) -> ComposeResult:
         yield Plot(self._figure)
         yield Line(classes="legend")
+
+    def watch_patterns(self) -> None:
+        self._replot()
+
+    def _styles(self) -> tuple[dict[Level, tuple[int, int, int]], dict[Level, str]]:
+        """Each level's colour and bar character."""
+        if self.patterns:
+            return DARK_LEVEL_COLOURS, LEVEL_PATTERNS
+        return LEVEL_COLOURS, dict.fromkeys(LEVELS, "█")
 
     def watch_report(self) -> None:
         self._replot()
@@ -235,8 +255,8 @@ class LevelChart(_Chart):
             lv: None if v is None else [snap(x, low, high, rows) for x in v]
             for lv, v in values.items()
         }
-        metric, lang = self.metric, self.lang
-        key = repr((snapped, metric, lang, self.k))
+        metric, lang, patterns = self.metric, self.lang, self.patterns
+        key = repr((snapped, metric, lang, self.k, patterns))
 
         def draw() -> None:
             self._draw(snapped, metric, lang, size)
@@ -254,9 +274,11 @@ class LevelChart(_Chart):
         low, high = (-200.0, 200.0) if metric == "score" else (0.0, 100.0)
         names = [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
-        colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
-        # plotext takes a colour per series; its type stubs only know a single colour.
-        plt.multiple_bar(names, series, color=colours)  # type: ignore[arg-type]
+        level_colours, level_markers = self._styles()
+        colours = [level_colours[lv] for lv in LEVELS]
+        markers = [level_markers[lv] for lv in LEVELS]
+        # plotext takes a colour and a marker per series; its type stubs only know one.
+        plt.multiple_bar(names, series, color=colours, marker=markers)  # type: ignore[arg-type]
         roomy = size.height >= 2 * len(SCORE_TICKS) + 3
         if metric == "score":
             ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
@@ -283,16 +305,18 @@ class LevelChart(_Chart):
         if values is None:
             legend.texts = ()
             return
-        colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
+        level_colours, level_markers = self._styles()
         # Alternatives, longest first: each hidden level says why, or (when that is too
         # wide) says "hidden" with the reason once at the end.
         full, short = Text(), Text()
         hidden_word = t("dash.hidden_word", self.lang)
-        for lv, colour in zip(LEVELS, colours, strict=True):
+        for lv in LEVELS:
+            colour = level_colours[lv]
             for text in (full, short):
                 if text:
                     text.append("   " if text is full else "  ")
-                text.append("██ ", style=f"rgb({colour[0]},{colour[1]},{colour[2]})")
+                swatch = level_markers[lv] * 2 + " "
+                text.append(swatch, style=f"rgb({colour[0]},{colour[1]},{colour[2]})")
                 text.append(t(f"dash.level.{lv.value}", self.lang))
             if values[lv] is None:
                 full.append(" " + t("dash.hidden_bar", self.lang, k=self.k), style="italic")
@@ -372,7 +396,7 @@ def gap_lines(
     """
     labels = [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
     overall_label = t("dash.fig.overall", lang)
-    if max(len(n) for n in [*labels, overall_label]) > width // 3:
+    if max(len(n) for n in [*labels, overall_label]) > 2 * width // 5:
         labels = [t(f"dash.factor_short.{f.value}", lang) for f in FACTORS]
     values = list(figures.factors)
     spaced = height >= 2 * len(FACTORS)
