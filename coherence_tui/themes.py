@@ -19,35 +19,40 @@ from textual.theme import Theme
 
 HIGH_CONTRAST = "coherence-high-contrast"
 
-PROJECTOR_THEME = Theme(
-    name=HIGH_CONTRAST,
-    primary="#0033A0",
-    secondary="#000000",
-    accent="#0033A0",
-    warning="#8A4600",
-    error="#B00020",
-    success="#00602A",
-    foreground="#000000",
-    background="#FFFFFF",
-    surface="#FFFFFF",
-    panel="#E4E4E4",
-    dark=False,
-    luminosity_spread=0.08,
-    text_alpha=1.0,
-    variables={
-        "text-muted": "#1A1A1A",
-        "footer-key-foreground": "#0033A0",
-        "footer-description-foreground": "#000000",
-        "border": "#000000",
-        "border-blurred": "#000000",
-    },
-)
+
+def projector_theme() -> Theme:
+    """The theme, made afresh for each app (a Theme is mutable; apps must not share one)."""
+    return Theme(
+        name=HIGH_CONTRAST,
+        primary="#0033A0",
+        secondary="#000000",
+        accent="#0033A0",
+        warning="#8A4600",
+        error="#B00020",
+        success="#00602A",
+        foreground="#000000",
+        background="#FFFFFF",
+        surface="#FFFFFF",
+        panel="#E4E4E4",
+        dark=False,
+        luminosity_spread=0.08,
+        text_alpha=1.0,
+        variables={
+            "text-muted": "#1A1A1A",
+            "footer-key-foreground": "#0033A0",
+            "footer-description-foreground": "#000000",
+            "border": "#000000",
+            "border-blurred": "#000000",
+        },
+    )
 
 
 def use_projector_theme(app: App[Any], on: bool, *, fallback: str) -> None:
-    """Switch ``app`` to the projector theme (registered on first use), or to ``fallback``."""
-    if HIGH_CONTRAST not in app.available_themes:
-        app.register_theme(PROJECTOR_THEME)
-    wanted = HIGH_CONTRAST if on else fallback
-    if app.theme != wanted:
-        app.theme = wanted
+    """Switch ``app`` to the projector theme (registered on first use), or from it back to
+    ``fallback``; any other theme is left as it is."""
+    if on:
+        if HIGH_CONTRAST not in app.available_themes:
+            app.register_theme(projector_theme())
+        app.theme = HIGH_CONTRAST
+    elif app.theme == HIGH_CONTRAST:
+        app.theme = fallback

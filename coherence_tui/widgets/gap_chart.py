@@ -225,7 +225,11 @@ class LevelChart(_Chart):
         yield Plot(self._figure)
         yield Line(classes="legend")
 
-    def watch_patterns(self) -> None:
+    def watch_patterns(self, patterns: bool) -> None:
+        # textual-plotext registers a plotext theme per app theme once per process, from
+        # the theme variables of that moment; plotext's "clear" theme draws on the
+        # widget's own background instead, the same whichever app ran first.
+        self.query_one(Plot).theme = "clear" if patterns else "auto"
         self._replot()
 
     def _styles(self) -> tuple[dict[Level, tuple[int, int, int]], dict[Level, str]]:
@@ -490,7 +494,7 @@ class GapChart(Widget):
         key = self._key()
         if key != self._shown:
             self._shown = key
-            self.refresh(layout=True)
+            self.refresh()  # its height is set by the screen: no layout pass needed
 
     def on_mount(self) -> None:
         self._changed()
