@@ -10,9 +10,10 @@ Geometry (the room and the tests rely on it):
 - The seat is one straight plank, two half rows thick, resting on the legs. Its slope is
   the line of best fit through the three leg tops (for three evenly spaced legs: the
   line through the outer two), raised until no leg pokes through it. It therefore tilts
-  down towards a short outer leg; a short middle leg hangs below a seat that rests on
-  the outer ones, the gap showing how short it is. When there are not ``HEADROOM`` rows
-  above the tallest leg for the raised end, the slope is reduced (never reversed).
+  down towards a short outer leg. When the middle leg alone is short the plank stays
+  level on the taller outer leg and the middle leg hangs below it, the gap showing how
+  short it is. When there are not ``HEADROOM`` rows above the tallest leg for the
+  raised end, the slope is reduced (never reversed).
 - Above the seat: the headline (overall figure and state); under the floor each leg's
   name and figure; a last line says which way the stool leans.
 """
@@ -88,6 +89,10 @@ def _seat_line(
     """Slope and intercept (in half rows, y grows downwards) of the plank on the legs."""
     x0, x2 = centres[0], centres[-1]
     slope = (tops[-1] - tops[0]) / (x2 - x0) if x2 != x0 else 0.0
+    if tops[1] > max(tops[0], tops[-1]):
+        # The middle leg alone is short: a plank sloping to either end would point the
+        # room at the wrong leg, so it stays level and the middle leg hangs below it.
+        slope = 0.0
 
     def rest(s: float) -> float:
         # The intercept that puts the plank on the highest top relative to the line.

@@ -66,10 +66,14 @@ def check_plank(lengths: tuple[int, ...]) -> None:
         # A short outer leg: the seat goes down towards it (or stays level at worst).
         near, far = (rows[0], rows[-1]) if short == 0 else (rows[-1], rows[0])
         assert near >= far, (lengths, rows)
+    if short == 1 and lengths[1] < min(others):
+        # A short middle leg: level, never pointing the room at an outer leg.
+        assert len(set(rows)) == 1, (lengths, rows)
 
 
-def test_a_short_middle_leg_hangs_below_a_seat_on_the_outer_legs() -> None:
-    pic = picture((6, 2, 6))
+@pytest.mark.parametrize("lengths", [(6, 2, 6), (7, 1, 4), (3, 1, 8)])
+def test_a_short_middle_leg_hangs_below_a_level_seat(lengths: tuple[int, int, int]) -> None:
+    pic = picture(lengths)
     seat = seat_row_at(pic, pic.centres[1])
     # Level seat over the middle, and rows of air between it and the middle leg.
     assert len(set(pic.seat_rows)) == 1
