@@ -272,3 +272,30 @@ async def test_the_favourable_gap_is_the_difference_of_figures_already_published
         for f, value in zip(FACTORS, figures.factors, strict=True):
             a, b = board.favourable_pct[f], front.favourable_pct[f]
             assert a is not None and b is not None and value == a - b
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_every_group_in_polish_fits_its_boxes(
+    demo_session: Path, size: tuple[int, int]
+) -> None:
+    # Textual wraps a line too long for its box and cuts what then overflows the box's
+    # height: every line of the key figures and the gap chart must fit, in every group
+    # and metric ("Nierównowaga 137 przewraca się" at 80 columns).
+    app = CoherenceApp(start="dashboard", session=demo_session, lang="pl")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = dashboard(app)
+        report = screen.report
+        assert report is not None
+        for _ in range(len(report.groups)):
+            for _metric in range(2):
+                for widget in (screen.query_one(StoolFigures), screen.query_one(GapChart)):
+                    width, height = widget.content_size
+                    lines = str(widget.render()).splitlines()
+                    assert len(lines) <= height, (screen.group_key, lines)
+                    for line in lines:
+                        assert len(line) <= width, (screen.group_key, screen.metric, line)
+                await pilot.press("m")
+                await pilot.pause()
+            await pilot.press("g")
+            await pilot.pause()
