@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.text import Text
 from textual.app import RenderResult
 from textual.reactive import reactive
@@ -9,6 +10,23 @@ from textual.widget import Widget
 
 from coherence_tui.domain.report import Recommendation
 from coherence_tui.i18n import t
+
+
+def hanging(text: Text, console: Console, width: int, indent: int) -> Text:
+    """``text`` wrapped to ``width`` with its continuation lines indented by ``indent``
+    (under the sentence after "1. ", under the statement after "   › ")."""
+    if width <= indent + 10:
+        return text
+    lines = text.wrap(console, width)
+    if len(lines) <= 1:
+        return text
+    start = len(lines[0].plain)
+    while start < len(text.plain) and text.plain[start] == " ":
+        start += 1
+    head = text.divide([start])[0]
+    head.rstrip()
+    rest = text.divide([start])[1].wrap(console, width - indent)
+    return Text("\n").join([head, *(Text(" " * indent) + line for line in rest)])
 
 
 class Recommendations(Widget):
@@ -82,16 +100,19 @@ class Recommendations(Widget):
         notice = self.get_component_rich_style("recommendations--notice")
         # Each recommendation is its sentence, then one block per cited statement.
         entries: list[list[Text]] = []
-        for i, rec in enumerate(recs[start:], start + 1):
-            blocks = [Text.assemble((f"{i}. ", number), rec.text)]
-            for item_id, text in rec.items:
-                blocks.append(Text.assemble((f"   › {text} ", cited), (f"({item_id})", number)))
-            entries.append(blocks)
         width, height = self.content_size
+        console = self.app.console
+        for i, rec in enumerate(recs[start:], start + 1):
+            number_text = f"{i}. "
+            sentence = Text.assemble((number_text, number), rec.text)
+            blocks = [hanging(sentence, console, width, len(number_text))]
+            for item_id, text in rec.items:
+                statement = Text.assemble((f"   › {text} ", cited), (f"({item_id})", number))
+                blocks.append(hanging(statement, console, width, 5))
+            entries.append(blocks)
         if width <= 0 or height <= 0 or self.styles.height is None or self.styles.height.is_auto:
             # Sized by its content (the widget tests): everything shows.
             return Text("\n").join(block for blocks in entries for block in blocks)
-        console = self.app.console
         shown: list[Text] = []
         used = 0
         done = 0

@@ -392,3 +392,22 @@ async def test_a_recommendation_too_tall_for_its_box_is_never_cut_mid_statement(
             first_words = " ".join(text.split()[:3])
             if first_words in shown:
                 assert f"{text} ({item_id})" in shown, shown
+
+
+async def test_wrapped_recommendations_hang_under_their_number_and_their_arrow() -> None:
+    app = ShortRecommendationsApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        box = app.query_one(Recommendations)
+        box.recommendations = (
+            Recommendation(
+                "weakest_leg",
+                "Resources are the weakest leg of the whole organisation: ask what is missing.",
+                items=(("R01", "Employees can see the full history of each customer contact."),),
+            ),
+        )
+        await pilot.pause()
+        lines = [line.strip("│").rstrip() for line in visible_text(app).splitlines()[1:6]]
+        first = next(i for i, line in enumerate(lines) if line.lstrip().startswith("1. "))
+        assert lines[first + 1].startswith("    ") and lines[first + 1][4] != " ", lines
+        cited = next(i for i, line in enumerate(lines) if "›" in line)
+        assert lines[cited + 1].startswith("      ") and lines[cited + 1][6] != " ", lines
