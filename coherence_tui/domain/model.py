@@ -320,6 +320,9 @@ class SessionSettings(BaseModel):
     prediction_round: bool = False
     """Board and management estimate the front line's favourable % for the questionnaire's
     ``predict`` statements after their own answers (a kiosk stage before the thank-you)."""
+    high_contrast: bool = False
+    """Dashboards of this session use the high-contrast projector theme (black on white,
+    legends told by patterns and words, never by colour alone)."""
     pin_salt: str | None = None
     pin_hash: str | None = None
     """scrypt hash of the facilitator PIN (hex); the PIN itself is never stored."""

@@ -99,24 +99,23 @@ def leg_rows(score: float | None, rows: int = LEG_ROWS) -> int:
 
 
 def stool_lines(group: GroupScores, lang: str = "en", rows: int = LEG_ROWS) -> list[str]:
-    """The stool as text: seat with the overall score and state, three legs, labels."""
+    """The stool as text, the dashboard's drawing (``stool_drawing``) in 39 columns."""
+    from coherence_tui.output import stool_drawing
+
     labels = FACTOR_LABELS.get(lang, FACTOR_LABELS["en"])
     if not group.has_scores:
         return []
-    lengths = [leg_rows(group.factors.get(f), rows) for f in FACTORS]
-    width = 13
     state = state_text(group, STATE_LABELS.get(lang, STATE_LABELS["en"])) if group.stool else ""
-    seat = f" {signed(group.overall)} "
-    shortest = min(range(3), key=lambda i: lengths[i])
-    tilt = {0: "\\", 1: "=", 2: "/"}[shortest] if group.stool is not StoolState.STABLE else "="
-    top = (tilt * 2 + seat.center(width * 3 - 4, "=") + tilt * 2).center(width * 3)
-    lines = [f"{top}  {state.upper()}"]
-    for row in range(rows):
-        cells = [("|" if row < length else " ").center(width) for length in lengths]
-        lines.append("".join(cells).rstrip())
-    lines.append("".join(labels[f].center(width) for f in FACTORS).rstrip())
-    lines.append("".join(signed(group.factors.get(f)).center(width) for f in FACTORS).rstrip())
-    return lines
+    picture = stool_drawing.draw(
+        [leg_rows(group.factors.get(f), rows) for f in FACTORS],
+        width=39,
+        max_len=rows,
+        names=[labels[f] for f in FACTORS],
+        figures=[signed(group.factors.get(f)) for f in FACTORS],
+        headline=(signed(group.overall), state.upper()),
+        tilt="",
+    )
+    return picture.text_lines()[:-1]
 
 
 def gap_bar(value: float | None, half_width: int = 20, scale: float = 200.0) -> str:

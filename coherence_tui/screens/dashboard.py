@@ -28,7 +28,7 @@ from textual.types import NoActiveAppError
 from textual.widgets import Footer, Static
 
 from coherence_tui.domain.disclosure import is_rehearsal
-from coherence_tui.domain.report import ALL, GAP_PAIRS, Report, gap_key
+from coherence_tui.domain.report import ALL, Report
 from coherence_tui.i18n import t
 from coherence_tui.i18n.groups import group_label
 from coherence_tui.messages import LanguageChanged
@@ -38,18 +38,17 @@ from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
 from coherence_tui.services.live import LiveSession
 from coherence_tui.storage.store import SessionError, SessionHead
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric
+from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric, gap_figures
 from coherence_tui.widgets.join_code import JoinCode
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures
+from coherence_tui.widgets.themes import HIGH_CONTRAST, use_projector_theme
 
 POLL_SECONDS = 0.05
 """How often the screen asks the session for other processes' writes: two ``stat`` calls
 when nothing changed (microseconds), only the new journal lines when something did, so
 an answer elsewhere reaches the projector within a frame or three of this."""
-
-BOARD_FRONT = gap_key(*GAP_PAIRS[0])
 
 
 class DashboardScreen(Screen[None]):
@@ -76,6 +75,8 @@ class DashboardScreen(Screen[None]):
         Binding("g", "next_group", "dash.key.group"),
         Binding("shift+g", "previous_group", "dash.key.group_back", show=False),
         Binding("m", "toggle_metric", "dash.key.metric"),
+        Binding("r", "recommendations", "dash.key.recommendations"),
+        Binding("c", "toggle_contrast", "dash.key.contrast"),
         Binding("j", "toggle_join", "dash.key.join"),
         Binding("q", "quit_dashboard", "dash.key.quit"),
         Binding("escape", "back", "dash.key.back"),
@@ -118,6 +119,10 @@ class DashboardScreen(Screen[None]):
         self._poll_error = ""
         self.lang = self._app_language() or live.language
         self._room = RoomWatch(live.store.path)
+        self._contrast_setting: bool | None = None
+        """The session's ``high_contrast`` as last seen (a change of it switches the theme)."""
+        self._theme_before = "textual-dark"
+        """The app's theme before the projector theme, to come back to."""
 
     def _app_size(self) -> Size | None:
         """The terminal's size, if an app is running (the breakpoints of the first layout)."""
@@ -193,6 +198,10 @@ class DashboardScreen(Screen[None]):
     def refresh_report(self) -> None:
         """Take the session's current report and state (call after an in-process answer)."""
         head = self.live.head  # plain values: no pydantic model built for the projector
+        contrast = bool(head.settings_data.get("high_contrast", False))
+        if contrast != self._contrast_setting:
+            self._contrast_setting = contrast
+            self._set_contrast(contrast)
         self.revealed = head.revealed or self.PREVIEW
         self.session_state = self._state_name(head)
         report = self.live.report
@@ -287,17 +296,19 @@ class DashboardScreen(Screen[None]):
         group = None
         if results is not None:
             group = results.groups.get(self.group_key) or results.group(ALL)
+        metric = self.metric
         stool = self._stool
         stool.lang = lang
         stool.k = k
+        stool.metric = metric
         stool.title = group_label(self.group_key, lang)
         stool.group = group
 
-        gap = results.gaps.get(BOARD_FRONT) if results is not None else None
+        gap = gap_figures(results, metric)
         figures = self._figures
         figures.lang = lang
         figures.k = k
-        figures.metric = self.metric
+        figures.metric = metric
         figures.gap_suppressed = gap is not None and gap.suppressed
         figures.gap_overall = None if gap is None or gap.suppressed else gap.overall
         figures.group = group
@@ -305,12 +316,13 @@ class DashboardScreen(Screen[None]):
         level_chart = self._level_chart
         level_chart.lang = lang
         level_chart.k = k
-        level_chart.metric = self.metric
+        level_chart.metric = metric
         level_chart.report = results
         gap_chart = self._gap_chart
         gap_chart.lang = lang
         gap_chart.k = k
-        gap_chart.gap = gap
+        gap_chart.metric = metric
+        gap_chart.report = results
 
         recommendations = self._recommendations
         recommendations.lang = lang
@@ -325,7 +337,7 @@ class DashboardScreen(Screen[None]):
             return self.readonly
         if action == "back":
             return not self.readonly
-        if action in ("next_group", "previous_group", "toggle_metric"):
+        if action in ("next_group", "previous_group", "toggle_metric", "recommendations"):
             return True if self.revealed else None
         if action == "view":
             return self.revealed or parameters == ("closing",)
@@ -365,6 +377,34 @@ class DashboardScreen(Screen[None]):
 
     def action_toggle_join(self) -> None:
         self.join_hidden = not self.join_hidden
+
+    def action_recommendations(self) -> None:
+        """Every recommendation, full screen, a page at a time; after the last, back."""
+        recommendations = self._recommendations
+        if not self.has_class("-recs-full"):
+            recommendations.start = 0
+            self.add_class("-recs-full")
+        elif recommendations.next_start < len(recommendations.recommendations):
+            recommendations.start = recommendations.next_start
+        else:
+            recommendations.start = 0
+            self.remove_class("-recs-full")
+
+    @property
+    def high_contrast(self) -> bool:
+        """This display shows the high-contrast projector theme."""
+        return self.has_class("-high-contrast")
+
+    def _set_contrast(self, on: bool) -> None:
+        if on and self.app.theme != HIGH_CONTRAST:
+            self._theme_before = self.app.theme
+        use_projector_theme(self.app, on, fallback=self._theme_before)
+        self.set_class(on, "-high-contrast")
+        self._level_chart.patterns = on
+
+    def action_toggle_contrast(self) -> None:
+        """The projector theme on this display only (the session's setting is for all)."""
+        self._set_contrast(not self.high_contrast)
 
     def action_toggle_metric(self) -> None:
         self.metric = "favourable" if self.metric == "score" else "score"

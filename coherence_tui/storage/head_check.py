@@ -46,6 +46,7 @@ _SETTINGS_DEFAULTS: dict[str, Any] = {
     "start_hidden": True,
     "language": None,
     "prediction_round": False,
+    "high_contrast": False,
     "pin_salt": None,
     "pin_hash": None,
 }
@@ -352,6 +353,7 @@ def _settings(raw: Any, where: str = "settings") -> dict[str, Any]:
     _choice(s["update_rule"], f"{where}.update_rule", _UPDATE_RULES)
     _bool(s["start_hidden"], f"{where}.start_hidden")
     _bool(s["prediction_round"], f"{where}.prediction_round")
+    _bool(s["high_contrast"], f"{where}.high_contrast")
     if s["language"] is not None:
         _choice(s["language"], f"{where}.language", ("en", "pl"))
     for key in ("pin_salt", "pin_hash"):

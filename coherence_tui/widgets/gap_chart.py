@@ -1,8 +1,9 @@
-"""Bar charts of the gaps between levels (plotext via textual-plotext).
+"""Charts of the levels' figures (plotext via textual-plotext) and of the board - front
+line gap (text bars).
 
-Each chart owns its ``PlotextPlot``, and so its own plotext figure: nothing
-here touches plotext's global state. Both charts draw only what they are
-given; a suppressed level or gap shows no bar and says "hidden".
+The level chart owns its ``PlotextPlot``, and so its own plotext figure: nothing here
+touches plotext's global state. Both charts draw only what they are given; a
+suppressed level or gap shows no bar and says "hidden".
 
 A chart's figure is built when its plot is drawn, for the size it is drawn at: the
 first frame shows the bars at their real size (a figure built when the chart was
@@ -13,20 +14,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
-from textual.color import Color
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual.widget import Widget
-from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from coherence_tui.domain.report import Gap, Report
+from coherence_tui.domain.report import Report, gap_key
 from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Level
 from coherence_tui.i18n import t
 from coherence_tui.widgets.stool import signed
@@ -41,22 +41,29 @@ LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
 """Sky blue, reddish purple and orange from the Okabe-Ito palette: the three levels stay
 distinguishable for colour-blind viewers and on a washed-out projector, in any theme."""
 
+DARK_LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
+    Level.BOARD: (0, 114, 178),
+    Level.MANAGEMENT: (136, 34, 85),
+    Level.FRONT_LINE: (213, 94, 0),
+}
+"""Blue, wine and vermillion: the same hues, dark enough to read on the white projector theme."""
+
+LEVEL_PATTERNS: dict[Level, str] = {
+    Level.BOARD: "█",
+    Level.MANAGEMENT: "▒",
+    Level.FRONT_LINE: "░",
+}
+"""With the projector theme the levels' bars also differ in pattern (solid, medium, light),
+so they read apart in black and white and without colour vision."""
+
 SCORE_TICKS: list[float] = [-200, -100, 0, 100, 200]
 AGREE_TICKS: list[float] = [0, 25, 50, 75, 100]
 FEW_SCORE_TICKS: list[float] = [-200, 0, 200]
 FEW_AGREE_TICKS: list[float] = [0, 50, 100]
-MIN_CELLS_PER_TICK = 9
-"""Below this many cells between ticks plotext drops some, in an order that varies between
-runs (it iterates a set): the charts then use three ticks instead, so frames are stable."""
 
 
 def score_tick_labels(ticks: list[float]) -> list[str]:
     return [f"{round(v):+d}" if v else "0" for v in ticks]
-
-
-def _rgb(widget: Widget, variable: str) -> tuple[int, int, int]:
-    colour = Color.parse(widget.app.theme_variables.get(variable, "white"))
-    return colour.rgb
 
 
 def snap(value: float, low: float, high: float, cells: int) -> float:
@@ -211,10 +218,25 @@ class LevelChart(_Chart):
     report: reactive[Report | None] = reactive(None, repaint=False)
     """The chart redraws itself when the bars it shows change."""
     metric: reactive[Metric] = reactive("score")
+    patterns: reactive[bool] = reactive(False)
+    """Tell the levels apart by pattern as well as colour (the projector theme)."""
 
     def compose(self) -> ComposeResult:
         yield Plot(self._figure)
         yield Line(classes="legend")
+
+    def watch_patterns(self, patterns: bool) -> None:
+        # textual-plotext registers a plotext theme per app theme once per process, from
+        # the theme variables of that moment; plotext's "clear" theme draws on the
+        # widget's own background instead, the same whichever app ran first.
+        self.query_one(Plot).theme = "clear" if patterns else "auto"
+        self._replot()
+
+    def _styles(self) -> tuple[dict[Level, tuple[int, int, int]], dict[Level, str]]:
+        """Each level's colour and bar character."""
+        if self.patterns:
+            return DARK_LEVEL_COLOURS, LEVEL_PATTERNS
+        return LEVEL_COLOURS, dict.fromkeys(LEVELS, "█")
 
     def watch_report(self) -> None:
         self._replot()
@@ -237,8 +259,8 @@ class LevelChart(_Chart):
             lv: None if v is None else [snap(x, low, high, rows) for x in v]
             for lv, v in values.items()
         }
-        metric, lang = self.metric, self.lang
-        key = repr((snapped, metric, lang, self.k))
+        metric, lang, patterns = self.metric, self.lang, self.patterns
+        key = repr((snapped, metric, lang, self.k, patterns))
 
         def draw() -> None:
             self._draw(snapped, metric, lang, size)
@@ -256,9 +278,11 @@ class LevelChart(_Chart):
         low, high = (-200.0, 200.0) if metric == "score" else (0.0, 100.0)
         names = [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
         series = [v if v is not None else [0.0, 0.0, 0.0] for v in values.values()]
-        colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
-        # plotext takes a colour per series; its type stubs only know a single colour.
-        plt.multiple_bar(names, series, color=colours)  # type: ignore[arg-type]
+        level_colours, level_markers = self._styles()
+        colours = [level_colours[lv] for lv in LEVELS]
+        markers = [level_markers[lv] for lv in LEVELS]
+        # plotext takes a colour and a marker per series; its type stubs only know one.
+        plt.multiple_bar(names, series, color=colours, marker=markers)  # type: ignore[arg-type]
         roomy = size.height >= 2 * len(SCORE_TICKS) + 3
         if metric == "score":
             ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
@@ -285,16 +309,18 @@ class LevelChart(_Chart):
         if values is None:
             legend.texts = ()
             return
-        colours = [LEVEL_COLOURS[lv] for lv in LEVELS]
+        level_colours, level_markers = self._styles()
         # Alternatives, longest first: each hidden level says why, or (when that is too
         # wide) says "hidden" with the reason once at the end.
         full, short = Text(), Text()
         hidden_word = t("dash.hidden_word", self.lang)
-        for lv, colour in zip(LEVELS, colours, strict=True):
+        for lv in LEVELS:
+            colour = level_colours[lv]
             for text in (full, short):
                 if text:
                     text.append("   " if text is full else "  ")
-                text.append("██ ", style=f"rgb({colour[0]},{colour[1]},{colour[2]})")
+                swatch = level_markers[lv] * 2 + " "
+                text.append(swatch, style=f"rgb({colour[0]},{colour[1]},{colour[2]})")
                 text.append(t(f"dash.level.{lv.value}", self.lang))
             if values[lv] is None:
                 full.append(" " + t("dash.hidden_bar", self.lang, k=self.k), style="italic")
@@ -306,111 +332,208 @@ class LevelChart(_Chart):
         legend.texts = (full, short, shortest)
 
 
-class GapChart(_Chart):
-    """The board minus front line gap per factor: horizontal bars, figures underneath."""
+@dataclass(frozen=True, slots=True)
+class GapFigures:
+    """The board - front line gap as the dashboard shows it, in one metric.
+
+    ``score``: the report's gap (items published for both levels). ``favourable``: each
+    factor's favourable % of the board minus the front line's, in percentage points, and
+    their mean; both are figures the two publishable levels already show, so the
+    difference discloses nothing new. A suppressed gap carries no figure at all.
+    """
+
+    metric: Metric
+    suppressed: bool
+    factors: tuple[float | None, ...] = ()
+    """One per factor, in stool order."""
+    overall: float | None = None
+
+
+def gap_figures(report: Report | None, metric: Metric) -> GapFigures | None:
+    """The board - front line gap of ``report`` in ``metric`` (``None``: nothing to show)."""
+    if report is None:
+        return None
+    gap = report.gaps.get(gap_key(Level.BOARD, Level.FRONT_LINE))
+    if gap is None:
+        return None
+    if gap.suppressed:
+        return GapFigures(metric, suppressed=True)
+    if metric == "score":
+        return GapFigures(metric, False, tuple(gap.factors.get(f) for f in FACTORS), gap.overall)
+    board, front = report.group(Level.BOARD), report.group(Level.FRONT_LINE)
+    if board.suppressed or front.suppressed:  # never with an unsuppressed gap; kept explicit
+        return GapFigures(metric, suppressed=True)
+    values: list[float | None] = []
+    for f in FACTORS:
+        a, b = board.favourable_pct.get(f), front.favourable_pct.get(f)
+        values.append(None if a is None or b is None else a - b)
+    shown = [v for v in values if v is not None]
+    return GapFigures(metric, False, tuple(values), sum(shown) / len(shown) if shown else None)
+
+
+def gap_figure(value: float | None, metric: Metric, lang: str) -> str:
+    """A gap as written beside its bar: ``+104`` (score) or ``+31 pp`` (percentage points)."""
+    if value is None:
+        return "–"
+    if metric == "score":
+        return signed(value)
+    return t("dash.pp", lang, value=signed(value))
+
+
+def bar_cells(value: float, scale: float, half: int) -> int:
+    """Cells of a bar for ``value`` on ``-scale..+scale`` with ``half`` cells a side.
+
+    A gap that is not zero gets at least one cell, so its side is always visible.
+    """
+    cells = min(half, round(abs(value) / scale * half))
+    return max(cells, 1) if value else 0
+
+
+def gap_lines(
+    figures: GapFigures, lang: str, width: int, height: int
+) -> list[tuple[str, str, str, str]]:
+    """The chart's rows as (label, bar, figure, kind), each label on its bar's row.
+
+    One row per factor (a blank row between them when there is room), the overall gap
+    when there is room for it too, then the scale. ``kind`` is ``"bar"``, ``"blank"`` or
+    ``"axis"``; labels and figures are padded to their columns.
+    """
+    labels = [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
+    overall_label = t("dash.fig.overall", lang)
+    if max(len(n) for n in [*labels, overall_label]) > 2 * width // 5:
+        labels = [t(f"dash.factor_short.{f.value}", lang) for f in FACTORS]
+    values = list(figures.factors)
+    spaced = height >= 2 * len(FACTORS)
+    with_overall = height >= 2 * len(FACTORS) + 2 and len(overall_label) <= width // 3
+    if with_overall:
+        labels.append(overall_label)
+        values.append(figures.overall)
+    name_w = max(len(n) for n in labels)
+    scale = 200.0 if figures.metric == "score" else 100.0
+    shown = [gap_figure(v, figures.metric, lang) for v in values]
+    fig_w = max(len(x) for x in shown)
+    half = max(1, (width - name_w - fig_w - 3) // 2)
+    empty = " " * half + "│" + " " * half
+    rows: list[tuple[str, str, str, str]] = []
+    for label, value, figure in zip(labels, values, shown, strict=True):
+        if rows and spaced:
+            rows.append((" " * name_w, empty, " " * fig_w, "blank"))
+        bar = empty
+        if value is not None:
+            cells = bar_cells(value, scale, half)
+            if value < 0:
+                bar = " " * (half - cells) + "█" * cells + "│" + " " * half
+            else:
+                bar = " " * half + "│" + "█" * cells + " " * (half - cells)
+        rows.append((label.rjust(name_w), bar, figure.rjust(fig_w), "bar"))
+    if height > len(rows):
+        low = gap_figure(-scale, figures.metric, lang).split()[0]
+        high = gap_figure(scale, figures.metric, lang).split()[0]
+        axis = low + "0".center(2 * half + 1 - len(low) - len(high)) + high
+        rows.append((" " * name_w, axis, " " * fig_w, "axis"))
+    return rows
+
+
+class GapChart(Widget):
+    """The board minus front line gap per factor: one text bar per factor, its name and
+    figure on the same row, in the metric shown (score or favourable % points).
+
+    Drawn as text rather than with plotext: each label sits on its bar's row at any
+    size, from three rows at 80x24 to a roomy chart at 200x50. A suppressed gap says
+    "hidden" and draws nothing else.
+    """
 
     DEFAULT_CSS = """
     GapChart {
-        height: 1fr;
-        min-height: 8;
+        height: auto;
         border: round $panel-lighten-2;
         border-title-color: $foreground;
-        layout: vertical;
+        padding: 0 1;
     }
-    GapChart > PlotextPlot { height: 1fr; }
-    GapChart > .notice {
-        height: 1fr;
-        content-align: center middle;
-        color: $text-muted;
-        text-style: italic;
-        display: none;
-    }
-    GapChart.-hidden > PlotextPlot { display: none; }
-    GapChart.-hidden > .figures { display: none; }
-    GapChart.-hidden > .notice { display: block; }
+    GapChart > .gap--label { color: $foreground 85%; }
+    GapChart > .gap--bar { color: $primary; }
+    GapChart > .gap--figure { color: $foreground; text-style: bold; }
+    GapChart > .gap--axis { color: $text-muted; }
+    GapChart > .gap--notice { color: $text-muted; text-style: italic; }
     """
 
-    gap: reactive[Gap | None] = reactive(None, repaint=False)
-    """The chart redraws itself when the bars it shows change."""
+    COMPONENT_CLASSES = {
+        "gap--label",
+        "gap--bar",
+        "gap--figure",
+        "gap--axis",
+        "gap--notice",
+    }
 
-    def compose(self) -> ComposeResult:
-        yield Plot(self._figure)
-        yield Line(classes="figures")
-        yield Static(classes="notice")
+    report: reactive[Report | None] = reactive(None, repaint=False)
+    """The report of what the room may see (``None`` while results are hidden)."""
+    metric: reactive[Metric] = reactive("score", repaint=False)
+    lang: reactive[str] = reactive("en", repaint=False)
+    k: reactive[int] = reactive(3, repaint=False)
 
-    def watch_gap(self) -> None:
-        self._replot()
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._shown: object = None
 
-    def _names(self, lang: str) -> list[str]:
-        return [t(f"dash.factor.{f.value}", lang) for f in FACTORS]
+    def figures(self) -> GapFigures | None:
+        return gap_figures(self.report, self.metric)
 
-    def _figure(self, size: Size) -> Figure | None:
-        """The bars at ``size``: each gap snapped to the columns the plot area has there."""
-        gap = self.gap
-        if gap is None or gap.suppressed:
-            return None
-        lang = self.lang
-        names = self._names(lang)
-        label_width = max(len(name) for name in names) + 1
-        columns = max(1, size.width - label_width - 2)  # less the labels and the frame
-        values = [snap(gap.factors.get(f) or 0.0, -200.0, 200.0, columns) for f in FACTORS]
-        key = repr((values, lang))
+    def _key(self) -> object:
+        figures = self.figures()
+        if figures is not None and not figures.suppressed:
+            # Whole numbers: a figure that does not move a shown digit does not repaint.
+            figures = replace(
+                figures,
+                factors=tuple(None if v is None else round(v) for v in figures.factors),
+                overall=None,
+            )
+        return (figures, self.lang, self.k)
 
-        def draw() -> None:
-            self._draw(names, values, columns)
+    def _changed(self) -> None:
+        self.border_title = t("dash.chart.gap", self.lang)
+        key = self._key()
+        if key != self._shown:
+            self._shown = key
+            self.refresh()  # its height is set by the screen: no layout pass needed
 
-        return key, draw
+    def on_mount(self) -> None:
+        self._changed()
 
-    def _draw(self, names: list[str], values: list[float], columns: int) -> None:
-        plt = self.query_one(Plot).plt
-        # One colour for every bar: with a colour per bar, plotext paints the cell where two
-        # bars meet in an order that varies between runs. (A lone RGB tuple would be read
-        # as three colour codes, hence the list, which plotext's type stubs do not know.)
-        colours = [_rgb(self, "primary")] * 3
-        # plotext stacks horizontal bars from the bottom: reversed, declarations is on top,
-        # in stool order reading down.
-        plt.bar(
-            names[::-1],
-            values[::-1],
-            orientation="horizontal",
-            width=0.4,
-            color=colours,  # type: ignore[arg-type]
-        )
-        roomy = columns >= MIN_CELLS_PER_TICK * (len(SCORE_TICKS) - 1)
-        ticks = SCORE_TICKS if roomy else FEW_SCORE_TICKS
-        plt.xlim(-200, 200)
-        plt.xticks(ticks, score_tick_labels(ticks))
-        plt.vertical_line(0)
+    def watch_report(self) -> None:
+        self._changed()
 
-    def _replot(self) -> None:
-        if not self.is_mounted:
-            return
-        self._set_title(t("dash.chart.gap", self.lang))
-        gap = self.gap
-        hidden = gap is None or gap.suppressed
-        self.set_class(hidden, "-hidden")
-        notice = self.query_one(".notice", Static)
-        notice_text = "" if gap is None else t("dash.hidden_group", self.lang, k=self.k)
-        if hidden:
-            if str(notice.render()) != notice_text:
-                notice.update(notice_text)
-            self._drawn = None
-            return
-        assert gap is not None
-        figures = [gap.factors.get(f) for f in FACTORS]
+    def watch_metric(self) -> None:
+        self._changed()
+
+    def watch_lang(self) -> None:
+        self._changed()
+
+    def watch_k(self) -> None:
+        self._changed()
+
+    def render(self) -> RenderResult:
+        figures = self.figures()
+        if figures is None:
+            return Text("")
+        if figures.suppressed:
+            notice = self.get_component_rich_style("gap--notice")
+            return Text(t("dash.hidden_group", self.lang, k=self.k), style=notice)
+        width = self.content_size.width or 40
+        height = self.content_size.height or 3
+        styles = {
+            name: self.get_component_rich_style(f"gap--{name}")
+            for name in ("label", "bar", "figure", "axis")
+        }
+        rows = gap_lines(figures, self.lang, width, height)
         lines = []
-        for names_key in ("dash.factor", "dash.factor_short"):
-            line = Text()
-            for f, value in zip(FACTORS, figures, strict=True):
-                if line:
-                    line.append(" · ")
-                line.append(t(f"{names_key}.{f.value}", self.lang) + " ")
-                line.append(signed(value) if value is not None else "–", style="bold")
-            lines.append(line)
-        self.query_one(".figures", Line).texts = tuple(lines)
-        plot = self.query_one(Plot)
-        figure = self._figure(plot.size)
-        drawn = (figure[0] if figure is not None else None, plot.size)
-        if drawn != self._drawn:
-            self._drawn = drawn
-            plot.changed()
+        for label, bar, figure, kind in rows:
+            lines.append(
+                Text.assemble(
+                    (label, styles["label"]),
+                    " ",
+                    (bar, styles["bar" if kind == "bar" else "axis"]),
+                    " ",
+                    (figure, styles["figure"]),
+                )
+            )
+        return Text("\n").join(lines[:height] if self.content_size.height else lines)

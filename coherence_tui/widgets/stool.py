@@ -1,17 +1,13 @@
 """The three-legged stool: one group's factor scores drawn in ASCII.
 
-Geometry (documented here because tests and the room both rely on it):
+The drawing itself is ``coherence_tui.output.stool_drawing`` (shared with ``report``): legs
+on a common floor with lengths proportional to the figures, a straight seat resting on
+them that tilts towards the short leg. Here it gets the theme's styles: the seat and
+the card border take the state's colour (``$success`` stable, ``$warning`` wobbly,
+``$error`` tipping), and the state is always written in words too.
 
-- Legs stand on a common floor and grow upwards. A leg's length in rows is
-  ``leg_length(score, max_len) = max(1, round((score + 200) / 400 * max_len))``:
-  -200 is a one-row stub, 0 is half height, +200 is ``max_len``. A factor
-  without answers has no leg (length 0, drawn as a dotted outline).
-- The seat rests on the tops of the legs: a line through the three tops, so
-  it slopes down towards the shortest leg ("tilts toward the shortest leg").
-- Above the seat: the overall score as a signed whole number and the stool
-  state in words; the seat and the card border take the state's colour
-  (``$success`` stable, ``$warning`` wobbly, ``$error`` tipping).
-- Under each leg: the factor's name and its score as a signed whole number.
+With the metric ``favourable`` every figure of the drawing (legs, the figures under
+them, the seat's figure) is a favourable %; the state and the leaning stay the scores'.
 
 The widget draws only what it is given (a ``GroupScores``); a suppressed
 group shows "hidden: fewer than k participants" and no figure at all.
@@ -34,12 +30,12 @@ from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.report import ALL, GroupScores
 from coherence_tui.domain.vocabulary import FACTORS, Factor, StoolState
 from coherence_tui.i18n import t
+from coherence_tui.output import stool_drawing
+from coherence_tui.output.stool_drawing import ROWS_AROUND_LEGS, Part
 from coherence_tui.output.textreport import margin, margin_text, state_text
 
 MIN_LEG = 3
 MAX_LEG = 30
-ROWS_AROUND_LEGS = 7
-"""Rows besides the legs: figure line, gap, seat, floor, two label rows, tilt line."""
 
 
 def signed(value: float) -> str:
@@ -82,6 +78,7 @@ def shown_stool(group: GroupScores | None) -> tuple[object, ...] | None:
         return ("hidden", group.n > 0, group.reason)
     return (
         tuple(whole(group.factors.get(f)) for f in FACTORS),
+        tuple(whole(group.favourable_pct.get(f)) for f in FACTORS),
         tuple(margin(group.ci90.get(f)) for f in FACTORS),
         whole(group.overall),
         group.stool,
@@ -107,18 +104,32 @@ def hidden_label(group: GroupScores, lang: str, k: int) -> str:
 
 def leg_length(score: float | None, max_len: int) -> int:
     """Rows of a leg for a factor score on -200..+200 (0 when there is no score)."""
-    if score is None:
-        return 0
-    clamped = min(200.0, max(-200.0, score))
-    return max(1, round((clamped + 200.0) / 400.0 * max_len))
+    return stool_drawing.leg_length(score, max_len)
 
 
 def shortest_leg(factors: dict[Factor, float | None]) -> Factor | None:
     """The factor with the lowest score (first in stool order on a tie)."""
-    scored = [(score, i, f) for i, (f, score) in enumerate(factors.items()) if score is not None]
-    if not scored:
-        return None
-    return min(scored)[2]
+    keys = list(factors)
+    index = stool_drawing.shortest([factors[f] for f in keys])
+    return None if index is None else keys[index]
+
+
+def leg_values(group: GroupScores, metric: str) -> dict[Factor, float | None]:
+    """What the legs stand for: factor scores, or favourable % with ``metric="favourable"``."""
+    source = group.factors if metric == "score" else group.favourable_pct
+    return {f: source.get(f) for f in FACTORS}
+
+
+def headline_figure(group: GroupScores, metric: str) -> str:
+    """The seat's figure: the overall score, or the mean favourable % of the legs shown.
+
+    The favourable mean is taken over the factor figures the group publishes (each of them
+    passed the disclosure rules), so it reveals nothing they do not.
+    """
+    if metric == "score":
+        return signed(group.overall if group.overall is not None else 0.0)
+    shown = [v for v in leg_values(group, metric).values() if v is not None]
+    return f"{round(sum(shown) / len(shown))}%" if shown else "–"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,127 +164,62 @@ def draw_stool(
     width: int,
     max_len: int,
     styles: StoolStyles = _PLAIN,
+    metric: str = "score",
 ) -> StoolDrawing:
     """Lay the stool out in ``width`` columns with legs of at most ``max_len`` rows.
 
-    ``group`` must have scores (not suppressed, ``overall`` not ``None``).
+    ``group`` must have scores (not suppressed, ``overall`` not ``None``). With
+    ``metric="favourable"`` every figure of the drawing is a favourable % (legs on
+    0..100 %), the state and the leaning still those of the scores.
     """
-    factors = {f: group.factors.get(f) for f in FACTORS}
-    legs = {f: leg_length(score, max_len) for f, score in factors.items()}
-    short = shortest_leg(factors)
-    width = max(width, 24)
-    third = width // 3
-    leg_w = 3 if third >= 11 else 1
-    left_pad = (width - 3 * third) // 2
-    centres = [left_pad + third * i + third // 2 for i in range(3)]
-
-    # Rows: figure line and seat above the legs (max_len rows), floor, name, score, tilt.
-    floor = max_len + 3
-    height = floor + 4
-    blank = (" ", Style())
-    grid: list[list[tuple[str, Style]]] = [[blank] * width for _ in range(height)]
-
-    def put(row: int, col: int, char: str, style: Style) -> None:
-        if 0 <= row < height and 0 <= col < width:
-            grid[row][col] = (char, style)
-
-    # Legs grow upward from the row above the floor.
-    tops: list[int] = []
-    for centre, f in zip(centres, FACTORS, strict=True):
-        length = legs[f]
-        x0 = centre - leg_w // 2
-        if length == 0:
-            for row in range(floor - 1, floor - 1 - max_len // 2, -1):
-                for x in range(x0, x0 + leg_w):
-                    put(row, x, "┊", styles.missing)
-            tops.append(floor - 1 - max_len // 2)
-            continue
-        for row in range(floor - length, floor):
-            for x in range(x0, x0 + leg_w):
-                put(row, x, "█", styles.leg)
-        tops.append(floor - length)
-
-    # The seat rests on the legs' tops and is drawn in half rows (two per cell, with
-    # "▀" and "▄"), so a slope between legs reads as a line rather than a staircase.
-    seat_left = centres[0] - leg_w // 2 - 2
-    seat_right = centres[2] + leg_w // 2 + 2
-    seat_rows: list[int] = []
-    for col in range(seat_left, seat_right + 1):
-        if col <= centres[0]:
-            half = 2.0 * tops[0]
-        elif col >= centres[2]:
-            half = 2.0 * tops[2]
+    values = leg_values(group, metric)
+    low, high = (-200.0, 200.0) if metric == "score" else (0.0, 100.0)
+    legs = {f: stool_drawing.leg_length(v, max_len, low, high) for f, v in values.items()}
+    short = shortest_leg({f: group.factors.get(f) for f in FACTORS})
+    third = max(width, 24) // 3
+    figures = []
+    for f in FACTORS:
+        value = values[f]
+        if value is None:
+            figures.append(t("dash.no_answers_short", lang))
+        elif metric != "score":
+            figures.append(f"{round(value)}%")
         else:
-            i = 0 if col <= centres[1] else 1
-            span = centres[i + 1] - centres[i]
-            frac = (col - centres[i]) / span if span else 0.0
-            half = 2.0 * tops[i] + 2.0 * (tops[i + 1] - tops[i]) * frac
-        # The seat is two half rows thick and ends on the half row above the top.
-        lower = round(half) - 1
-        upper = lower - 1
-        row_upper, row_lower = upper // 2, lower // 2
-        if row_upper == row_lower:
-            put(row_upper, col, "█", styles.seat)
-        else:
-            put(row_upper, col, "▄", styles.seat)
-            put(row_lower, col, "▀", styles.seat)
-        seat_rows.append(row_upper)
-
-    for col in range(width):
-        put(floor, col, "─", styles.floor)
-
-    # Figure line: overall score and the state in words, centred.
-    state = group.stool
-    overall = group.overall if group.overall is not None else 0.0
-    state_word = state_label(group, lang)
-    head = Text.assemble((signed(overall), styles.figure), "  ", (state_word.upper(), styles.state))
-    head_line = Text(" " * max(0, (width - head.cell_len) // 2)) + head
-
-    for centre, f in zip(centres, FACTORS, strict=True):
-        name = t(f"dash.factor.{f.value}", lang)
-        score = factors[f]
-        figure = signed(score) if score is not None else t("dash.no_answers_short", lang)
-        leg_margin = margin(group.ci90.get(f))
-        if score is not None and leg_margin is not None and len(f"{figure} ±{leg_margin}") < third:
-            figure = f"{figure} ±{leg_margin}"  # the room reads how sure each leg is
-        for row, text, style in (
-            (floor + 1, name, styles.label),
-            (floor + 2, figure, styles.figure),
-        ):
-            text = text[:third]
-            start = centre - len(text) // 2
-            for j, ch in enumerate(text):
-                put(row, start + j, ch, style)
-
+            figure = signed(value)
+            leg_margin = margin(group.ci90.get(f))
+            if leg_margin is not None and len(f"{figure} ±{leg_margin}") < third:
+                figure = f"{figure} ±{leg_margin}"  # the room reads how sure each leg is
+            figures.append(figure)
     if short is None:
         tilt = ""
-    elif state is StoolState.STABLE:
+    elif group.stool is StoolState.STABLE:
         tilt = t("dash.steady", lang)  # legs within the stable band: no leaning to name
     else:
         tilt = t("dash.leans", lang, factor=t(f"dash.factor.{short.value}", lang))
-    tilt_line = Text(" " * max(0, (width - len(tilt)) // 2)) + Text(tilt, styles.label)
-
-    head_row = max(0, min(seat_rows) - 2)
-    lines: list[Text] = []
-    for row in range(0, floor + 3):
-        if row == head_row:
-            lines.append(head_line)
-            continue
-        # One span per run of cells in the same style, not one per cell: far fewer
-        # spans for Textual to turn into a frame.
-        cells = grid[row]
-        while cells and cells[-1][0] == " ":
-            cells = cells[:-1]
-        line = Text()
-        run_start = 0
-        for i in range(1, len(cells) + 1):
-            # Styles are shared objects here: identity is enough, and much faster.
-            if i == len(cells) or cells[i][1] is not cells[run_start][1]:
-                line.append("".join(ch for ch, _ in cells[run_start:i]), cells[run_start][1])
-                run_start = i
-        lines.append(line)
-    lines.append(tilt_line)
-    return StoolDrawing(tuple(lines), legs, short, tuple(seat_rows))
+    picture = stool_drawing.draw(
+        [legs[f] for f in FACTORS],
+        width=width,
+        max_len=max_len,
+        names=[t(f"dash.factor.{f.value}", lang) for f in FACTORS],
+        figures=figures,
+        headline=(headline_figure(group, metric), state_label(group, lang).upper()),
+        tilt=tilt,
+    )
+    part_styles = {
+        Part.BLANK: Style(),
+        Part.LEG: styles.leg,
+        Part.MISSING: styles.missing,
+        Part.SEAT: styles.seat,
+        Part.FLOOR: styles.floor,
+        Part.LABEL: styles.label,
+        Part.FIGURE: styles.figure,
+        Part.STATE: styles.state,
+    }
+    lines = tuple(
+        Text.assemble(*((chars, part_styles[part]) for chars, part in line))
+        for line in picture.lines
+    )
+    return StoolDrawing(lines, legs, short, picture.seat_rows)
 
 
 class Stool(Widget):
@@ -322,6 +268,8 @@ class Stool(Widget):
     """Repaints only the rows that change (see ``shown_stool``)."""
     k: reactive[int] = reactive(3, repaint=False)
     lang: reactive[str] = reactive("en", repaint=False)
+    metric: reactive[str] = reactive("score", repaint=False)
+    """``"score"`` or ``"favourable"``: what the legs and every figure of the drawing show."""
     title: reactive[str] = reactive("")
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
@@ -348,6 +296,9 @@ class Stool(Widget):
         self._update_rows()
 
     def watch_lang(self) -> None:
+        self._update_rows()
+
+    def watch_metric(self) -> None:
         self._update_rows()
 
     def watch_title(self, title: str) -> None:
@@ -403,7 +354,14 @@ class Stool(Widget):
             floor=self.get_component_rich_style("stool--floor"),
         )
         width = self.content_size.width or 40
-        return draw_stool(group, self.lang, width=width, max_len=self.max_leg(), styles=styles)
+        return draw_stool(
+            group,
+            self.lang,
+            width=width,
+            max_len=self.max_leg(),
+            styles=styles,
+            metric=self.metric,
+        )
 
     def content_lines(self) -> list[Text]:
         """What the stool shows, one Text per line (not yet centred in the widget)."""
@@ -447,7 +405,7 @@ class Stool(Widget):
 
     def _build_rows(self, *, force: bool) -> bool:
         """The rows for what is shown now at the current size; False if they are as before."""
-        shown = (shown_stool(self.group), self.k, self.lang, self.content_size)
+        shown = (shown_stool(self.group), self.k, self.lang, self.metric, self.content_size)
         if shown == self._shown and not force:
             return False
         self._shown = shown
@@ -583,16 +541,29 @@ class StoolFigures(Widget):
             shown = f"{round(favourable)}%" if favourable is not None else "–"
             line.append(f"{shown:>{fav_column}}", agree_style)
             lines.append(line)
-        overall = group.overall if group.overall is not None else 0.0
-        lines.append(
-            Text(t("dash.fig.overall", self.lang).ljust(width), label)
-            + Text(f"{signed(overall):>{column}}", strong)
-        )
+        # The overall figure and the board - front line gap follow the metric; the
+        # imbalance is the scores' (it decides the state), so with favourable % only
+        # the state is written.
+        overall_line = Text(t("dash.fig.overall", self.lang).ljust(width), label)
+        overall = headline_figure(group, self.metric)
+        if self.metric == "score":
+            overall_line.append(f"{overall:>{column}}", strong)
+        else:
+            overall_line.append(" " * column + f"{overall:>{fav_column}}", strong)
+        lines.append(overall_line)
         if group.imbalance is not None and group.stool is not None:
             state_style = self.get_component_rich_style(f"stool--{group.stool.value}")
             line = Text(t("dash.fig.imbalance", self.lang).ljust(width), label)
-            line.append(f"{round(group.imbalance):>{column}}", strong)
-            line.append("  " + state_label(group, self.lang), state_style)
+            state = state_label(group, self.lang)
+            if self.metric == "score":
+                line.append(f"{round(group.imbalance):>{column}}", strong)
+                # The state is also the stool's headline: when the words do not fit
+                # beside the figure ("przewraca się?" at 80 columns) they are left out
+                # here rather than cut.
+                if line.cell_len + 2 + len(state) <= (self.content_size.width or 10_000):
+                    line.append("  " + state, state_style)
+            else:
+                line.append(" " + state, state_style)
             lines.append(line)
         line = Text(t("dash.fig.n", self.lang).ljust(width), label)
         line.append(f"{group.n:>{column}}", strong)
@@ -604,5 +575,8 @@ class StoolFigures(Widget):
                 + Text(t("dash.hidden_bar", self.lang, k=self.k), notice)
             )
         elif self.gap_overall is not None:
-            lines.append(Text(gap_label + "  ", label) + Text(signed(self.gap_overall), strong))
+            gap = signed(self.gap_overall)
+            if self.metric != "score":
+                gap = t("dash.pp", self.lang, value=gap)
+            lines.append(Text(gap_label + "  ", label) + Text(gap, strong))
         return Text("\n").join(lines)

@@ -416,7 +416,7 @@ async def test_escape_returns_from_the_dashboard_to_the_facilitator_menu(tmp_pat
 
 
 async def test_gap_chart_draws_bars_once_a_hidden_gap_fills_in(tmp_path: Path) -> None:
-    from coherence_tui.widgets.gap_chart import GapChart, Plot
+    from coherence_tui.widgets.gap_chart import GapChart
 
     path = tmp_path / "empty.json"
     SessionStore.create(
@@ -442,7 +442,7 @@ async def test_gap_chart_draws_bars_once_a_hidden_gap_fills_in(tmp_path: Path) -
         )
         await wait_for(pilot, app, "Front line 3", within=1.5)
         await pilot.pause()
-        plot = app.screen.query_one(GapChart).query_one(Plot)
-        drawn = "".join(plot.render_line(y).text for y in range(plot.size.height))
-        assert plot.size.height > 0
+        chart = app.screen.query_one(GapChart)
+        drawn = "".join(chart.render_line(y).text for y in range(chart.size.height))
+        assert chart.size.height > 0
         assert "█" in drawn

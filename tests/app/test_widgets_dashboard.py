@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from rich.text import Text
 from textual.app import App, ComposeResult
 
 from coherence_tui.domain.disclosure import Suppression
@@ -103,11 +102,12 @@ def test_stool_draws_legs_proportional_labels_and_seat_tilting_to_the_shortest()
     assert "leans towards Resources" in text
     for label in ("Declarations", "Resources", "Behaviours", "+120", "-40", "+60"):
         assert label in text
-    # The seat is lowest (largest row number) over the shortest leg, in the middle.
-    rows = drawing.seat_rows
-    middle = rows[len(rows) // 2]
-    assert middle > rows[0] and middle > rows[-1]
-    assert rows[0] < rows[-1]  # declarations is the tallest leg, so the left end is highest
+    # One straight plank (no sag): with the middle leg short it stays level on the taller
+    # outer leg and the middle leg hangs below it.
+    assert len(set(drawing.seat_rows)) == 1
+    tilted = draw_stool(scores(d=-150, r=60, b=120), "en", width=48, max_len=16)
+    assert tilted.shortest is D
+    assert tilted.seat_rows[0] > tilted.seat_rows[-1]  # down towards declarations, left
 
 
 def test_stool_legs_column_heights_match_leg_lengths() -> None:
@@ -190,8 +190,12 @@ async def test_stool_widget_colours_by_state_and_hides_a_suppressed_group() -> N
         stool.group = scores(stool=StoolState.STABLE)
         await pilot.pause()
         assert stool.has_class("-stable") and not stool.has_class("-tipping")
-        rendered = Text("\n").join(stool.content_lines())
-        seat_spans = [s for s in rendered.spans if "▀" in rendered.plain[s.start : s.end]]
+        drawing = stool.drawing()
+        assert drawing is not None
+        seat_line = drawing.lines[drawing.seat_rows[0]]
+        seat_spans = [
+            s for s in seat_line.spans if set(seat_line.plain[s.start : s.end]) & set("█▀▄")
+        ]
         success = app.theme_variables["success"].lower()
         assert any(str(span.style).lower().find(success) >= 0 for span in seat_spans)
         stool.group = scores(stool=StoolState.TIPPING)
@@ -212,16 +216,17 @@ async def test_charts_and_lists_show_the_report_and_hide_the_suppressed_level() 
         app.query_one(Participation).report = rep
         app.query_one(Recommendations).recommendations = rep.recommendations
         app.query_one(LevelChart).report = rep
-        app.query_one(GapChart).gap = rep.gaps["board-front_line"]
+        app.query_one(GapChart).report = rep
         await pilot.pause()
         text = visible_text(app)
         assert "Board 2 · Management 5 · Front line 12" in text
         assert text.index("1. First: the board") < text.index("2. Second: resources")
         assert "Board hidden: fewer than 3" in text
         assert "hidden for anonymity: fewer than 3 participants" in text  # the gap chart
-        app.query_one(GapChart).gap = report().gaps["board-front_line"]
+        app.query_one(GapChart).report = report()
         await pilot.pause()
-        assert "Declarations +143" in visible_text(app)  # 173 - 30
+        # The label, its bar and its figure on one row.
+        assert re.search(r"Declarations +│█+ +\+143", visible_text(app))  # 173 - 30
 
 
 async def test_a_group_without_answers_says_so_instead_of_hidden() -> None:
@@ -387,3 +392,22 @@ async def test_a_recommendation_too_tall_for_its_box_is_never_cut_mid_statement(
             first_words = " ".join(text.split()[:3])
             if first_words in shown:
                 assert f"{text} ({item_id})" in shown, shown
+
+
+async def test_wrapped_recommendations_hang_under_their_number_and_their_arrow() -> None:
+    app = ShortRecommendationsApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        box = app.query_one(Recommendations)
+        box.recommendations = (
+            Recommendation(
+                "weakest_leg",
+                "Resources are the weakest leg of the whole organisation: ask what is missing.",
+                items=(("R01", "Employees can see the full history of each customer contact."),),
+            ),
+        )
+        await pilot.pause()
+        lines = [line.strip("│").rstrip() for line in visible_text(app).splitlines()[1:6]]
+        first = next(i for i, line in enumerate(lines) if line.lstrip().startswith("1. "))
+        assert lines[first + 1].startswith("    ") and lines[first + 1][4] != " ", lines
+        cited = next(i for i, line in enumerate(lines) if "›" in line)
+        assert lines[cited + 1].startswith("      ") and lines[cited + 1][6] != " ", lines

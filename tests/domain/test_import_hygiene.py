@@ -26,6 +26,7 @@ PURE = [
     "coherence_tui.domain.plan",
     "coherence_tui.services.insights",
     "coherence_tui.output.html_report",
+    "coherence_tui.output.stool_drawing",
     "coherence_tui.storage.fileio",
     "coherence_tui.storage.pinlock",
     "coherence_tui.services.supervisor",

@@ -29,7 +29,9 @@ def heads() -> Iterator[dict[str, Any]]:
     settings = [
         SessionSettings(),
         SessionSettings(k=5, departments=("Sales", "Care", "Zażółć [x]"), language="pl"),
-        SessionSettings(k=1, k_history=((0, 1), (4, 3)), start_hidden=False, pin_salt="ab"),
+        SessionSettings(
+            k=1, k_history=((0, 1), (4, 3)), start_hidden=False, pin_salt="ab", high_contrast=True
+        ),
     ]
     states = [SessionState(), SessionState(revealed=True, paused=True, ended=True)]
     for n, questionnaire in enumerate([*list_shipped(), *translated()]):
