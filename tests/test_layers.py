@@ -161,3 +161,19 @@ def test_the_domain_imports_no_interface_and_no_storage() -> None:
                 assert root not in {"textual", "rich", "tinydb", "filelock"}, (
                     f"{path.name} imports {name}"
                 )
+
+
+def test_the_readme_tree_names_every_package_and_module() -> None:
+    """README's "How the code is laid out" stays the map of the code."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the code is laid out", 1)[1].split("\n## ", 1)[0]
+    missing = []
+    for path in MODULES:
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        relative = path.relative_to(PACKAGE)
+        if len(relative.parts) > 1 and f"{relative.parts[0]}/" not in section:
+            missing.append(f"{relative.parts[0]}/")
+        if path.stem not in section:
+            missing.append(str(relative))
+    assert not missing, "README's layout does not mention: " + ", ".join(sorted(set(missing)))

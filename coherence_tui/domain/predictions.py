@@ -26,18 +26,10 @@ from fractions import Fraction
 from coherence_tui.domain.model import Level, Questionnaire
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.vocabulary import PREDICTING_LEVELS as PREDICTING_LEVELS
-
-PREDICTION_MIN, PREDICTION_MAX = 0, 100
-
-
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    """One participant's estimate of the front line's favourable % for one statement."""
-
-    participant: str
-    item: str
-    value: int | None
-    """0..100, or ``None``: the participant chose not to guess."""
+from coherence_tui.domain.vocabulary import PREDICTION_MAX as PREDICTION_MAX
+from coherence_tui.domain.vocabulary import PREDICTION_MIN as PREDICTION_MIN
+from coherence_tui.domain.vocabulary import Prediction as Prediction
+from coherence_tui.domain.vocabulary import check_prediction as check_prediction
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +57,6 @@ class PredictionResult:
     """Publishable predicting levels only: a level below k shows nothing, not even counts."""
     actual: float | None
     """The front line's favourable % of the statement, when the report publishes it."""
-
-
-def check_prediction(value: object) -> int | None:
-    """``value`` if it is a whole percentage 0..100 or ``None``; ``ValueError`` otherwise."""
-    if value is None:
-        return None
-    if type(value) is not int or not PREDICTION_MIN <= value <= PREDICTION_MAX:
-        raise ValueError(f"an estimate is a whole number from 0 to 100 (got {value!r})")
-    return value
 
 
 def prediction_results(

@@ -130,6 +130,29 @@ class Answer:
     """ISO 8601, UTC: for the facilitator's audit only, never shown or exported by default."""
 
 
+PREDICTION_MIN, PREDICTION_MAX = 0, 100
+"""An estimate of the prediction round: a whole percentage."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """One participant's estimate of the front line's favourable % for one statement."""
+
+    participant: str
+    item: str
+    value: int | None
+    """0..100, or ``None``: the participant chose not to guess."""
+
+
+def check_prediction(value: object) -> int | None:
+    """``value`` if it is a whole percentage 0..100 or ``None``; ``ValueError`` otherwise."""
+    if value is None:
+        return None
+    if type(value) is not int or not PREDICTION_MIN <= value <= PREDICTION_MAX:
+        raise ValueError(f"an estimate is a whole number from 0 to 100 (got {value!r})")
+    return value
+
+
 class ItemLike(Protocol):
     """What scoring reads of a statement (``domain.model.Item`` is one)."""
 

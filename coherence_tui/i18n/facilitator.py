@@ -12,6 +12,10 @@ EN: dict[str, str] = {
     "settings.prediction_round.hint": (
         "Board and management estimate how the front line answers a few statements."
     ),
+    "settings.high_contrast.short": "High-contrast projector",
+    "settings.high_contrast.hint": (
+        "Black on white, patterns as well as colours: for a washed-out projector."
+    ),
 }
 
 PL: dict[str, str] = {
@@ -21,4 +25,6 @@ PL: dict[str, str] = {
     "settings.prediction_round.hint": (
         "Zarząd i kierownictwo szacują, jak pierwsza linia odpowie na kilka stwierdzeń."
     ),
+    "settings.high_contrast.short": "Wysoki kontrast na projektorze",
+    "settings.high_contrast.hint": ("Czarne na białym, wzory obok kolorów: na blady projektor."),
 }

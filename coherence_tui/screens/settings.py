@@ -72,6 +72,12 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
             id="settings-predict",
         )
         yield Static(t("settings.prediction_round.hint", lang), classes="field-hint")
+        yield Checkbox(
+            t("settings.high_contrast.short", lang),
+            value=self.settings.high_contrast,
+            id="settings-contrast",
+        )
+        yield Static(t("settings.high_contrast.hint", lang), classes="field-hint")
 
     def on_mount(self) -> None:
         self.query_one("#settings-k-error", Static).display = False
@@ -100,8 +106,14 @@ class SettingsScreen(ModalScreen[SessionSettings | None]):
             lang_button.id or "" if lang_button else ""
         )
         predict = self.query_one("#settings-predict", Checkbox).value
+        contrast = self.query_one("#settings-contrast", Checkbox).value
         self.dismiss(
             self.settings.model_copy(
-                update={"k": int(raw), "language": language, "prediction_round": predict}
+                update={
+                    "k": int(raw),
+                    "language": language,
+                    "prediction_round": predict,
+                    "high_contrast": contrast,
+                }
             )
         )

@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from coherence_tui.domain.counting import LevelCount
     from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
     from coherence_tui.domain.plan import Action, ActionDraft
-    from coherence_tui.domain.predictions import Prediction
     from coherence_tui.domain.report import Report
+    from coherence_tui.domain.vocabulary import Prediction
     from coherence_tui.services.insights import AfterReveal
 
 

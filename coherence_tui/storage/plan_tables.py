@@ -32,7 +32,7 @@ from coherence_tui.storage.schema import (
 if TYPE_CHECKING:
     from coherence_tui.domain.model import SessionSettings, SessionState
     from coherence_tui.domain.plan import Action, ActionDraft
-    from coherence_tui.domain.predictions import Prediction
+    from coherence_tui.domain.vocabulary import Prediction
     from coherence_tui.storage.durable import DurableStorage
 
 
@@ -79,7 +79,7 @@ class PlanTables:
         one of its ``predict`` statements, the participant is board or management and the
         value is 0..100 or ``None`` (no estimate); ``SessionEnded`` once ended.
         """
-        from coherence_tui.domain.predictions import Prediction, check_prediction
+        from coherence_tui.domain.vocabulary import Prediction, check_prediction
 
         try:
             value = check_prediction(value)

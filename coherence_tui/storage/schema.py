@@ -241,7 +241,7 @@ def _check_predictions(
         raise _Invalid("the predictions table is not an object")
     if not table:
         return
-    from coherence_tui.domain.predictions import check_prediction
+    from coherence_tui.domain.vocabulary import check_prediction
 
     predict = {item.id for item in head.predict_items}
     allowed = {level.value for level in PREDICTING_LEVELS}

@@ -84,7 +84,7 @@ if TYPE_CHECKING:
 
     from coherence_tui.domain.model import Questionnaire, SessionSettings, SessionState
     from coherence_tui.domain.plan import Action
-    from coherence_tui.domain.predictions import Prediction
+    from coherence_tui.domain.vocabulary import Prediction
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,7 +593,7 @@ class SessionStore(PlanTables):
 
 
 def _predictions_of(tables: dict[str, dict[str, Any]]) -> tuple[Prediction, ...]:
-    from coherence_tui.domain.predictions import Prediction
+    from coherence_tui.domain.vocabulary import Prediction
 
     docs = sorted(tables.get(_PREDICTIONS_TABLE, {}).values(), key=_by_code)
     return tuple(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList
 
 from coherence_tui.app import CoherenceApp
 from coherence_tui.screens.facilitator import FacilitatorScreen
 from coherence_tui.screens.kiosk import KioskScreen
 from coherence_tui.screens.pin import LOCK_SECONDS, PinGuard, PinScreen
 from coherence_tui.storage.store import SessionStore
+from coherence_tui.widgets.themes import HIGH_CONTRAST
 
 SIZE = (100, 30)
 PIN = "2468"
@@ -169,6 +170,26 @@ async def test_settings_change_k_and_language(session_path: Path) -> None:
     settings = SessionStore.open(session_path).snapshot().settings
     assert settings.k == 5
     assert settings.language == "pl"
+
+
+async def test_settings_turn_on_the_high_contrast_projector_theme(session_path: Path) -> None:
+    """The checkbox stores ``high_contrast`` for every display, and a projector opened on
+    the session comes up in the high-contrast theme."""
+    app = CoherenceApp(start="run", session=session_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_pin(pilot, PIN)
+        await pilot.press("t")
+        box = app.screen.query_one("#settings-contrast", Checkbox)
+        assert box.value is False
+        box.value = True
+        await pilot.click("#save")
+        await pilot.pause()
+        assert isinstance(app.screen, FacilitatorScreen)
+    assert SessionStore.open(session_path).snapshot().settings.high_contrast is True
+    projector = CoherenceApp(start="dashboard", session=session_path)
+    async with projector.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert projector.theme == HIGH_CONTRAST
 
 
 async def test_dashboard_mode_is_not_locked_and_q_quits(session_path: Path) -> None:

@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coherence_tui.domain.model import SessionSettings
+import pytest
+
+from coherence_tui.domain.model import AreaGroup, Level, SessionSettings
 from coherence_tui.storage.store import SessionStore
 from tests.domain.conftest import make_questionnaire
 
@@ -111,13 +113,40 @@ def loaded_after(code: str) -> set[str]:
     return set(out.stdout.split())
 
 
-def test_a_kiosk_starts_without_pydantic_scoring_or_charts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("estimates", [False, True], ids=["fresh", "with estimates"])
+def test_a_kiosk_starts_without_pydantic_scoring_or_charts(tmp_path: Path, estimates: bool) -> None:
     """A kiosk opens and checks its session (the head with ``coherence_tui.storage.head``), and
-    builds no report: no pydantic, no scoring, no plotext (80 ms of pydantic alone)."""
+    builds no report: no pydantic, no scoring, no plotext (80 ms of pydantic alone), also
+    when the session already holds estimates of the prediction round (a restarted kiosk)."""
     path = tmp_path / "s.json"
-    SessionStore.create(
-        path, name="s", questionnaire=make_questionnaire(), settings=SessionSettings()
+    questionnaire = make_questionnaire(per_factor=8)
+    store = SessionStore.create(
+        path,
+        name="s",
+        questionnaire=questionnaire,
+        settings=SessionSettings(prediction_round=estimates),
     )
+    if estimates:
+        item = questionnaire.items[0]
+        assert not item.reverse
+        store = SessionStore.create(
+            tmp_path / "p.json",
+            name="p",
+            questionnaire=questionnaire.model_copy(
+                update={
+                    "format_version": 2,
+                    "instruction": "Answer from your own experience.",
+                    "areas": {i.area: AreaGroup.STAFF for i in questionnaire.items},
+                    "items": (item.model_copy(update={"predict": True}), *questionnaire.items[1:]),
+                }
+            ),
+            settings=SessionSettings(prediction_round=True),
+        )
+        board = store.add_participant(Level.BOARD)
+        store.record_answer(board.code, item.id, 1)
+        store.record_prediction(board.code, item.id, 60)
+        store.close()
+        path = store.path
     loaded = loaded_after(
         "from pathlib import Path\n"
         "from coherence_tui.app import CoherenceApp\n"

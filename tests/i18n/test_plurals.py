@@ -168,3 +168,16 @@ def test_every_format_spec_in_the_interface_names_a_phrase_of_its_language(
     assert specs, "some strings count something"
     for key, spec in specs:
         assert spec in PHRASES[lang], (key, spec)
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "uk", "ru"])
+def test_our_cldr_rules_are_babels_and_agree_on_0_to_200(lang: str) -> None:
+    """The rule texts kept in ``plural`` (no locale data to load on a kiosk's start) are
+    Babel's own, and so give the same category for every count."""
+    from babel import Locale
+
+    from coherence_tui.i18n.plural import CLDR_RULES, plural_category
+
+    babel_rule = Locale.parse(lang).plural_form
+    assert CLDR_RULES[lang] == babel_rule.rules
+    assert [plural_category(lang, n) for n in range(201)] == [babel_rule(n) for n in range(201)]
