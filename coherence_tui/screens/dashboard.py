@@ -38,8 +38,9 @@ from coherence_tui.screens.sizing import breakpoint_classes
 from coherence_tui.serve.room import RoomWatch
 from coherence_tui.services.live import LiveSession
 from coherence_tui.storage.store import SessionError, SessionHead
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Metric, gap_figures
+from coherence_tui.widgets.gap_chart import GapChart, Metric, gap_figures
 from coherence_tui.widgets.join_code import JoinCode
+from coherence_tui.widgets.level_chart import LevelChart
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures

@@ -29,7 +29,7 @@ from coherence_tui.messages import LanguageChanged
 from coherence_tui.screens.dashboard import DashboardScreen
 from coherence_tui.services.live import LiveSession
 from coherence_tui.storage.store import ImportRow, SessionStore
-from coherence_tui.widgets.gap_chart import LevelChart
+from coherence_tui.widgets.level_chart import LevelChart
 from coherence_tui.widgets.stool import Stool, StoolFigures
 
 EARLIER = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -26,7 +26,8 @@ from coherence_tui.domain.model import FACTORS, LEVELS, Level, SessionSettings, 
 from coherence_tui.domain.report import Report
 from coherence_tui.screens.dashboard import DashboardScreen
 from coherence_tui.storage.store import ImportRow, SessionStore
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, Plot
+from coherence_tui.widgets.gap_chart import GapChart
+from coherence_tui.widgets.level_chart import LevelChart, Plot
 from coherence_tui.widgets.participation import Participation
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures

@@ -16,7 +16,8 @@ from coherence_tui.domain.model import FACTORS, Level
 from coherence_tui.screens.dashboard import DashboardScreen
 from coherence_tui.services.demo import ensure_demo
 from coherence_tui.storage.store import SessionStore
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, gap_figures
+from coherence_tui.widgets.gap_chart import GapChart, gap_figures
+from coherence_tui.widgets.level_chart import LevelChart
 from coherence_tui.widgets.recommendations import Recommendations
 from coherence_tui.widgets.stool import Stool, StoolFigures
 from coherence_tui.widgets.themes import HIGH_CONTRAST

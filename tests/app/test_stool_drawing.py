@@ -10,7 +10,7 @@ from coherence_tui.domain.report import GroupScores
 from coherence_tui.domain.vocabulary import Factor, StoolState
 from coherence_tui.output.stool_drawing import StoolPicture, draw
 from coherence_tui.output.textreport import stool_lines
-from coherence_tui.widgets.stool import draw_stool
+from coherence_tui.widgets.stool_picture import draw_stool
 
 D, R, B = Factor.DECLARATIONS, Factor.RESOURCES, Factor.BEHAVIOURS
 

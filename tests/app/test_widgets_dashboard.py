@@ -9,10 +9,12 @@ from textual.app import App, ComposeResult
 from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, Factor, Level, StoolState
 from coherence_tui.domain.report import GAP_PAIRS, Gap, GroupScores, Recommendation, Report
-from coherence_tui.widgets.gap_chart import GapChart, LevelChart, level_values, snap
+from coherence_tui.widgets.gap_chart import GapChart
+from coherence_tui.widgets.level_chart import LevelChart, level_values, snap
 from coherence_tui.widgets.participation import Participation, participation_line
 from coherence_tui.widgets.recommendations import Recommendations
-from coherence_tui.widgets.stool import Stool, StoolFigures, draw_stool, leg_length, signed
+from coherence_tui.widgets.stool import Stool, StoolFigures
+from coherence_tui.widgets.stool_picture import draw_stool, leg_length, signed
 
 D, R, B = Factor.DECLARATIONS, Factor.RESOURCES, Factor.BEHAVIOURS
 
