@@ -23,7 +23,7 @@ from coherence_tui.storage.schema import (
 )
 
 if TYPE_CHECKING:
-    from coherence_tui.storage.store import SessionStore
+    from coherence_tui.storage.writes import SessionWrites
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class ImportRow:
 
 
 def import_rows(
-    store: SessionStore,
+    store: SessionWrites,
     rows: Sequence[ImportRow],
     *,
     merge: bool,

@@ -14,7 +14,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-import coherence_tui.storage.store as store_module
+import coherence_tui.storage.writes as store_module  # where the changes take their time
 from coherence_tui.app import CoherenceApp
 from coherence_tui.domain.model import (
     Factor,

@@ -20,7 +20,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 import coherence_tui.screens.dashboard as dashboard_module
-import coherence_tui.storage.store as store_module
+import coherence_tui.storage.writes as store_module  # where the changes take their time
 from coherence_tui.domain.disclosure import Suppression
 from coherence_tui.domain.model import FACTORS, LEVELS, Level, SessionSettings, SessionState
 from coherence_tui.domain.report import Report
