@@ -238,10 +238,8 @@ class KioskScreen(Screen[None]):
                 id="statement",
             )
             yield Prediction(id="prediction")
-            yield Center(card("thanks-card", confirmable=True), id="thanks")
-            yield Center(card("paused-card"), id="paused")
-            yield Center(card("closed-card"), id="closed")
-            yield Center(card("idle-card", confirmable=True), id="idle")
+            # The thank-you, pause, closed and idle cards are mounted the first time they
+            # show (``_later_stage``): fewer widgets to style before the first frame.
 
     def _speak(self, lang: str, words: str) -> None:
         """The kiosk's strings in ``lang`` and the questionnaire's words in ``words`` (one of
@@ -255,7 +253,8 @@ class KioskScreen(Screen[None]):
         for key, (title, body, hint) in self._text().cards().items():
             if key == "welcome-card" and self.web:
                 continue
-            self.query_one(f"#{key}", Card).relabel(title, body, hint)
+            for shown in self.query(f"#{key}").results(Card):  # later stages once mounted
+                shown.relabel(title, body, hint)
         self._text().level().relabel(self.query_one("#level-choice", ChoiceList))
         self._text().department().relabel(self.query_one("#department-choice", ChoiceList))
         self.query_one(Statement).back_label = t("kiosk.statement.back", lang)
@@ -319,10 +318,32 @@ class KioskScreen(Screen[None]):
         if stage == "language":
             # Between participants: the session's own words.
             self._speak(self._session_lang, self.languages[0])
-        self.query_one("#kiosk-stages", ContentSwitcher).current = stage
-        self.set_focus(self.query_one(STAGE_WIDGETS[stage]))
+        switcher = self.query_one("#kiosk-stages", ContentSwitcher)
+        mounted = self._later_stage(stage, switcher)
+        switcher.current = stage
+        # A card mounted just now (or still mounting) takes the keyboard itself once mounted.
+        for widget in () if mounted else self.query(STAGE_WIDGETS[stage]):
+            self.set_focus(widget)
         if stage != "idle":
             self._arm_idle()
+
+    LATER_STAGES: ClassVar[dict[str, tuple[str, bool]]] = {
+        "thanks": ("thanks-card", True),
+        "paused": ("paused-card", False),
+        "closed": ("closed-card", False),
+        "idle": ("idle-card", True),
+    }
+    """Stages mounted when first shown: their card, and whether Enter confirms it."""
+
+    def _later_stage(self, stage: str, switcher: ContentSwitcher) -> bool:
+        """Mount ``stage``'s card if it is one of ``LATER_STAGES`` not mounted yet."""
+        if stage not in self.LATER_STAGES or switcher.query_children(f"#{stage}"):
+            return False
+        key, confirmable = self.LATER_STAGES[stage]
+        title, body, hint = self._text().cards()[key]
+        card = Card(title, body, hint, confirmable=confirmable, focus_on_mount=True, id=key)
+        switcher.mount(Center(card, id=stage))
+        return True
 
     # -- idle timeout ----------------------------------------------------------------
 
@@ -381,9 +402,9 @@ class KioskScreen(Screen[None]):
             return
         self.live.poll()
         self._apply_state()
-        stage_widget = self.query_one(STAGE_WIDGETS[self.stage])
-        if self.focused is not stage_widget:
-            self.set_focus(stage_widget)  # the keyboard never ends up nowhere
+        for stage_widget in self.query(STAGE_WIDGETS[self.stage]):  # none while mounting
+            if self.focused is not stage_widget:
+                self.set_focus(stage_widget)  # the keyboard never ends up nowhere
 
     async def on_screen_resume(self) -> None:
         if self._session_lang != self.live.language and self.participant is None:

@@ -52,9 +52,12 @@ class Card(Widget, can_focus=True):
         *,
         confirmable: bool = False,
         backable: bool = False,
+        focus_on_mount: bool = False,
         id: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id, classes="card")
+        self.focus_on_mount = focus_on_mount
+        """Take the keyboard once mounted (a card mounted when it is first shown)."""
         self.title = title
         self.body = body
         self.hint = hint
@@ -67,6 +70,11 @@ class Card(Widget, can_focus=True):
         hint = Static(Text(self.hint), classes="card-hint")
         hint.display = bool(self.hint)
         yield hint
+
+    def on_mount(self) -> None:
+        # Only if its stage is still the one shown (the participant may have moved on).
+        if self.focus_on_mount and self.parent is not None and self.parent.display:
+            self.focus()
 
     def relabel(self, title: str, body: str, hint: str = "") -> None:
         """Show other words (a participant chose another language); text, never markup."""
