@@ -15,6 +15,9 @@ heat maps and the action plan.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from coherence_tui.domain.chain import AreaChain
 from coherence_tui.domain.model import FACTORS, LEVELS, Factor, Level
 from coherence_tui.domain.predictions import PREDICTING_LEVELS
@@ -269,38 +272,21 @@ def _chains_html(
     out.append("</section>")
     areas = snapshot.questionnaire.area_tags
     if after.level_heat:
-        out.append(
-            f'<section class="block heat" id="heat-levels"><h2>{_e(words["heat_levels"])}</h2>'
+        out += _heat_table(
+            "heat-levels",
+            words["heat_levels"],
+            words["level"],
+            [(a, a) for a in areas],
+            [(names[level].capitalize(), row) for level, row in after.level_heat.items()],
         )
-        out.append(
-            f"<table><tr><th>{_e(words['level'])}</th>"
-            + "".join(f'<th class="num">{_e(a)}</th>' for a in areas)
-            + "</tr>"
-        )
-        for level, row in after.level_heat.items():
-            cells = "".join(
-                f'<td class="num" style="background:{_heat_colour(row.get(a))}">'
-                f"{_e(signed(row.get(a)))}</td>"
-                for a in areas
-            )
-            out.append(f"<tr><td>{_e(names[level].capitalize())}</td>{cells}</tr>")
-        out.append("</table></section>")
     if after.department_heat:
-        out.append(
-            f'<section class="block heat" id="heat-departments">'
-            f"<h2>{_e(words['heat_departments'])}</h2><table><tr><th>"
-            f"{_e(words['department'])}</th>"
-            + "".join(f'<th class="num">{_e(factors[f])}</th>' for f in FACTORS)
-            + "</tr>"
+        out += _heat_table(
+            "heat-departments",
+            words["heat_departments"],
+            words["department"],
+            [(f, factors[f]) for f in FACTORS],
+            list(after.department_heat.items()),
         )
-        for name, by_factor in after.department_heat.items():
-            cells = "".join(
-                f'<td class="num" style="background:{_heat_colour(by_factor.get(f))}">'
-                f"{_e(signed(by_factor.get(f)))}</td>"
-                for f in FACTORS
-            )
-            out.append(f"<tr><td>{_e(name)}</td>{cells}</tr>")
-        out.append("</table></section>")
     return out
 
 
@@ -325,5 +311,30 @@ def _plan_html(snapshot: SessionSnapshot, words: dict[str, str]) -> list[str]:
             f"({_e(action.first_step_due.isoformat())})</td><td>{_e(action.kpi)}</td>"
             f"<td>{_e(action.review.isoformat())}</td></tr>"
         )
+    out.append("</table></section>")
+    return out
+
+
+def _heat_table(
+    section_id: str,
+    title: str,
+    corner: str,
+    columns: Sequence[tuple[Any, str]],
+    rows: Sequence[tuple[str, Mapping[Any, float | None]]],
+) -> list[str]:
+    """One heat map: a row per group, a cell per column coloured by its figure."""
+    out = [
+        f'<section class="block heat" id="{section_id}"><h2>{_e(title)}</h2>'
+        f"<table><tr><th>{_e(corner)}</th>"
+        + "".join(f'<th class="num">{_e(label)}</th>' for _, label in columns)
+        + "</tr>"
+    ]
+    for label, row in rows:
+        cells = "".join(
+            f'<td class="num" style="background:{_heat_colour(row.get(key))}">'
+            f"{_e(signed(row.get(key)))}</td>"
+            for key, _ in columns
+        )
+        out.append(f"<tr><td>{_e(label)}</td>{cells}</tr>")
     out.append("</table></section>")
     return out
