@@ -70,6 +70,7 @@ from textual.binding import BindingType
 from textual.containers import Center
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from coherence_tui.domain.order import interleaved, participant_order, resumed_order
@@ -115,6 +116,28 @@ class StatementOrder:
 
 STATEMENT_ORDER = StatementOrder()
 
+
+FLOW_STAGES = (
+    "welcome",
+    "language",
+    "level",
+    "department",
+    "instruction",
+    "statement",
+    "prediction",
+)
+"""The participant's way through, in order (the welcome and language stages where shown)."""
+LATER_STAGES = ("thanks", "paused", "closed", "idle")
+"""Cards mounted the first time they show: fewer widgets to style before the first frame."""
+CARD_KEYS: dict[str, tuple[bool, bool]] = {
+    "welcome": (True, False),
+    "instruction": (True, True),
+    "thanks": (True, False),
+    "paused": (False, False),
+    "closed": (False, False),
+    "idle": (True, False),
+}
+"""Each card stage: whether Enter confirms it, and whether Backspace goes back from it."""
 
 STAGE_WIDGETS: dict[str, str] = {
     "welcome": "#welcome-card",
@@ -171,6 +194,8 @@ class KioskScreen(Screen[None]):
         """The questionnaire's words the participant reads: the session's own language, or
         the one they chose."""
         self._pending_resume: str | None = None
+        self._flow_mounted = False
+        """Every stage of the flow is mounted (``_mount_flow``)."""
         """A browser kiosk's participant to continue once they have chosen their language."""
         # Plain values from the session's head: a kiosk never builds the pydantic models.
         self.items: tuple[Item, ...] = live.head.scoring.items
@@ -213,33 +238,62 @@ class KioskScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.set_class(self.web, "-touch")
-        cards = self._text().cards()
-
-        def card(key: str, *, confirmable: bool = False, backable: bool = False) -> Card:
-            title, body, hint = cards[key]
-            return Card(title, body, hint, confirmable=confirmable, backable=backable, id=key)
-
         yield Static(self.words.title, id="kiosk-title", markup=False)
-        with ContentSwitcher(initial=self._first_stage(), id="kiosk-stages"):
-            if not self.web:
-                yield Center(card("welcome-card", confirmable=True), id="welcome")
-            if self.multilingual:
-                yield Center(self._text().language_choice(), id="language")
-            yield Center(self._text().level().choice_list("level-choice"), id="level")
-            yield Center(
-                self._text().department().choice_list("department-choice"), id="department"
-            )
-            yield Center(
-                card("instruction-card", confirmable=True, backable=True), id="instruction"
-            )
-            yield Statement(
-                touch=self.web,
-                back_label=t("kiosk.statement.back", self.lang),
-                id="statement",
-            )
-            yield Prediction(id="prediction")
-            # The thank-you, pause, closed and idle cards are mounted the first time they
-            # show (``_later_stage``): fewer widgets to style before the first frame.
+        # The first frame needs only the stage it shows: the other stages of the flow are
+        # mounted just after it (``_mount_flow``), the later cards when first shown. A
+        # kiosk resuming its participant composes the whole flow (it shows a statement).
+        first = self._first_stage()
+        composed = FLOW_STAGES if self._resume is not None else (first,)
+        with ContentSwitcher(initial=first, id="kiosk-stages"):
+            for stage in composed:
+                if self._in_flow(stage):
+                    yield self._stage(stage)
+
+    def _in_flow(self, stage: str) -> bool:
+        """Whether this kiosk ever shows flow stage ``stage``."""
+        if stage == "welcome":
+            return not self.web
+        return stage != "language" or self.multilingual
+
+    def _stage(self, stage: str) -> Widget:
+        """A new widget for ``stage``, in the kiosk's words now."""
+        text = self._text()
+        if stage == "statement":
+            back = t("kiosk.statement.back", self.lang)
+            return Statement(touch=self.web, back_label=back, id="statement")
+        if stage == "prediction":
+            return Prediction(id="prediction")
+        if stage == "language":
+            return Center(text.language_choice(), id="language")
+        if stage == "level":
+            return Center(text.level().choice_list("level-choice"), id="level")
+        if stage == "department":
+            return Center(text.department().choice_list("department-choice"), id="department")
+        key = STAGE_WIDGETS[stage].removeprefix("#")
+        title, body, hint = text.cards()[key]
+        confirmable, backable = CARD_KEYS[stage]
+        later = stage in LATER_STAGES  # mounted while the kiosk runs: takes the keyboard
+        card = Card(
+            title,
+            body,
+            hint,
+            confirmable=confirmable,
+            backable=backable,
+            focus_on_mount=later,
+            id=key,
+        )
+        return Center(card, id=stage)
+
+    async def _mount_flow(self) -> None:
+        """Mount the flow's stages the first frame left out (hidden). The screen handles
+        nothing else meanwhile, so a key pressed this early waits for them."""
+        if self._flow_mounted:
+            return
+        switcher = self.query_one("#kiosk-stages", ContentSwitcher)
+        for stage in FLOW_STAGES:
+            if self._in_flow(stage) and not switcher.query_children(f"#{stage}"):
+                await switcher.add_content(self._stage(stage))
+        self._flow_mounted = True
 
     def _speak(self, lang: str, words: str) -> None:
         """The kiosk's strings in ``lang`` and the questionnaire's words in ``words`` (one of
@@ -255,9 +309,13 @@ class KioskScreen(Screen[None]):
                 continue
             for shown in self.query(f"#{key}").results(Card):  # later stages once mounted
                 shown.relabel(title, body, hint)
-        self._text().level().relabel(self.query_one("#level-choice", ChoiceList))
-        self._text().department().relabel(self.query_one("#department-choice", ChoiceList))
-        self.query_one(Statement).back_label = t("kiosk.statement.back", lang)
+        # Stages not mounted yet are made in the new words when they are.
+        for level in self.query("#level-choice").results(ChoiceList):
+            self._text().level().relabel(level)
+        for department in self.query("#department-choice").results(ChoiceList):
+            self._text().department().relabel(department)
+        for statement in self.query(Statement).results():
+            statement.back_label = t("kiosk.statement.back", lang)
 
     def on_mount(self) -> None:
         self.set_interval(WEB_POLL_SECONDS if self.web else POLL_SECONDS, self._poll)
@@ -266,6 +324,7 @@ class KioskScreen(Screen[None]):
         # several languages, every kiosk opens on the language choice.
         self._show(self._first_stage())
         self._apply_state()
+        self.call_after_refresh(self._mount_flow)
         if self._resume is not None:
             if self.multilingual:
                 self._pending_resume = self._resume  # in their language, once chosen
@@ -277,7 +336,8 @@ class KioskScreen(Screen[None]):
         self.call_after_refresh(self._fit_statement)
 
     def _fit_statement(self) -> None:
-        self.query_one(Statement).compact = self.has_class("-phone")
+        for statement in self.query(Statement).results():  # none before the flow is mounted
+            statement.compact = self.has_class("-phone")
 
     def _continue(self, code: str) -> None:
         """Take up unfinished participant ``code`` at their first unanswered statement."""
@@ -327,22 +387,11 @@ class KioskScreen(Screen[None]):
         if stage != "idle":
             self._arm_idle()
 
-    LATER_STAGES: ClassVar[dict[str, tuple[str, bool]]] = {
-        "thanks": ("thanks-card", True),
-        "paused": ("paused-card", False),
-        "closed": ("closed-card", False),
-        "idle": ("idle-card", True),
-    }
-    """Stages mounted when first shown: their card, and whether Enter confirms it."""
-
     def _later_stage(self, stage: str, switcher: ContentSwitcher) -> bool:
         """Mount ``stage``'s card if it is one of ``LATER_STAGES`` not mounted yet."""
-        if stage not in self.LATER_STAGES or switcher.query_children(f"#{stage}"):
+        if stage not in LATER_STAGES or switcher.query_children(f"#{stage}"):
             return False
-        key, confirmable = self.LATER_STAGES[stage]
-        title, body, hint = self._text().cards()[key]
-        card = Card(title, body, hint, confirmable=confirmable, focus_on_mount=True, id=key)
-        switcher.mount(Center(card, id=stage))
+        switcher.mount(self._stage(stage))
         return True
 
     # -- idle timeout ----------------------------------------------------------------
@@ -412,6 +461,8 @@ class KioskScreen(Screen[None]):
             self.lang = self._session_lang = self.live.language
             self.words = self.live.head.texts(self.languages[0])
             await self.recompose()
+            self._flow_mounted = False
+            await self._mount_flow()
             self.stage = self._flow_stage = self._first_stage()
         self._apply_state()
         self._show(self.stage)
@@ -431,12 +482,14 @@ class KioskScreen(Screen[None]):
     # -- the participant's flow ---------------------------------------------------
 
     @on(Card.Confirmed, "#welcome-card")
-    def start(self) -> None:
+    async def start(self) -> None:
+        await self._mount_flow()  # a key pressed with the first frame: the rest comes first
         self.query_one("#level-choice", ChoiceList).reset()
         self._show("level")
 
     @on(ChoiceList.Chosen, "#language-choice")
-    def choose_language(self, event: ChoiceList.Chosen) -> None:
+    async def choose_language(self, event: ChoiceList.Chosen) -> None:
+        await self._mount_flow()
         chosen = self.languages[event.index]
         self._speak(chosen, chosen)
         resume, self._pending_resume = self._pending_resume, None
@@ -454,7 +507,8 @@ class KioskScreen(Screen[None]):
             self._show("language")
 
     @on(ChoiceList.Chosen, "#level-choice")
-    def choose_level(self, event: ChoiceList.Chosen) -> None:
+    async def choose_level(self, event: ChoiceList.Chosen) -> None:
+        await self._mount_flow()
         self._level = LEVELS[event.index]
         if self.live.head.departments:
             self.query_one("#department-choice", ChoiceList).reset()

@@ -55,6 +55,21 @@ async def test_kiosk_walks_a_participant_through_and_stores_every_answer(
     assert participant.finished
 
 
+async def test_first_frame_holds_one_stage_and_the_flow_follows(session_path: Path) -> None:
+    """The first frame composes only the welcome card; the other stages are mounted right
+    after it, and a key pressed before that still reaches the level question."""
+    app = CoherenceApp(start="kiosk", session=session_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = kiosk(app)
+        composed = {child.id for child in screen.query_one("#kiosk-stages").children}
+        await pilot.press("enter")  # at once: the flow may not be mounted yet
+        assert screen.stage == "level"
+        await pilot.pause()
+        mounted = {child.id for child in screen.query_one("#kiosk-stages").children}
+    assert mounted >= {"welcome", "level", "instruction", "statement", "prediction"}
+    assert composed == {"welcome"}
+
+
 async def test_kiosk_answer_is_on_disk_before_the_next_statement_shows(session_path: Path) -> None:
     app = CoherenceApp(start="run", session=session_path)
     async with app.run_test(size=SIZE) as pilot:
