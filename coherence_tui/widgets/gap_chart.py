@@ -181,12 +181,14 @@ class GapChart(Widget):
             figures = replace(
                 figures,
                 factors=tuple(None if v is None else round(v) for v in figures.factors),
-                overall=None,
+                overall=None if figures.overall is None else round(figures.overall),
             )
         return (figures, self.lang, self.k)
 
     def _changed(self) -> None:
-        self.border_title = t("dash.chart.gap", self.lang)
+        title = t("dash.chart.gap", self.lang)
+        if self.border_title != title:  # setting it, even unchanged, repaints the widget
+            self.border_title = title
         key = self._key()
         if key != self._shown:
             self._shown = key
