@@ -16,18 +16,15 @@ group shows "hidden: fewer than k participants" and no figure at all.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import RenderResult
 from textual.content import Content
-from textual.geometry import Region, Size
 from textual.reactive import reactive
-from textual.strip import Strip
-from textual.widget import Widget
 
 from coherence_tui.domain.report import GroupScores
 from coherence_tui.domain.vocabulary import FACTORS, StoolState
 from coherence_tui.i18n import t
 from coherence_tui.output.stool_drawing import ROWS_AROUND_LEGS
 from coherence_tui.output.textreport import margin_text
+from coherence_tui.widgets.rows import TextRows
 from coherence_tui.widgets.stool_picture import (
     MAX_LEG,
     MIN_LEG,
@@ -44,11 +41,11 @@ from coherence_tui.widgets.stool_picture import (
 )
 
 
-class Stool(Widget):
+class Stool(TextRows):
     """The stool of one group; set ``group`` (and ``k``, ``lang``) to redraw.
 
-    Drawn line by line (Textual's line API): when new figures arrive, only the rows
-    whose text changed are repainted, usually the figure line and the leg labels.
+    Drawn as ``TextRows``: when new figures arrive, only the rows whose text changed are
+    repainted, usually the figure line and the leg labels.
     """
 
     DEFAULT_CSS = """
@@ -94,15 +91,10 @@ class Stool(Widget):
     """``"score"`` or ``"favourable"``: what the legs and every figure of the drawing show."""
     title: reactive[str] = reactive("")
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self._rows: list[Text] = []
-        """The content, one Text per row of the content region."""
-        self._strips: dict[int, Strip] = {}
-        self._shown: object = ()
-        self._rows_size: Size | None = None
-        """The content size the rows were built for."""
-        self._palette: tuple[str, ...] = ()
+    FILL_HEIGHT = True
+
+    def shown(self) -> object:
+        return (shown_stool(self.group), self.k, self.lang, self.metric)
 
     def watch_group(self, group: GroupScores | None) -> None:
         state = group.stool if group is not None and group.has_scores else None
@@ -112,49 +104,19 @@ class Stool(Widget):
         self.set_class(
             group is not None and not group.suppressed and not group.has_scores, "-empty"
         )
-        self._update_rows()
+        self.update_rows()
 
     def watch_k(self) -> None:
-        self._update_rows()
+        self.update_rows()
 
     def watch_lang(self) -> None:
-        self._update_rows()
+        self.update_rows()
 
     def watch_metric(self) -> None:
-        self._update_rows()
+        self.update_rows()
 
     def watch_title(self, title: str) -> None:
         self.border_title = Content(title)  # a department name is data, never markup
-
-    def on_resize(self) -> None:
-        if self._rows_size != self.content_size:  # not drawn at this size yet
-            self._update_rows(force=True)
-
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
-
-    def _on_theme_changed(self, _theme: object) -> None:
-        # The cached rows carry colours of the old theme; rebuild them once the new
-        # styles are in place (a light theme would otherwise draw light-on-light).
-        self.call_after_refresh(self._update_rows, force=True)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.call_after_refresh(self._restyle_rows)
-
-    def _restyle_rows(self) -> None:
-        """Rebuild every row only when the colours the rows carry have changed.
-
-        A restyle also follows each state class toggle (``-wobbly`` to ``-tipping``);
-        redrawing the whole stool then cost two extra frames (ui_bench p95 50 -> 15 ms
-        on a session whose imbalance sits at a threshold).
-        """
-        palette = tuple(
-            str(self.get_component_rich_style(name)) for name in sorted(self.COMPONENT_CLASSES)
-        )
-        if palette != self._palette:
-            self._palette = palette
-            self._update_rows(force=True)
 
     def max_leg(self) -> int:
         """Leg length for the current height, between ``MIN_LEG`` and ``MAX_LEG`` rows."""
@@ -203,67 +165,8 @@ class Stool(Widget):
         drawing = self.drawing()
         return list(drawing.lines) if drawing is not None else []
 
-    def _update_rows(self, *, force: bool = False) -> None:
-        """Recompute the rows; repaint the ones that differ (all of them when ``force``)."""
-        if not self.is_mounted:
-            return
-        if not self.content_size.area:
-            # Not laid out yet: the first render builds the rows at the size it is given,
-            # so the first frame shows the stool (not an empty box, then the stool).
-            self._rows_size = None
-            self.refresh()
-            return
-        old = self._rows
-        if not self._build_rows(force=force):
-            return
-        width = self.content_size.width
-        rows = self._rows
-        if force or len(old) != len(rows):
-            self.refresh()
-            return
-        for y, (before, after) in enumerate(zip(old, rows, strict=True)):
-            if before != after:
-                self.refresh(Region(0, y, width, 1))
 
-    def _build_rows(self, *, force: bool) -> bool:
-        """The rows for what is shown now at the current size; False if they are as before."""
-        shown = (shown_stool(self.group), self.k, self.lang, self.metric, self.content_size)
-        if shown == self._shown and not force:
-            return False
-        self._shown = shown
-        self._rows_size = self.content_size
-        width, height = self.content_size
-        lines = self.content_lines()[:height]
-        top = max(0, (height - len(lines)) // 2)
-        rows = [Text()] * top + lines
-        rows += [Text()] * (height - len(rows))
-        old = self._rows
-        self._rows = rows
-        if force or len(old) != len(rows):
-            self._strips.clear()
-        else:
-            for y, (before, after) in enumerate(zip(old, rows, strict=True)):
-                if before != after:
-                    self._strips.pop(y, None)
-        return True
-
-    def render_line(self, y: int) -> Strip:
-        if self._rows_size != self.content_size:
-            self._build_rows(force=True)  # drawn at a new size: no second frame for it
-        strip = self._strips.get(y)
-        if strip is None:
-            width = self.content_size.width
-            base = self.rich_style
-            text = self._rows[y] if y < len(self._rows) else Text()
-            if text.cell_len < width and text.justify == "center":
-                text = Text(" " * ((width - text.cell_len) // 2)) + text
-            segments = list(text.render(self.app.console, end=""))
-            strip = Strip(segments, text.cell_len).crop_extend(0, width, base).apply_style(base)
-            self._strips[y] = strip
-        return strip
-
-
-class StoolFigures(Widget):
+class StoolFigures(TextRows):
     """The stool's group in figures: each leg's score ±90 % margin and favourable %,
     overall, imbalance with the state, participants.
 
@@ -298,46 +201,54 @@ class StoolFigures(Widget):
     }
 
     group: reactive[GroupScores | None] = reactive(None, repaint=False)
-    """Repaints only when the figures shown change (see ``shown_group``)."""
+    """Repaints only the rows whose figures change (see ``shown_group``)."""
     gap_overall: reactive[float | None] = reactive(None, repaint=False)
-    gap_suppressed: reactive[bool] = reactive(False)
+    gap_suppressed: reactive[bool] = reactive(False, repaint=False)
+    metric: reactive[str] = reactive("score", repaint=False)
+    k: reactive[int] = reactive(3, repaint=False)
+    lang: reactive[str] = reactive("en", repaint=False)
 
-    @staticmethod
-    def _rows(group: GroupScores | None) -> int:
-        if group is None:
-            return 0
-        return 1 if not group.has_scores else 9
+    def shown(self) -> object:
+        return (
+            shown_group(self.group),
+            whole(self.gap_overall),
+            self.gap_suppressed,
+            self.metric,
+            self.k,
+            self.lang,
+        )
 
-    def watch_group(self, old: GroupScores | None, new: GroupScores | None) -> None:
-        # A new layout only when the height changes: a layout pass redraws the whole screen.
-        if self._rows(old) != self._rows(new):
-            self.refresh(layout=True)
-        elif shown_group(old) != shown_group(new):
-            self.refresh()
+    def watch_group(self) -> None:
+        self.update_rows()
 
-    def watch_gap_overall(self, old: float | None, new: float | None) -> None:
-        if whole(old) != whole(new):
-            self.refresh()
+    def watch_gap_overall(self) -> None:
+        self.update_rows()
 
-    metric: reactive[str] = reactive("score")
-    k: reactive[int] = reactive(3)
-    lang: reactive[str] = reactive("en")
+    def watch_gap_suppressed(self) -> None:
+        self.update_rows()
+
+    def watch_metric(self) -> None:
+        self.update_rows()
+
+    def watch_k(self) -> None:
+        self.update_rows()
 
     def on_mount(self) -> None:
         self.border_title = t("dash.figures", self.lang)
 
     def watch_lang(self, lang: str) -> None:
         self.border_title = t("dash.figures", lang)
+        self.update_rows()
 
-    def render(self) -> RenderResult:
+    def content_lines(self) -> list[Text]:
         group = self.group
         notice = self.get_component_rich_style("figures--notice")
         if group is None:
-            return Text("")
+            return [Text("")]
         if group.suppressed and group.n > 0:
-            return Text(hidden_label(group, self.lang, self.k), style=notice)
+            return self._wrapped(Text(hidden_label(group, self.lang, self.k), style=notice))
         if not group.has_scores:
-            return Text(t("dash.no_answers", self.lang), style=notice)
+            return self._wrapped(Text(t("dash.no_answers", self.lang), style=notice))
         label = self.get_component_rich_style("figures--label")
         strong = self.get_component_rich_style("figures--strong")
         weak = self.get_component_rich_style("figures--weak")
@@ -401,4 +312,9 @@ class StoolFigures(Widget):
             if self.metric != "score":
                 gap = t("dash.pp", self.lang, value=gap)
             lines.append(Text(gap_label + "  ", label) + Text(gap, strong))
-        return Text("\n").join(lines)
+        return lines
+
+    def _wrapped(self, text: Text) -> list[Text]:
+        """A notice on as many rows as it needs at the current width."""
+        width = self.content_size.width
+        return list(text.wrap(self.app.console, width)) if width > 0 else [text]
