@@ -7,13 +7,12 @@ so this widget is the one thing the room sees while results are hidden.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import RenderResult
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.vocabulary import LEVELS
 from coherence_tui.i18n import t
+from coherence_tui.widgets.rows import TextRows
 
 
 def participation_line(report: Report, lang: str) -> str:
@@ -24,8 +23,10 @@ def participation_line(report: Report, lang: str) -> str:
     return " · ".join(parts)
 
 
-class Participation(Widget):
-    """One line of participation counts; departments on a second line when they fit."""
+class Participation(TextRows):
+    """One line of participation counts; departments on a second line when they fit.
+
+    Drawn as ``TextRows``: a new answer repaints the counts' row only."""
 
     DEFAULT_CSS = """
     Participation {
@@ -39,24 +40,33 @@ class Participation(Widget):
 
     COMPONENT_CLASSES = {"participation--label", "participation--count"}
 
-    report: reactive[Report | None] = reactive(None)
-    lang: reactive[str] = reactive("en")
-    show_departments: reactive[bool] = reactive(True, layout=True)
+    report: reactive[Report | None] = reactive(None, repaint=False)
+    lang: reactive[str] = reactive("en", repaint=False)
+    show_departments: reactive[bool] = reactive(True, repaint=False)
 
-    def _rows(self, report: Report | None) -> int:
-        if report is None:
-            return 0
-        departments = any(key.startswith("department:") for key in report.groups)
-        return 2 if self.show_departments and departments else 1
-
-    def watch_report(self, old: Report | None, new: Report | None) -> None:
-        # A new layout only when the height changes: a layout pass redraws the whole screen.
-        self.refresh(layout=self._rows(old) != self._rows(new))
-
-    def render(self) -> RenderResult:
+    def shown(self) -> object:
         report = self.report
         if report is None:
-            return Text("")
+            return None
+        departments = tuple(
+            (key, g.n) for key, g in report.groups.items() if key.startswith("department:")
+        )
+        counts = tuple(report.level_counts().items())
+        return (counts, report.answers, departments, self.show_departments, self.lang)
+
+    def watch_report(self) -> None:
+        self.update_rows()
+
+    def watch_lang(self) -> None:
+        self.update_rows()
+
+    def watch_show_departments(self) -> None:
+        self.update_rows()
+
+    def content_lines(self) -> list[Text]:
+        report = self.report
+        if report is None:
+            return [Text("")]
         label = self.get_component_rich_style("participation--label")
         count = self.get_component_rich_style("participation--count")
         counts = report.level_counts()
@@ -74,13 +84,14 @@ class Participation(Widget):
             text = Text().join(parts)
             if text.cell_len <= width:
                 break
+        lines = [text]
         departments = [g for key, g in report.groups.items() if key.startswith("department:")]
         if self.show_departments and departments:
-            text.append("\n")
-            text.append(t("dash.departments", self.lang) + "  ", label)
+            line = Text(t("dash.departments", self.lang) + "  ", label)
             for i, g in enumerate(departments):
                 if i:
-                    text.append(" · ", label)
-                text.append(g.key.removeprefix("department:") + " ")
-                text.append(str(g.n), count)
-        return text
+                    line.append(" · ", label)
+                line.append(g.key.removeprefix("department:") + " ")
+                line.append(str(g.n), count)
+            lines.append(line)
+        return lines
