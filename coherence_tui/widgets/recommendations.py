@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.text import Text
-from textual.app import RenderResult
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from coherence_tui.domain.report import Recommendation
 from coherence_tui.i18n import t
+from coherence_tui.widgets.rows import TextRows
 
 
 def hanging(text: Text, console: Console, width: int, indent: int) -> Text:
@@ -29,7 +28,7 @@ def hanging(text: Text, console: Console, width: int, indent: int) -> Text:
     return Text("\n").join([head, *(Text(" " * indent) + line for line in rest)])
 
 
-class Recommendations(Widget):
+class Recommendations(TextRows):
     """A numbered list, most important first, from ``start`` on.
 
     Only whole recommendations are shown (never one cut off mid-sentence; the first may
@@ -59,85 +58,98 @@ class Recommendations(Widget):
 
     recommendations: reactive[tuple[Recommendation, ...]] = reactive((), repaint=False)
     """Repaints only when the sentences change (their figures are whole numbers)."""
-    lang: reactive[str] = reactive("en")
-    limit: reactive[int] = reactive(0, layout=True)
+    lang: reactive[str] = reactive("en", repaint=False)
+    limit: reactive[int] = reactive(0, repaint=False)
     """Show at most this many (0: all)."""
-    start: reactive[int] = reactive(0)
+    start: reactive[int] = reactive(0, repaint=False)
     """The first recommendation shown (0-based): pages through them in the full view."""
+    pending: reactive[bool] = reactive(False, repaint=False)
+    """The evidence behind them is still being weighed (a projector's first frame)."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.next_start = 0
-        """After a render: the first recommendation not shown (the list's length if all)."""
+        """After the rows are built: the first recommendation not shown (all: the count)."""
+
+    def shown(self) -> object:
+        sentences = tuple((r.text, r.items) for r in self.recommendations)
+        return (sentences, self.lang, self.limit, self.start, self.pending)
 
     def on_mount(self) -> None:
         self.border_title = t("dash.recommendations", self.lang)
 
     def watch_lang(self, lang: str) -> None:
         self.border_title = t("dash.recommendations", lang)
+        self.update_rows()
 
-    def watch_recommendations(
-        self, old: tuple[Recommendation, ...], new: tuple[Recommendation, ...]
-    ) -> None:
-        if [(r.text, r.items) for r in old] == [(r.text, r.items) for r in new]:
-            return
-        # Sized by its content, the box needs a new layout; sized by the screen, a repaint
-        # is enough (a layout pass redraws the whole screen).
-        height = self.styles.height
-        self.refresh(layout=height is None or height.is_auto)
+    def watch_recommendations(self) -> None:
+        self.update_rows()
 
-    def render(self) -> RenderResult:
+    def watch_limit(self) -> None:
+        self.update_rows()
+
+    def watch_start(self) -> None:
+        self.update_rows()
+
+    def watch_pending(self) -> None:
+        self.update_rows()
+
+    def content_lines(self) -> list[Text]:
         recs = self.recommendations
         self.next_start = len(recs)
+        console = self.app.console
+        width, height = self.content_size
         if not recs:
             style = self.get_component_rich_style("recommendations--notice")
-            return Text(t("dash.no_recommendations", self.lang), style=style)
+            key = "dash.recs_pending" if self.pending else "dash.no_recommendations"
+            return _rows(Text(t(key, self.lang), style=style), console, width)
         if self.limit:
             recs = recs[: self.limit]
         start = min(self.start, len(recs) - 1)
         number = self.get_component_rich_style("recommendations--number")
         cited = self.get_component_rich_style("recommendations--cited")
         notice = self.get_component_rich_style("recommendations--notice")
-        # Each recommendation is its sentence, then one block per cited statement.
-        entries: list[list[Text]] = []
-        width, height = self.content_size
-        console = self.app.console
+        # Each recommendation is its sentence, then one block of rows per cited statement.
+        entries: list[list[list[Text]]] = []
         for i, rec in enumerate(recs[start:], start + 1):
             number_text = f"{i}. "
             sentence = Text.assemble((number_text, number), rec.text)
-            blocks = [hanging(sentence, console, width, len(number_text))]
+            blocks = [_rows(hanging(sentence, console, width, len(number_text)), console, width)]
             for item_id, text in rec.items:
                 statement = Text.assemble((f"   › {text} ", cited), (f"({item_id})", number))
-                blocks.append(hanging(statement, console, width, 5))
+                blocks.append(_rows(hanging(statement, console, width, 5), console, width))
             entries.append(blocks)
-        if width <= 0 or height <= 0 or self.styles.height is None or self.styles.height.is_auto:
+        if width <= 0 or height <= 0 or self._sized_by_rows():
             # Sized by its content (the widget tests): everything shows.
-            return Text("\n").join(block for blocks in entries for block in blocks)
+            return [row for blocks in entries for block in blocks for row in block]
         shown: list[Text] = []
-        used = 0
         done = 0
         for index, blocks in enumerate(entries):
-            rows = [len(block.wrap(console, width)) for block in blocks]
             more_after = index + 1 < len(entries)
             budget = height - (1 if more_after else 0)  # a row for the "more" marker
-            if used + sum(rows) <= budget:
-                shown.extend(blocks)
-                used += sum(rows)
+            if len(shown) + sum(len(block) for block in blocks) <= budget:
+                shown.extend(row for block in blocks for row in block)
                 done += 1
                 continue
             if not shown:
                 # The first sentence and as many of its statements as fit, whole.
-                for block, block_rows in zip(blocks, rows, strict=True):
-                    if used + block_rows > height - 1:
+                for block in blocks:
+                    if len(shown) + len(block) > height - 1:
                         break
-                    shown.append(block)
-                    used += block_rows
+                    shown.extend(block)
                 done = 1 if shown else 0
             break
         self.next_start = start + done
         left = len(recs) - self.next_start
         if not shown:
-            return Text(t("dash.recs_count", self.lang, n=len(recs) - start), style=notice)
+            return [Text(t("dash.recs_count", self.lang, n=len(recs) - start), style=notice)]
         if left:
             shown.append(Text(t("dash.recs_more", self.lang, n=left), style=notice))
-        return Text("\n").join(shown)
+        return shown
+
+
+def _rows(text: Text, console: Console, width: int) -> list[Text]:
+    """``text`` as the rows it takes at ``width`` (its own line breaks kept)."""
+    if width <= 0:
+        return [text]
+    return list(text.wrap(console, width))

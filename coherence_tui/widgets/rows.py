@@ -89,22 +89,36 @@ class TextRows(Widget):
             # Not laid out yet: the first render builds the rows at the size it is given,
             # so the first frame shows them (not an empty box, then the rows).
             self._rows_size = None
-            self.refresh(layout=not self.FILL_HEIGHT)
+            self.refresh(layout=self._sized_by_rows())
             return
         old = self._rows
         if not self._build_rows(force=force):
             return
         rows = self._rows
-        if len(old) != len(rows) and not self.FILL_HEIGHT:
+        if len(old) != len(rows) and self._sized_by_rows():
             self.refresh(layout=True)  # a new height
-            return
-        if force or len(old) != len(rows):
+        elif force:
             self.refresh()
-            return
-        width = self.content_size.width
-        for y, (before, after) in enumerate(zip(old, rows, strict=True)):
-            if before != after:
+        else:
+            width = self.content_size.width
+            for y in self._changed(old, rows):
                 self.refresh(Region(0, y, width, 1))
+
+    def _sized_by_rows(self) -> bool:
+        """The widget's height follows its rows (``height: auto``), so a new count of
+        rows needs a layout pass; otherwise rows past the last are blank."""
+        height = self.styles.height
+        return not self.FILL_HEIGHT and (height is None or height.is_auto)
+
+    @staticmethod
+    def _changed(old: list[Text], new: list[Text]) -> list[int]:
+        """The rows that differ (a row past the end of one list is blank there)."""
+        blank = Text()
+        return [
+            y
+            for y in range(max(len(old), len(new)))
+            if (old[y] if y < len(old) else blank) != (new[y] if y < len(new) else blank)
+        ]
 
     def _build_rows(self, *, force: bool) -> bool:
         """The rows for what is shown now at the current size; False if they are as before."""
@@ -122,12 +136,11 @@ class TextRows(Widget):
             lines += [Text()] * (height - len(lines))
         old = self._rows
         self._rows = lines
-        if force or len(old) != len(lines):
+        if force:
             self._strips.clear()
         else:
-            for y, (before, after) in enumerate(zip(old, lines, strict=True)):
-                if before != after:
-                    self._strips.pop(y, None)
+            for y in self._changed(old, lines):
+                self._strips.pop(y, None)
         return True
 
     def render_line(self, y: int) -> Strip:
