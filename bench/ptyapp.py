@@ -156,9 +156,24 @@ def time_to_marker(
     argv: Sequence[str], markers: Iterable[bytes], *, size: tuple[int, int], timeout: float = 30.0
 ) -> float:
     """Seconds from spawning ``argv`` in a pty to one of ``markers`` arriving on it."""
+    return times_to_markers(argv, [markers], size=size, timeout=timeout)[0]
+
+
+def times_to_markers(
+    argv: Sequence[str],
+    stages: Sequence[Iterable[bytes]],
+    *,
+    size: tuple[int, int],
+    timeout: float = 30.0,
+) -> list[float]:
+    """Seconds from spawning ``argv`` in a pty to each stage, in order: one of the stage's
+    markers arriving after the previous stage's."""
     app = PtyApp(argv, size=size)
     try:
-        app.wait_for(markers, timeout)
-        return time.perf_counter() - app.started
+        times: list[float] = []
+        for markers in stages:
+            app.wait_for(markers, timeout)
+            times.append(time.perf_counter() - app.started)
+        return times
     finally:
         app.stop()
