@@ -1,0 +1,104 @@
+"""A Tally that reports between changes equals one built afresh from the same data.
+
+``Tally.report()`` reuses what did not change since the last report (versions per
+group and per item, ``domain.memo``). Here a Tally is fed a workshop one change at a
+time in random order: participants join (some into departments the Tally did not know
+yet), answer, change their answers, answer don't know, and between random changes the
+report is compared with that of a fresh ``Tally.from_answers`` of the data so far,
+figure by figure: exact fractions decide, floats must be the very same floats. A stale
+cache shows up as a difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coherence_tui.domain.model import Answer, Participant
+from coherence_tui.domain.report import Report
+from coherence_tui.domain.scoring import Tally
+from tests.domain.strategies import STAMP, VALUE, Workshop, workshops
+
+Change = tuple[str, str, str, int | None]
+"""("answer", participant, item, value) or ("join", participant, "", None)."""
+
+
+@dataclass
+class SoFar:
+    """What a Tally has been fed so far, to build a fresh one from."""
+
+    w: Workshop
+    known_departments: list[str]
+    people: list[Participant] = field(default_factory=list)
+    answers: dict[tuple[str, str], int | None] = field(default_factory=dict)
+
+    def fresh(self) -> Tally:
+        return Tally.from_answers(
+            self.w.questionnaire(),
+            self.people,
+            [Answer(c, i, v, STAMP) for (c, i), v in self.answers.items()],
+            k=self.w.k,
+            departments=self.known_departments,
+            session=self.w.session,
+        )
+
+
+def same_report(got: Report, expected: Report) -> None:
+    assert list(got.groups) == list(expected.groups)
+    for key, group in expected.groups.items():
+        assert got.groups[key] == group, key
+    assert got.gaps == expected.gaps
+    for item_id, item in expected.items.items():
+        assert got.items[item_id] == item, item_id
+    assert got.recommendations == expected.recommendations
+    assert got == expected
+
+
+@st.composite
+def change_streams(draw: st.DrawFn) -> tuple[Workshop, list[str], list[Change]]:
+    """A workshop, the departments the Tally knows at first, and the workshop as a stream
+    of joins and answers (each final answer after up to two it replaces), shuffled so
+    that everybody joins before their first answer."""
+    w = draw(workshops(ks=(1, 2, 3)))
+    known = w.departments[: draw(st.integers(0, len(w.departments)))]
+    pending: dict[str, list[Change]] = {c: [] for c, _lv, _d in w.people}
+    for (code, item), final in w.answers.items():
+        for value in [*draw(st.lists(VALUE, max_size=2)), final]:
+            pending[code].append(("answer", code, item, value))
+    joined: list[str] = []
+    waiting = [c for c, _lv, _d in w.people]
+    stream: list[Change] = []
+    while waiting or any(pending[c] for c in joined):
+        ready = [c for c in joined if pending[c]]
+        if waiting and (not ready or draw(st.integers(0, 3)) == 0):
+            code = waiting.pop(draw(st.integers(0, len(waiting) - 1)))
+            joined.append(code)
+            stream.append(("join", code, "", None))
+        else:
+            code = ready[draw(st.integers(0, len(ready) - 1))]
+            stream.append(pending[code].pop(0))
+    return w, known, stream
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(change_streams(), st.data())
+def test_reports_between_changes_equal_a_fresh_tally(
+    stream: tuple[Workshop, list[str], list[Change]], data: st.DataObject
+) -> None:
+    w, known, changes = stream
+    people = {p.code: p for p in w.participants()}
+    so_far = SoFar(w, list(known))
+    tally = Tally(w.questionnaire(), k=w.k, departments=known, session=w.session)
+    for kind, code, item, value in changes:
+        if kind == "join":
+            tally.add_participant(people[code])
+            so_far.people.append(people[code])
+        else:
+            tally.record(code, item, value)
+            so_far.answers[(code, item)] = value
+        if data.draw(st.integers(0, 2)) == 0:
+            same_report(tally.report(), so_far.fresh().report())
+    same_report(tally.report(), so_far.fresh().report())
+    same_report(tally.report(), so_far.fresh().report())
