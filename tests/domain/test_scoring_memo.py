@@ -11,15 +11,17 @@ cache shows up as a difference.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coherence_tui.domain.model import Answer, Participant
+from coherence_tui.domain.disclosure import audit_departments, audit_shape
+from coherence_tui.domain.model import Answer, Level, Participant
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.scoring import Tally
-from tests.domain.strategies import STAMP, VALUE, Workshop, workshops
+from tests.domain.strategies import DEPARTMENT_NAMES, STAMP, VALUE, Workshop, workshops
 
 Change = tuple[str, str, str, int | None]
 """("answer", participant, item, value) or ("join", participant, "", None)."""
@@ -102,3 +104,33 @@ def test_reports_between_changes_equal_a_fresh_tally(
             same_report(tally.report(), so_far.fresh().report())
     same_report(tally.report(), so_far.fresh().report())
     same_report(tally.report(), so_far.fresh().report())
+
+
+CELL_KEYS = [(lv, dept) for lv in Level for dept in (None, *DEPARTMENT_NAMES[:3])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.lists(
+        st.sampled_from([0, 0, 0, 1, 1, 2, 3, 4, 6]),
+        min_size=len(CELL_KEYS),
+        max_size=len(CELL_KEYS),
+    ),
+    st.lists(st.integers(0, 3), min_size=len(CELL_KEYS), max_size=len(CELL_KEYS)),
+    st.randoms(use_true_random=False),
+)
+def test_cells_of_the_same_shape_get_the_same_audit(
+    k: int, sizes: list[int], growth: list[int], rnd: random.Random
+) -> None:
+    """The Tally reuses an audit while ``audit_shape`` holds: cells at k or above grow."""
+    cells = {cell: n for cell, n in zip(CELL_KEYS, sizes, strict=True) if n}
+    grown = {
+        cell: n + (extra if n >= k else 0)
+        for (cell, n), extra in zip(cells.items(), growth, strict=False)
+    }
+    shuffled = list(grown.items())
+    rnd.shuffle(shuffled)
+    grown = dict(shuffled)
+    if audit_shape(grown, k) == audit_shape(cells, k):
+        assert audit_departments(grown, k) == audit_departments(cells, k)
