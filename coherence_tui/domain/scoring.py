@@ -4,9 +4,10 @@ A ``Tally`` keeps running integer sums per (group, item) and per (participant,
 factor). Recording an answer is O(1); ``report()`` costs O(groups x items +
 participants), independent of how many answers the session holds, and after one
 change it rebuilds only the parts that change touched (``domain.memo``; what is
-remembered and what invalidates it: ``Tally``). Every figure a threshold or a tie
-looks at is an exact ``Fraction``; only standard deviations, t quantiles and
-interval bounds are floats (``domain.stats``).
+remembered and what invalidates it: ``Tally``; how each part is computed:
+``domain.figures``). Every figure a threshold or a tie looks at is an exact
+``Fraction``; only standard deviations, t quantiles and interval bounds are floats
+(``domain.stats``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from coherence_tui.domain.disclosure import (
     audit_shape,
     publishable,
 )
+from coherence_tui.domain.figures import MIN_PUBLISHED_ITEMS as MIN_PUBLISHED_ITEMS
+from coherence_tui.domain.figures import Figures, GroupExact, Own, Spread, exact_all
 from coherence_tui.domain.memo import Memo, Versions
 from coherence_tui.domain.recommend import Evidence, recommend
 from coherence_tui.domain.report import (
@@ -31,23 +34,13 @@ from coherence_tui.domain.report import (
     GAP_PAIRS,
     Gap,
     GroupScores,
-    ItemFigures,
     ItemScores,
     Recommendation,
     Report,
     department_key,
     gap_key,
 )
-from coherence_tui.domain.stats import (
-    Interval,
-    Scaled,
-    excludes_zero,
-    interval_from_sd,
-    mean,
-    present_mean,
-    sample_sd,
-    welch_from_spread,
-)
+from coherence_tui.domain.stats import Scaled
 from coherence_tui.domain.sums import ItemSums
 from coherence_tui.domain.sums import state_band_holds as state_band_holds
 from coherence_tui.domain.sums import stool_state as stool_state
@@ -61,46 +54,14 @@ from coherence_tui.domain.vocabulary import (
     Level,
     Participant,
     QuestionnaireLike,
-    StoolState,
 )
-
-MIN_PUBLISHED_ITEMS = 3
-"""A factor score (or gap) needs this many published items (or all, for a smaller factor)."""
-
-
-def _f(value: Fraction | None) -> float | None:
-    return None if value is None else float(value)
-
-
-Spread = tuple[int, float | None]
-"""Of a group's p(x, f): how many of its participants have one, and their sample standard
-deviation (``None`` under two): all its intervals need of them."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Exact:
-    """One group's exact figures, before they are frozen into ``GroupScores``."""
-
-    key: str
-    n: int
-    reason: Suppression | None
-    item_means: Mapping[str, Fraction]
-    """Published items only."""
-    item_favourable: Mapping[str, Fraction]
-    factors: Mapping[Factor, Fraction | None]
-    favourable: Mapping[Factor, Fraction | None]
-    members: tuple[str, ...]
-
-    @property
-    def suppressed(self) -> bool:
-        return self.reason is not None
 
 
 @dataclass(frozen=True, slots=True)
 class _LevelEvidence:
-    """What the recommendation rules read of one publishable level besides ``_Exact``."""
+    """What the recommendation rules read of one publishable level besides its figures."""
 
-    own: Mapping[str, Mapping[Factor, int | None]]
+    own: Own
     """Each counting participant's p(x, f), as ``Scaled`` integers."""
     item_spread: Mapping[str, Fraction]
     """Population variance of the answers to each published item."""
@@ -118,9 +79,10 @@ class Tally:
     and a new department starts at version 0 with no counting member. Remembered, each
     with the stamp that invalidates it:
 
-    - a group's exact figures (``_Exact``) and its ``GroupScores``: the group's version
+    - a group's exact figures (``GroupExact``) and its ``GroupScores``: the group's version
       and its suppression reason (a department's comes from the audit); the scores also
       per ``intervals``; ``all``: the three levels' versions;
+    - a group's ``Spread`` of p(x, f) (what its intervals need): the group's version;
     - a gap: the versions of its two levels, per ``intervals``;
     - an item's ``ItemScores``: the versions of (level, item) of the publishable levels;
     - a level's evidence for the rules (own scores, item spreads): the level's version;
@@ -172,13 +134,14 @@ class Tally:
         # Per participant and factor: [sum of adjusted real answers, real answers].
         self._own: dict[str, dict[Factor, list[int]]] = {}
         self._scaled = Scaled(max(len(ids) for ids in self._factor_items.values()))
+        self._figures = Figures(k, self._factor_items, questionnaire.thresholds, self._scaled)
         self._pi: dict[str, dict[Factor, int | None]] = {}
         """p(x, f) as exact ``Scaled`` integers, kept up to date by ``record``."""
         self._pf: dict[str, dict[Factor, float | None]] = {}
         """The same as floats, for intervals."""
         self._versions = Versions()
         self._context: tuple[int, str] = (k, self.language)
-        self._exacts: Memo[_Exact] = Memo()
+        self._exacts: Memo[GroupExact] = Memo()
         self._scores: Memo[GroupScores] = Memo()
         self._gaps: Memo[tuple[Gap, dict[Factor, Fraction | None]]] = Memo()
         self._spreads: Memo[dict[Factor, Spread]] = Memo()
@@ -352,77 +315,6 @@ class Tally:
         """The level of a registered participant."""
         return self._participants[participant].level
 
-    def _needed(self, factor: Factor) -> int:
-        return min(MIN_PUBLISHED_ITEMS, len(self._factor_items[factor]))
-
-    def _exact(self, key: str, members: tuple[str, ...], reason: Suppression | None) -> _Exact:
-        sums = self._sums[key]
-        means: dict[str, Fraction] = {}
-        favourable: dict[str, Fraction] = {}
-        if reason is None:
-            for item_id, s in sums.items():
-                if s.real >= self.k:
-                    means[item_id] = s.mean  # type: ignore[assignment]
-                    favourable[item_id] = s.favourable_pct  # type: ignore[assignment]
-        factors: dict[Factor, Fraction | None] = {}
-        fav: dict[Factor, Fraction | None] = {}
-        for f, ids in self._factor_items.items():
-            used = [i for i in ids if i in means]
-            if reason is None and len(used) >= self._needed(f):
-                factors[f] = mean([means[i] for i in used])
-                fav[f] = mean([favourable[i] for i in used])
-            else:
-                factors[f] = fav[f] = None
-        return _Exact(key, len(members), reason, means, favourable, factors, fav, members)
-
-    def _group_scores(self, g: _Exact, *, intervals: bool) -> GroupScores:
-        if g.suppressed:
-            return GroupScores(g.key, g.n, True, g.reason)
-        thresholds = self.questionnaire.thresholds
-        present = [v for v in g.factors.values() if v is not None]
-        overall = mean(present)
-        imbalance = max(present) - min(present) if len(present) >= 2 else None
-        state = None if imbalance is None else stool_state(imbalance, thresholds)
-        ci90: dict[Factor, Interval | None] = dict.fromkeys(FACTORS)
-        confident: bool | None = None
-        if intervals:
-            spread = self._spread_of(g)
-            for f in FACTORS:
-                score = g.factors[f]
-                n, sd = spread[f]
-                if score is not None and sd is not None:
-                    ci90[f] = interval_from_sd(float(score), n, sd)
-            if state is not None:
-                confident = self._stool_confident(g, state)
-        return GroupScores(
-            key=g.key,
-            n=g.n,
-            suppressed=False,
-            factors={f: _f(v) for f, v in g.factors.items()},
-            ci90=ci90,
-            favourable_pct={f: _f(v) for f, v in g.favourable.items()},
-            overall=_f(overall),
-            imbalance=_f(imbalance),
-            stool=state,
-            stool_confident=confident,
-        )
-
-    def _stool_confident(self, g: _Exact, state: StoolState) -> bool:
-        """Paired interval of p(hi) - p(lo) inside the band of the state shown."""
-        scored = [f for f in FACTORS if g.factors[f] is not None]
-        hi = max(scored, key=lambda f: (g.factors[f], -FACTORS.index(f)))
-        rest = [f for f in scored if f is not hi]
-        lo = min(rest, key=lambda f: (g.factors[f], FACTORS.index(f)))
-        diffs = [
-            pa - pb
-            for c in g.members
-            if (pa := self._pi[c][hi]) is not None and (pb := self._pi[c][lo]) is not None
-        ]
-        _mean_d, interval = self._scaled.mean_interval(diffs)
-        if interval is None:
-            return False
-        return state_band_holds(interval, state, self.questionnaire.thresholds)
-
     def report(self) -> Report:
         """Every figure of DESIGN.md *Scoring*, disclosure applied, as a new frozen Report.
 
@@ -432,7 +324,7 @@ class Tally:
         intervals = True
         self._check_context()
         k = self.k
-        levels: dict[Level, _Exact] = {}
+        levels: dict[Level, GroupExact] = {}
         for lv in LEVELS:
             n = len(self._members[lv.value])
             levels[lv] = self._group(
@@ -454,7 +346,9 @@ class Tally:
         level_versions = tuple(self._versions[lv.value] for lv in LEVELS)
         groups: dict[str, GroupScores] = {
             ALL: self._scores.get(
-                (ALL, intervals), level_versions, lambda: self._all(levels, published, counting)
+                (ALL, intervals),
+                level_versions,
+                lambda: self._figures.all_scores(levels, published, counting),
             )
         }
         for g in (*levels.values(), *departments):
@@ -495,6 +389,9 @@ class Tally:
         context = (self.k, self.language)
         if context != self._context:
             self._context = context
+            self._figures = Figures(
+                self.k, self._factor_items, self.questionnaire.thresholds, self._scaled
+            )
             for memo in (
                 self._exacts,
                 self._scores,
@@ -507,51 +404,52 @@ class Tally:
             ):
                 memo.clear()
 
-    def _group(self, key: str, reason: Suppression | None) -> _Exact:
+    def _group(self, key: str, reason: Suppression | None) -> GroupExact:
         """A group's exact figures: its sums, its counting members and its reason."""
         return self._exacts.get(
             key,
             (self._versions[key], reason),
-            lambda: self._exact(key, tuple(self._members[key]), reason),
+            lambda: self._figures.group(key, self._sums[key], tuple(self._members[key]), reason),
         )
 
-    def _scores_of(self, g: _Exact, *, intervals: bool) -> GroupScores:
+    def _scores_of(self, g: GroupExact, *, intervals: bool) -> GroupScores:
         return self._scores.get(
             (g.key, intervals),
             (self._versions[g.key], g.reason),
-            lambda: self._group_scores(g, intervals=intervals),
+            lambda: self._figures.scores(g, (self._spread_of(g), self._pi) if intervals else None),
         )
 
     def _gap_of(
-        self, a: _Exact, b: _Exact, la: Level, lb: Level, *, intervals: bool
+        self, a: GroupExact, b: GroupExact, la: Level, lb: Level, *, intervals: bool
     ) -> tuple[Gap, dict[Factor, Fraction | None]]:
         return self._gaps.get(
             (gap_key(la, lb), intervals),
             (self._versions[a.key], self._versions[b.key]),
-            lambda: self._gap(a, b, la, lb),
+            lambda: self._figures.gap(
+                a, b, la, lb, (self._spread_of(a), self._spread_of(b)) if intervals else None
+            ),
         )
 
     def _item_scores_of(
-        self, item: ItemLike, levels: Mapping[Level, _Exact], published: list[Level]
+        self, item: ItemLike, levels: Mapping[Level, GroupExact], published: list[Level]
     ) -> ItemScores:
         stamp = tuple(
             self._versions[(lv.value, item.id)] if lv in published else None for lv in LEVELS
         )
         return self._item_scores.get(
-            item.id, stamp, lambda: self._item_report(item, levels, published)
+            item.id,
+            stamp,
+            lambda: self._figures.item(
+                item, {lv: self._sums[lv.value][item.id] for lv in published}, levels, published
+            ),
         )
 
-    def _spread_of(self, g: _Exact) -> dict[Factor, Spread]:
-        def compute() -> dict[Factor, Spread]:
-            out: dict[Factor, Spread] = {}
-            for f in FACTORS:
-                own = [v for c in g.members if (v := self._pf[c][f]) is not None]
-                out[f] = (len(own), sample_sd(own) if len(own) >= 2 else None)
-            return out
+    def _spread_of(self, g: GroupExact) -> dict[Factor, Spread]:
+        return self._spreads.get(
+            g.key, self._versions[g.key], lambda: self._figures.spread(g.members, self._pf)
+        )
 
-        return self._spreads.get(g.key, self._versions[g.key], compute)
-
-    def _evidence_of(self, g: _Exact) -> _LevelEvidence:
+    def _evidence_of(self, g: GroupExact) -> _LevelEvidence:
         def compute() -> _LevelEvidence:
             sums = self._sums[g.key]
             return _LevelEvidence(
@@ -563,7 +461,7 @@ class Tally:
 
     def _recommend(
         self,
-        levels: Mapping[Level, _Exact],
+        levels: Mapping[Level, GroupExact],
         published: list[Level],
         gaps: Mapping[str, Gap],
         exact_gaps: Mapping[str, Mapping[Factor, Fraction | None]],
@@ -577,7 +475,7 @@ class Tally:
             factors={lv: levels[lv].factors for lv in published},
             item_means={lv: levels[lv].item_means for lv in published},
             item_spread={lv: self._evidence_of(levels[lv]).item_spread for lv in published},
-            all_factors={f: _exact_all(levels, published, f) for f in FACTORS},
+            all_factors={f: exact_all(levels, published, f) for f in FACTORS},
             board_front=gaps[board_front],
             board_front_exact=exact_gaps[board_front],
             board_dont_know={
@@ -589,86 +487,3 @@ class Tally:
             },
         )
         return recommend(evidence, self.questionnaire, self.language)
-
-    # -- the parts of a report, computed -------------------------------------------
-
-    def _all(self, levels: Mapping[Level, _Exact], published: list[Level], n: int) -> GroupScores:
-        if not published:
-            return GroupScores(ALL, n, True, Suppression.FEWER_THAN_K)
-        factors = {f: _exact_all(levels, published, f) for f in FACTORS}
-        favourable = {
-            f: present_mean([levels[lv].favourable[f] for lv in published]) for f in FACTORS
-        }
-        g = _Exact(ALL, n, None, {}, {}, factors, favourable, ())
-        scores = self._group_scores(g, intervals=False)
-        return scores
-
-    def _gap(
-        self, a: _Exact, b: _Exact, la: Level, lb: Level
-    ) -> tuple[Gap, dict[Factor, Fraction | None]]:
-        if a.suppressed or b.suppressed:
-            return Gap(la, lb, True), dict.fromkeys(FACTORS)
-        diffs: dict[Factor, Fraction | None] = {}
-        ci90: dict[Factor, Interval | None] = {}
-        significant: dict[Factor, bool | None] = {}
-        for f, ids in self._factor_items.items():
-            both = [i for i in ids if i in a.item_means and i in b.item_means]
-            if len(both) < self._needed(f):
-                diffs[f], ci90[f], significant[f] = None, None, None
-                continue
-            diff = mean([a.item_means[i] - b.item_means[i] for i in both])
-            assert diff is not None
-            diffs[f] = diff
-            (na, sd_a), (nb, sd_b) = self._spread_of(a)[f], self._spread_of(b)[f]
-            if sd_a is None or sd_b is None:
-                ci90[f] = None
-            else:
-                ci90[f] = welch_from_spread(float(diff), sd_a**2, na, sd_b**2, nb)
-            significant[f] = excludes_zero(ci90[f])
-        overall = present_mean(list(diffs.values()))
-        gap = Gap(
-            la,
-            lb,
-            False,
-            factors={f: _f(v) for f, v in diffs.items()},
-            overall=_f(overall),
-            ci90=ci90,
-            significant=significant,
-        )
-        return gap, diffs
-
-    def _item_report(
-        self, item: ItemLike, levels: Mapping[Level, _Exact], published: list[Level]
-    ) -> ItemScores:
-        at_levels: dict[Level, ItemFigures] = {}
-        for lv in published:
-            s = self._sums[lv.value][item.id]
-            shown = item.id in levels[lv].item_means
-            at_levels[lv] = ItemFigures(
-                n=s.answered,
-                real=s.real,
-                published=shown,
-                mean=_f(s.mean) if shown else None,
-                favourable_pct=_f(s.favourable_pct) if shown else None,
-                dont_know_pct=_f(s.dont_know_pct) if shown else None,
-                distribution=s.distribution(item.reverse) if shown else None,
-            )
-        return ItemScores(
-            item_id=item.id,
-            factor=item.factor,
-            area=item.area,
-            text=item.text,
-            reverse=item.reverse,
-            levels=at_levels,
-            all_mean=_f(present_mean([levels[lv].item_means.get(item.id) for lv in published])),
-            all_favourable_pct=_f(
-                present_mean([levels[lv].item_favourable.get(item.id) for lv in published])
-            ),
-        )
-
-
-def _exact_all(
-    levels: Mapping[Level, _Exact], published: list[Level], f: Factor
-) -> Fraction | None:
-    """``all.factors[f]``: the unweighted mean of the publishable levels' non-null scores."""
-    return present_mean([levels[lv].factors[f] for lv in published])
