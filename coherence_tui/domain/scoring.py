@@ -86,7 +86,8 @@ class Tally:
     - a gap: the versions of its two levels, per ``intervals``;
     - an item's ``ItemScores``: the versions of (level, item) of the publishable levels;
     - a level's evidence for the rules (own scores, item spreads): the level's version;
-    - the recommendations: the three levels' versions (departments never reach them);
+    - the recommendations (full reports only): the three levels' versions (departments
+      never reach them);
     - the audit: the shape of the cells (``disclosure.audit_shape``: sizes capped at k,
       the departments' order).
 
@@ -315,13 +316,16 @@ class Tally:
         """The level of a registered participant."""
         return self._participants[participant].level
 
-    def report(self) -> Report:
+    def report(self, *, intervals: bool = True) -> Report:
         """Every figure of DESIGN.md *Scoring*, disclosure applied, as a new frozen Report.
 
         Parts no change touched since an earlier report are that report's own (frozen)
-        objects (see the class docstring).
+        objects (see the class docstring). ``intervals=False`` computes no t quantile
+        (scipy is not imported): every ci90, stool confidence and significance is
+        ``None``, there are no recommendations (they rest on t intervals) and the report
+        says ``intervals_pending``; every other figure is the full report's. For a
+        projector's first frame, never for an export.
         """
-        intervals = True
         self._check_context()
         k = self.k
         levels: dict[Level, GroupExact] = {}
@@ -365,11 +369,13 @@ class Tally:
             item.id: self._item_scores_of(item, levels, published)
             for item in self.questionnaire.items
         }
-        recommendations = self._recommendations.get(
-            intervals,
-            level_versions,
-            lambda: self._recommend(levels, published, gaps, exact_gaps),
-        )
+        recommendations: tuple[Recommendation, ...] = ()
+        if intervals:
+            recommendations = self._recommendations.get(
+                "recommendations",
+                level_versions,
+                lambda: self._recommend(levels, published, gaps, exact_gaps),
+            )
         return Report(
             session=self.session,
             questionnaire=self.questionnaire.id,
@@ -380,6 +386,7 @@ class Tally:
             recommendations=recommendations,
             participants=counting,
             answers=len(self._values),
+            intervals_pending=not intervals,
         )
 
     # -- the parts of a report, remembered -----------------------------------------
