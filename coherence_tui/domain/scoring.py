@@ -26,9 +26,9 @@ from coherence_tui.domain.disclosure import (
     publishable,
 )
 from coherence_tui.domain.figures import MIN_PUBLISHED_ITEMS as MIN_PUBLISHED_ITEMS
-from coherence_tui.domain.figures import Figures, GroupExact, Own, Spread, exact_all
+from coherence_tui.domain.figures import Figures, GroupExact, Spread, exact_all
 from coherence_tui.domain.memo import Memo, Versions
-from coherence_tui.domain.recommend import Evidence, recommend
+from coherence_tui.domain.recommend import Evidence, LevelTests, level_tests, recommend
 from coherence_tui.domain.report import (
     ALL,
     GAP_PAIRS,
@@ -61,8 +61,8 @@ from coherence_tui.domain.vocabulary import (
 class _LevelEvidence:
     """What the recommendation rules read of one publishable level besides its figures."""
 
-    own: Own
-    """Each counting participant's p(x, f), as ``Scaled`` integers."""
+    tests: LevelTests
+    """The paired tests and spreads of its counting participants' p(x, f)."""
     item_spread: Mapping[str, Fraction]
     """Population variance of the answers to each published item."""
 
@@ -460,7 +460,9 @@ class Tally:
         def compute() -> _LevelEvidence:
             sums = self._sums[g.key]
             return _LevelEvidence(
-                own={c: self._pi[c] for c in g.members},
+                tests=level_tests(
+                    [self._pi[c] for c in g.members], self._scaled, self.questionnaire.thresholds
+                ),
                 item_spread={i: sums[i].variance for i in g.item_means},  # type: ignore[misc]
             )
 
@@ -477,8 +479,7 @@ class Tally:
         board_front = gap_key(Level.BOARD, Level.FRONT_LINE)
         evidence = Evidence(
             published=tuple(published),
-            scaled=self._scaled,
-            own={lv: self._evidence_of(levels[lv]).own for lv in published},
+            tests={lv: self._evidence_of(levels[lv]).tests for lv in published},
             factors={lv: levels[lv].factors for lv in published},
             item_means={lv: levels[lv].item_means for lv in published},
             item_spread={lv: self._evidence_of(levels[lv]).item_spread for lv in published},
