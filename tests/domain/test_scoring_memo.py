@@ -23,6 +23,7 @@ from coherence_tui.domain.model import Answer, Level, Participant
 from coherence_tui.domain.report import Report
 from coherence_tui.domain.scoring import Tally
 from tests.domain.strategies import DEPARTMENT_NAMES, STAMP, VALUE, Workshop, workshops
+from tests.domain.test_scoring_by_hand import pencil_workshop
 
 Change = tuple[str, str, str, int | None]
 """("answer", participant, item, value) or ("join", participant, "", None)."""
@@ -139,3 +140,18 @@ def test_cells_of_the_same_shape_get_the_same_audit(
     grown = dict(shuffled)
     if audit_shape(grown, k) == audit_shape(cells, k):
         assert audit_departments(grown, k) == audit_departments(cells, k)
+
+
+def test_a_tally_whose_k_or_language_is_reassigned_reports_afresh() -> None:
+    """Nothing reassigns them today; if something does, no memo outlives the change."""
+    tally = pencil_workshop(k=2)
+    tally.report()
+    tally.k = 3
+    same_report(tally.report(), pencil_workshop(k=3).report())
+    tally.language = "pl"
+    fresh = pencil_workshop(k=3)
+    fresh.language = "pl"
+    polish = tally.report()
+    same_report(polish, fresh.report())
+    assert polish.recommendations
+    assert polish.recommendations != pencil_workshop(k=3).report().recommendations
