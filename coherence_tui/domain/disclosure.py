@@ -97,6 +97,31 @@ def audit_departments(cells: Mapping[Cell, int], k: int) -> Audit:
     return Audit(order=tuple(order), suppressed=suppressed)
 
 
+AuditShape = tuple[frozenset[tuple[Cell, int]], tuple[str, ...]]
+
+
+def audit_shape(cells: Mapping[Cell, int], k: int) -> AuditShape:
+    """All ``audit_departments(cells, k)`` depends on: cells of equal shape, equal audits.
+
+    The shape is each cell's size capped at ``k`` and the order the departments are
+    tried in. A cell's exact size matters only below ``k``: only such cells can form an
+    exposed set, and their sizes bound its head count. Above it, what counts is that a
+    level or department holds at least ``k`` (a sum of sizes reaches ``k`` exactly when the
+    capped sum does) and the equations, which are indicators of cells, except ``all``'s:
+    its weights are the levels' sizes, but it is a combination of the publishable
+    levels' own equations, so it never changes their span. Nor does the order the cells
+    are listed in change the outcome: a set is exposed or not in any order, and the
+    search tries the same subsets when none is. A scoring engine reuses an audit while
+    its shape holds (a new participant in a large cell changes nothing).
+    """
+    dept_n: dict[str, int] = {}
+    for (_lv, dept), n in cells.items():
+        if dept is not None:
+            dept_n[dept] = dept_n.get(dept, 0) + n
+    capped = frozenset((cell, min(n, k)) for cell, n in cells.items())
+    return capped, tuple(department_order(dept_n))
+
+
 def _indicator(index: Mapping[Cell, int], members: Iterable[Cell]) -> list[Fraction]:
     row = [Fraction(0)] * len(index)
     for cell in members:

@@ -20,7 +20,7 @@ Order, most important first: ``executive_disconnect``, ``blind_spot``,
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -28,14 +28,64 @@ from coherence_tui.domain.recommend_text import AND_WORD, SENTENCES
 from coherence_tui.domain.recommend_text import FACTOR_NAMES as FACTOR_NAMES
 from coherence_tui.domain.recommend_text import LEVEL_NAMES as LEVEL_NAMES
 from coherence_tui.domain.report import Gap, Recommendation, r2, r2_interval
-from coherence_tui.domain.stats import Scaled, exact, mean
-from coherence_tui.domain.vocabulary import FACTORS, LEVELS, Factor, Level, QuestionnaireLike
+from coherence_tui.domain.stats import Interval, Scaled, exact, mean
+from coherence_tui.domain.vocabulary import (
+    FACTORS,
+    LEVELS,
+    Factor,
+    Level,
+    QuestionnaireLike,
+    ThresholdsLike,
+)
 
 BLIND_SPOT_SHARE = Fraction(30)
 """The board's don't-know share (%) over a factor's items from which ``blind_spot`` looks."""
 
 CITED = 3
 """Statements a recommendation cites at most."""
+
+_D, _R, _B = FACTORS
+PAIRED_RULES: tuple[tuple[str, Factor, Factor, str, Factor], ...] = (
+    ("promise_gap", _D, _R, "promise_gap", _R),
+    ("execution_gap", _R, _B, "execution_gap", _B),
+    ("compensating_effort", _B, _R, "execution_gap", _R),
+)
+"""The paired rules: id, the factor expected higher, the lower one, the threshold's name,
+and the factor whose statements are cited."""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelTests:
+    """What the paired and spread rules find in one publishable level's p(x, f): a
+    function of that level's participants alone, so a scoring engine can keep it until
+    one of them answers."""
+
+    paired: Mapping[str, tuple[int, Fraction, Interval] | None]
+    """Per paired rule id: (n, mean of d, its 90 % interval) where it fires, else None."""
+    variances: Mapping[Factor, Fraction]
+    """Per factor with at least two p(x, f): their exact population variance."""
+
+
+def level_tests(
+    own: Sequence[Mapping[Factor, int | None]], scaled: Scaled, thresholds: ThresholdsLike
+) -> LevelTests:
+    """The paired tests and spreads of one level (``own``: each of its counting
+    participants' p(x, f), as ``scaled`` integers)."""
+    paired: dict[str, tuple[int, Fraction, Interval] | None] = {}
+    for rule, higher, lower, threshold, _cite in PAIRED_RULES:
+        paired[rule] = None
+        diffs = [a - b for p in own if (a := p[higher]) is not None and (b := p[lower]) is not None]
+        if len(diffs) < 2 or not scaled.mean_at_least(diffs, exact(getattr(thresholds, threshold))):
+            continue
+        average, interval = scaled.mean_interval(diffs)
+        if interval is not None and interval[0] > 0:
+            paired[rule] = (len(diffs), average, interval)
+    variances: dict[Factor, Fraction] = {}
+    for f in FACTORS:
+        values = [v for p in own if (v := p[f]) is not None]
+        if len(values) >= 2:
+            variances[f] = scaled.population_variance(values)
+    return LevelTests(paired, variances)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +94,8 @@ class Evidence:
 
     published: tuple[Level, ...]
     """Publishable levels."""
-    scaled: Scaled
-    own: Mapping[Level, Mapping[str, Mapping[Factor, int | None]]]
-    """Per publishable level, each counting participant's p(x, f), as ``scaled`` integers."""
+    tests: Mapping[Level, LevelTests]
+    """Per publishable level, ``level_tests`` of its counting participants' p(x, f)."""
     factors: Mapping[Level, Mapping[Factor, Fraction | None]]
     """Per publishable level, its factor scores (published items only)."""
     item_means: Mapping[Level, Mapping[str, Fraction]]
@@ -87,20 +136,30 @@ class _Rules:
         self.factor_names = FACTOR_NAMES[self.lang]
         self.item_text = {item.id: item.text for item in questionnaire.items}
         self.item_factor = {item.id: item.factor for item in questionnaire.items}
-        self.all_items = {
-            i: m
-            for i in self.item_text
-            if (
-                m := mean(
-                    [
-                        self.e.item_means[lv][i]
-                        for lv in self.e.published
-                        if i in self.e.item_means[lv]
-                    ]
-                )
-            )
-            is not None
-        }
+        self._means: dict[tuple[Level, ...], dict[str, Fraction]] = {}
+        self._item_gaps: dict[str, Fraction] | None = None
+        self.all_items = self.means_over(self.e.published)
+
+    def means_over(self, levels: tuple[Level, ...]) -> dict[str, Fraction]:
+        """Per item published at any of ``levels``, the mean of its means there (several
+        rules ask for the same levels: computed once)."""
+        means = self._means.get(levels)
+        if means is None:
+            item_means = self.e.item_means
+            means = self._means[levels] = {
+                i: m
+                for i in self.item_text
+                if (m := mean([item_means[lv][i] for lv in levels if i in item_means[lv]]))
+                is not None
+            }
+        return means
+
+    def item_gaps(self) -> dict[str, Fraction]:
+        """Board minus front line, per item published for both (both publishable)."""
+        if self._item_gaps is None:
+            board, front = self.e.item_means[Level.BOARD], self.e.item_means[Level.FRONT_LINE]
+            self._item_gaps = {i: board[i] - front[i] for i in board if i in front}
+        return self._item_gaps
 
     def cite(self, ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
         return tuple((i, self.item_text[i]) for i in list(ids)[:CITED])
@@ -129,9 +188,9 @@ class _Rules:
         value = wide[worst]
         interval = gap.ci90[worst]
         assert interval is not None
-        board, front = self.e.item_means[Level.BOARD], self.e.item_means[Level.FRONT_LINE]
-        both = [i for i in board if i in front and self.item_factor[i] is worst]
-        cited = sorted(both, key=lambda i: (-abs(board[i] - front[i]), i))
+        gaps = self.item_gaps()
+        both = [i for i in gaps if self.item_factor[i] is worst]
+        cited = sorted(both, key=lambda i: (-abs(gaps[i]), i))
         text = self.text["executive_disconnect"].format(
             factor=self.factor_names[worst],
             gap=_whole(abs(value)),
@@ -199,35 +258,18 @@ class _Rules:
             },
         )
 
-    def paired(
-        self, rule: str, higher: Factor, lower: Factor, threshold: float, cite: Factor
-    ) -> Recommendation | None:
-        limit = exact(threshold)
-        scaled = self.e.scaled
-        findings = []
-        for lv in self.e.published:
-            diffs = [
-                a - b
-                for own in self.e.own[lv].values()
-                if (a := own[higher]) is not None and (b := own[lower]) is not None
-            ]
-            if len(diffs) < 2 or not scaled.mean_at_least(diffs, limit):
-                continue
-            average, interval = scaled.mean_interval(diffs)
-            if interval is not None and interval[0] > 0:
-                findings.append((lv, len(diffs), average, interval))
+    def paired(self, rule: str, cite: Factor) -> Recommendation | None:
+        """A paired rule (``PAIRED_RULES``), from each level's ``level_tests``."""
+        findings = [
+            (lv, *found)
+            for lv in self.e.published
+            if (found := self.e.tests[lv].paired[rule]) is not None
+        ]
         if not findings:
             return None
         levels = tuple(lv for lv, *_ in findings)
         biggest = max(findings, key=lambda entry: entry[2])
-        means = {
-            i: m
-            for i in self.item_text
-            if (
-                m := mean([self.e.item_means[lv][i] for lv in levels if i in self.e.item_means[lv]])
-            )
-            is not None
-        }
+        means = self.means_over(levels)
         text = self.text[rule].format(
             levels=_levels_phrase(levels, self.lang), gap=_whole(biggest[2])
         )
@@ -269,15 +311,12 @@ class _Rules:
 
     def divided_level(self) -> Recommendation | None:
         limit = exact(self.t.divided_level_sd) ** 2
-        scaled = self.e.scaled
-        found = []
-        for lv in self.e.published:
-            for f in FACTORS:
-                values = [v for own in self.e.own[lv].values() if (v := own[f]) is not None]
-                if len(values) >= 2:
-                    variance = scaled.population_variance(values)
-                    if variance >= limit:
-                        found.append((lv, f, variance))
+        found = [
+            (lv, f, variance)
+            for lv in self.e.published
+            for f in FACTORS
+            if (variance := self.e.tests[lv].variances.get(f)) is not None and variance >= limit
+        ]
         if not found:
             return None
         lv, f, variance = max(
@@ -314,11 +353,12 @@ class _Rules:
         if Level.BOARD not in self.e.published or Level.FRONT_LINE not in self.e.published:
             return None
         board, front = self.e.item_means[Level.BOARD], self.e.item_means[Level.FRONT_LINE]
+        gaps = self.item_gaps()
         limit = exact(self.t.executive_disconnect)
-        wide = [i for i in board if i in front and abs(board[i] - front[i]) >= limit]
+        wide = [i for i, gap in gaps.items() if abs(gap) >= limit]
         if not wide:
             return None
-        wide.sort(key=lambda i: (-abs(board[i] - front[i]), i))
+        wide.sort(key=lambda i: (-abs(gaps[i]), i))
         top = wide[:CITED]
         return Recommendation(
             "largest_item_gaps",
@@ -331,7 +371,7 @@ class _Rules:
                         "id": i,
                         "board": r2(board[i]),
                         "front_line": r2(front[i]),
-                        "gap": r2(board[i] - front[i]),
+                        "gap": r2(gaps[i]),
                     }
                     for i in top
                 ]
@@ -358,14 +398,10 @@ def recommend(
 ) -> tuple[Recommendation, ...]:
     """The recommendations the published figures support, most important first."""
     rules = _Rules(evidence, questionnaire, language)
-    t = questionnaire.thresholds
-    D, R, B = FACTORS  # noqa: N806 - the three legs, as in DESIGN.md
     found = [
         rules.executive_disconnect(),
         rules.blind_spot(),
-        rules.paired("promise_gap", D, R, t.promise_gap, cite=R),
-        rules.paired("execution_gap", R, B, t.execution_gap, cite=B),
-        rules.paired("compensating_effort", B, R, t.execution_gap, cite=R),
+        *(rules.paired(rule, cite) for rule, _hi, _lo, _threshold, cite in PAIRED_RULES),
         rules.weakest_leg(),
         rules.divided_level(),
         rules.largest_item_gaps(),

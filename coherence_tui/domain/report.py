@@ -219,6 +219,12 @@ class Report:
     """Participants who gave any answer."""
     answers: int
     """Answers recorded (don't know included)."""
+    intervals_pending: bool = False
+    """True for a report built without t quantiles (``Tally.report(intervals=False)``):
+    its figures are exact and final, but intervals, stool confidence, significance and
+    recommendations are not yet computed (every ``ci90``, ``stool_confident`` and
+    ``significant`` is ``None``, ``recommendations`` is empty). Such a report is for a
+    projector's first frame only and is never exported; ``to_json`` leaves this out."""
 
     def group(self, key: str | Level) -> GroupScores:
         return self.groups[key.value if isinstance(key, Level) else key]

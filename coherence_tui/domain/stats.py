@@ -62,11 +62,15 @@ def mean_interval(values: Sequence[float], centre: float | None = None) -> Inter
     if n < 2:
         return None
     middle = centre if centre is not None else math.fsum(values) / n
-    sd = sample_sd(values)
+    return interval_from_sd(middle, n, sample_sd(values))
+
+
+def interval_from_sd(centre: float, n: int, sd: float) -> Interval:
+    """``mean_interval`` from the values' count (at least 2) and sample standard deviation."""
     if sd == 0:
-        return (middle, middle)
+        return (centre, centre)
     half = t_quantile(n - 1) * sd / math.sqrt(n)
-    return (middle - half, middle + half)
+    return (centre - half, centre + half)
 
 
 def welch_interval(gap: float, a: Sequence[float], b: Sequence[float]) -> Interval | None:
@@ -77,14 +81,7 @@ def welch_interval(gap: float, a: Sequence[float], b: Sequence[float]) -> Interv
     na, nb = len(a), len(b)
     if na < 2 or nb < 2:
         return None
-    va = sample_sd(a) ** 2 / na
-    vb = sample_sd(b) ** 2 / nb
-    se2 = va + vb
-    if se2 == 0:
-        return (gap, gap)
-    df = se2**2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
-    half = t_quantile(df) * math.sqrt(se2)
-    return (gap - half, gap + half)
+    return welch_from_spread(gap, sample_sd(a) ** 2, na, sample_sd(b) ** 2, nb)
 
 
 class Scaled:

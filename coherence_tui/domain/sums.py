@@ -88,8 +88,7 @@ class ItemSums:
         """Population variance of the real answers (x 100 squared, like the mean)."""
         if not self.real:
             return None
-        mu = Fraction(self.total, self.real)
-        return (Fraction(self.squares, self.real) - mu * mu) * 10_000
+        return Fraction((self.squares * self.real - self.total**2) * 10_000, self.real**2)
 
     @property
     def favourable_pct(self) -> Fraction | None:
