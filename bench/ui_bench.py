@@ -40,7 +40,7 @@ finishes wait for a batch of the room's releases, DESIGN.md *Anonymity*).
     has its exact figures; its 90 % intervals, the stool's "?" and the
     recommendations follow once scipy is imported, in a thread after that frame
     (``LiveSession.first_report``): ``startup_complete_s`` runs to the first frame
-    with a "±" margin in the key figures.
+    with the first recommendation ("1. ").
 
 Prints a table, and as its last line one JSON object with ``ui_answer_to_paint_p50_ms``,
 ``ui_answer_to_paint_p95_ms``, ``ui_key_to_paint_p50_ms``, ``ui_key_to_paint_p95_ms``,
@@ -80,8 +80,9 @@ PAINT_TIMEOUT_S = 2.0
 STARTUP_RUNS = 5
 DASHBOARD_MARKERS = (b"leans towards", b"stands steady")
 """The stool's last line: one of these, whichever way the session's stool stands."""
-INTERVAL_MARKER = "±".encode()
-"""A 90 % margin in the key figures ("62 ±4"): the dashboard's report is complete."""
+COMPLETE_MARKER = b"1. "
+"""The first recommendation's number: the dashboard's report is complete (whole organisation
+has no 90 % margin to wait for; recommendations need the t quantile too)."""
 KIOSK_MARKER = b"Press Enter to start"
 HELLO_MARKER = b"Hello, world"
 
@@ -182,8 +183,8 @@ def startup(dashboard_session: Path, kiosk_session: Path) -> dict[str, Any]:
     for _ in range(STARTUP_RUNS):
         for name, (argv, markers) in runs.items():
             if name == "dashboard":
-                # Its first frame, then the frame with its 90 % intervals (scipy loaded).
-                first, complete = times_to_markers(argv, [markers, (INTERVAL_MARKER,)], size=SIZE)
+                # Its first frame, then the frame with its recommendations (scipy loaded).
+                first, complete = times_to_markers(argv, [markers, (COMPLETE_MARKER,)], size=SIZE)
                 times[name].append(first)
                 times["complete"].append(complete)
             else:

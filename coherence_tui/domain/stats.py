@@ -9,6 +9,7 @@ first use so starting a kiosk or ``report`` without intervals never pays for it.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
@@ -26,6 +27,16 @@ def t_quantile(df: float) -> float:
     from scipy.special import stdtrit  # type: ignore[import-untyped]  # what t.ppf calls
 
     return float(stdtrit(df, CONFIDENCE))
+
+
+def quantiles_loaded() -> bool:
+    """scipy's t quantile is imported: intervals cost no more than their arithmetic."""
+    return "scipy.special" in sys.modules
+
+
+def load_quantiles() -> None:
+    """Import what ``t_quantile`` needs (about 0.25 s: scipy and numpy), e.g. in a thread."""
+    import scipy.special  # type: ignore[import-untyped]  # noqa: F401
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:

@@ -16,6 +16,7 @@ watches the server's sidecar file (a ``stat`` when nothing changed).
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -29,6 +30,7 @@ from textual.widgets import Footer, Static
 
 from coherence_tui.domain.disclosure import is_rehearsal
 from coherence_tui.domain.report import ALL, Report
+from coherence_tui.domain.stats import load_quantiles, quantiles_loaded
 from coherence_tui.i18n import t
 from coherence_tui.i18n.groups import group_label
 from coherence_tui.messages import LanguageChanged
@@ -116,6 +118,8 @@ class DashboardScreen(Screen[None]):
         self.live = live
         self.readonly = readonly
         self._ready = False
+        self._intervals = quantiles_loaded()
+        """scipy is imported: reports are complete (else pending until ``_load_intervals``)."""
         self._showing = ""
         self._poll_error = ""
         self.lang = self._app_language() or live.language
@@ -189,6 +193,18 @@ class DashboardScreen(Screen[None]):
         self.refresh_report()
         self.set_class(not self.revealed, "-results-hidden")
         self.set_interval(POLL_SECONDS, self._poll)
+        if not self._intervals:
+            self.call_after_refresh(self.run_worker, self._load_intervals(), name="intervals")
+
+    async def _load_intervals(self) -> None:
+        """After the first frame: import scipy in a thread, then show the whole report.
+
+        The first frame's figures are exact and final; its 90 % intervals, the stool's
+        "?" and the recommendations follow about 0.3 s later (``LiveSession.first_report``).
+        """
+        await asyncio.to_thread(load_quantiles)
+        self._intervals = True
+        self.refresh_report()
 
     # -- data --------------------------------------------------------------------
 
@@ -205,7 +221,7 @@ class DashboardScreen(Screen[None]):
             self._set_contrast(contrast)
         self.revealed = head.revealed or self.PREVIEW
         self.session_state = self._state_name(head)
-        report = self.live.report
+        report = self.live.report if self._intervals else self.live.first_report()
         if report is not self.report:  # the same object: nothing new to draw
             self.report = report
 
@@ -327,6 +343,7 @@ class DashboardScreen(Screen[None]):
 
         recommendations = self._recommendations
         recommendations.lang = lang
+        recommendations.pending = results is not None and results.intervals_pending
         recommendations.recommendations = results.recommendations if results is not None else ()
 
     # -- actions -----------------------------------------------------------------

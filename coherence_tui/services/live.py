@@ -132,6 +132,17 @@ class LiveSession:
         """What the room may see now (update rule applied). A new object after each change."""
         return self._view().report()
 
+    def first_report(self) -> Report:
+        """``report`` for a screen's first frame: while scipy is not imported yet, the same
+        exact figures with their 90 % intervals, stool confidence and recommendations
+        pending (``Report.intervals_pending``), so the first frame does not wait 0.25 s
+        for scipy. The screen loads scipy afterwards (``stats.load_quantiles``, in a
+        thread) and takes ``report``. Never for an export: ``report`` and ``full_report``
+        are always complete."""
+        from coherence_tui.domain.stats import quantiles_loaded
+
+        return self._view().report(intervals=quantiles_loaded())
+
     @property
     def full_report(self) -> Report:
         """Every answer counted, finished or not."""

@@ -151,10 +151,14 @@ class RoomView:
                 tally.record(code, item, value)
         return tally
 
-    def report(self) -> Report:
+    def report(self, *, intervals: bool = True) -> Report:
+        """What the room may see; without ``intervals``, a report whose intervals, stool
+        confidence and recommendations are pending (not kept: the full one follows)."""
         if self.visible_report is None:
             if self.visible is None:
                 self.visible = self._tally(visible=True)
+            if not intervals:
+                return self.visible.report(intervals=False)
             self.visible_report = self.visible.report()
         return self.visible_report
 

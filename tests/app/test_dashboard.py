@@ -446,3 +446,47 @@ async def test_gap_chart_draws_bars_once_a_hidden_gap_fills_in(tmp_path: Path) -
         drawn = "".join(chart.render_line(y).text for y in range(chart.size.height))
         assert chart.size.height > 0
         assert "█" in drawn
+
+
+async def test_first_frame_needs_no_scipy_and_the_intervals_follow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The projector's first frame has the exact figures; the recommendations (and a
+    level's 90 % margins) come once scipy is loaded (in a thread, after that frame)."""
+    import threading
+
+    import coherence_tui.domain.stats as stats
+    import coherence_tui.screens.dashboard as dashboard_module
+    from coherence_tui.services.demo import ensure_demo
+    from coherence_tui.widgets.recommendations import Recommendations
+
+    release = threading.Event()
+    monkeypatch.setattr(stats, "quantiles_loaded", lambda: False)
+    monkeypatch.setattr(dashboard_module, "quantiles_loaded", lambda: False)
+    monkeypatch.setattr(dashboard_module, "load_quantiles", lambda: release.wait(10))
+    app = CoherenceApp(start="dashboard", session=ensure_demo(tmp_path))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        first = screen.report
+        assert first is not None and first.intervals_pending
+        assert first.recommendations == ()
+        figures = str(screen.query_one(StoolFigures).render())
+        assert "Declarations" in figures
+        assert all(group.ci90 == dict.fromkeys(group.ci90) for group in first.groups.values())
+        assert "Weighing the evidence" in str(screen.query_one(Recommendations).render())
+        release.set()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.report is not first:
+                break
+        complete = screen.report
+        assert complete is not None and not complete.intervals_pending
+        assert complete.recommendations  # the demo session has some
+        assert complete.groups["all"].factors == first.groups["all"].factors
+        assert str(screen.query_one(StoolFigures).render()) == figures  # `all` has no margin
+        assert str(screen.query_one(Recommendations).render()).startswith("1. ")
+        await pilot.press("g")  # the board: a level, with its 90 % margins
+        await pilot.pause()
+        assert "±" in str(screen.query_one(StoolFigures).render())
