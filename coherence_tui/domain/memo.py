@@ -28,9 +28,11 @@ class Versions:
     def __getitem__(self, name: Hashable) -> int:
         return self._counts.get(name, 0)
 
-    def bump(self, name: Hashable) -> None:
-        """``name`` changed: whatever was computed from its old version is stale."""
-        self._counts[name] = self._counts.get(name, 0) + 1
+    def bump(self, *names: Hashable) -> None:
+        """``names`` changed: whatever was computed from their old versions is stale."""
+        counts = self._counts
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
 
 
 class Memo(Generic[V]):

@@ -92,8 +92,9 @@ class Tally:
       the departments' order).
 
     A level's publishability is a function of its members, so of its version. Each
-    participant's p(x, f) (``_pi``, and ``_pf`` as floats) is kept up to date by
-    ``record``, replaced, never changed in place. ``k`` and ``language`` are plain
+    participant's p(x, f) (``_pi``, and ``_pf`` as floats) is brought up to date at each
+    report for whoever answered since (``_refresh_own``), replaced, never changed in
+    place. ``k`` and ``language`` are plain
     attributes: if either is reassigned, every memo is dropped (``_check_context``); the
     questionnaire and its thresholds are fixed for the Tally's life (its items shape
     the sums).
@@ -140,6 +141,11 @@ class Tally:
         """p(x, f) as exact ``Scaled`` integers, kept up to date by ``record``."""
         self._pf: dict[str, dict[Factor, float | None]] = {}
         """The same as floats, for intervals."""
+        self._groups_of: dict[str, tuple[str, ...]] = {}
+        """Each participant's groups: their level's key, and their department's if any."""
+        self._stale: set[str] = set()
+        """Participants whose p(x, f) changed since ``_pi``/``_pf`` were last brought up to
+        date (at the next report: a bulk load does it once per participant, not per answer)."""
         self._versions = Versions()
         self._context: tuple[int, str] = (k, self.language)
         self._exacts: Memo[GroupExact] = Memo()
@@ -166,6 +172,12 @@ class Tally:
             self._sums[key] = {item_id: ItemSums() for item_id in self._items}
             self._members[key] = []
         self._ordinal[participant.code] = len(self._participants)
+        department = participant.department
+        self._groups_of[participant.code] = (
+            (participant.level.value,)
+            if department is None
+            else (participant.level.value, department_key(department))
+        )
         self._participants[participant.code] = participant
         self._answer_count[participant.code] = 0
         self._own[participant.code] = {f: [0, 0] for f in FACTORS}
@@ -174,17 +186,14 @@ class Tally:
 
     def record(self, participant: str, item: str, value: int | None) -> None:
         """Record one answer, replacing that participant's earlier answer to the item."""
-        who = self._participants.get(participant)
-        if who is None:
+        groups = self._groups_of.get(participant)
+        if groups is None:
             raise KeyError(f"unknown participant {participant!r}")
         question = self._items.get(item)
         if question is None:
             raise KeyError(f"unknown item {item!r}")
         if value is not None and value not in ANSWER_VALUES:
             raise ValueError(f"value {value!r} outside -2..2")
-        groups = [who.level.value]
-        if who.department is not None:
-            groups.append(department_key(who.department))
         key = (participant, item)
         own = self._own[participant][question.factor]
         if key in self._values:
@@ -200,21 +209,27 @@ class Tally:
                 self._starts_counting(participant, groups)
         new = self._adjusted(item, value)
         self._values[key] = value
+        versions = self._versions
         for g in groups:
             self._sums[g][item].add(new, +1)
-            self._versions.bump(g)
-            self._versions.bump((g, item))
+            versions.bump(g, (g, item))
         if new is not None:
             own[0] += new
             own[1] += 1
-        scaled = self._scaled.of(*own)
-        self._pi[participant] = {**self._pi[participant], question.factor: scaled}
-        self._pf[participant] = {
-            **self._pf[participant],
-            question.factor: None if scaled is None else self._scaled.real(scaled),
-        }
+        self._stale.add(participant)
 
-    def _starts_counting(self, participant: str, groups: list[str]) -> None:
+    def _refresh_own(self) -> None:
+        """p(x, f) of everyone who answered since the last report, as new dicts (earlier
+        reports keep theirs)."""
+        scaled = self._scaled
+        for code in self._stale:
+            own = self._own[code]
+            pi = {f: scaled.of(*own[f]) for f in FACTORS}
+            self._pi[code] = pi
+            self._pf[code] = {f: None if v is None else scaled.real(v) for f, v in pi.items()}
+        self._stale.clear()
+
+    def _starts_counting(self, participant: str, groups: tuple[str, ...]) -> None:
         """The participant's first answer: from now on they count in their groups."""
         for g in groups:
             insort(self._members[g], participant, key=self._ordinal.__getitem__)
@@ -327,6 +342,7 @@ class Tally:
         projector's first frame, never for an export.
         """
         self._check_context()
+        self._refresh_own()
         k = self.k
         levels: dict[Level, GroupExact] = {}
         for lv in LEVELS:
