@@ -143,11 +143,11 @@ class RoomView:
         )
         for participant in self.participants.values():
             tally.add_participant(participant)
-        store = live.store
+        answers = live.store.all_answers()
         for code in self.participants:
             if visible and code not in self.released:
                 continue
-            for item, value in store.answers_of(code).items():
+            for item, value in answers.get(code, {}).items():
                 tally.record(code, item, value)
         return tally
 

@@ -273,6 +273,16 @@ class SessionStore(SessionWrites, PlanTables):
             given = tables[_PARTICIPANTS_TABLE][doc_id]["answers"]
             return {item: entry[0] for item, entry in given.items()}
 
+    def all_answers(self) -> dict[str, dict[str, int | None]]:
+        """Every participant's answers (code -> item -> value), read once: building a
+        tally from ``answers_of`` per participant checked the file hundreds of times."""
+        with self._mutex:
+            tables = self._storage.read()
+            return {
+                doc["code"]: {item: entry[0] for item, entry in doc["answers"].items()}
+                for doc in tables.get(_PARTICIPANTS_TABLE, {}).values()
+            }
+
     def answer_counts(self) -> dict[str, int]:
         """How many items each participant answered (don't know counts), by code."""
         with self._mutex:

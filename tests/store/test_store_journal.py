@@ -459,3 +459,18 @@ def test_killed_half_way_through_a_line_readers_skip_it_and_the_next_writer_cuts
     assert on_disk(session_path) == answers
     raw = store.journal_path.read_bytes()
     assert raw.endswith(b"\n") and len(raw.splitlines()) == len(torn.splitlines())
+
+
+def test_all_answers_is_every_participants_answers_of_in_one_read(
+    store: SessionStore, session_path: Path
+) -> None:
+    first = store.add_participant(Level.BOARD, None)
+    second = store.add_participant(Level.FRONT_LINE, None)
+    silent = store.add_participant(Level.MANAGEMENT, None)
+    store.record_answer(first.code, "D1", 2)
+    store.record_answer(second.code, "D1", None)
+    store.record_answer(first.code, "D1", -1)  # replaces the earlier answer
+    other = SessionStore.open(session_path)  # another process's view, journal included
+    expected = {p.code: other.answers_of(p.code) for p in (first, second, silent)}
+    assert other.all_answers() == expected
+    assert expected[first.code] == {"D1": -1} and expected[silent.code] == {}
