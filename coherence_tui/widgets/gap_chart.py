@@ -16,13 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from rich.text import Text
-from textual.app import RenderResult
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from coherence_tui.domain.report import Report, gap_key
 from coherence_tui.domain.vocabulary import FACTORS, Level
 from coherence_tui.i18n import t
+from coherence_tui.widgets.rows import TextRows
 from coherence_tui.widgets.stool_picture import signed
 
 Metric = Literal["score", "favourable"]
@@ -130,13 +129,13 @@ def gap_lines(
     return rows
 
 
-class GapChart(Widget):
+class GapChart(TextRows):
     """The board minus front line gap per factor: one text bar per factor, its name and
     figure on the same row, in the metric shown (score or favourable % points).
 
     Drawn as text rather than with plotext: each label sits on its bar's row at any
     size, from three rows at 80x24 to a roomy chart at 200x50. A suppressed gap says
-    "hidden" and draws nothing else.
+    "hidden" and draws nothing else. As ``TextRows``, a bar that moves repaints its row.
     """
 
     DEFAULT_CSS = """
@@ -167,14 +166,10 @@ class GapChart(Widget):
     lang: reactive[str] = reactive("en", repaint=False)
     k: reactive[int] = reactive(3, repaint=False)
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self._shown: object = None
-
     def figures(self) -> GapFigures | None:
         return gap_figures(self.report, self.metric)
 
-    def _key(self) -> object:
+    def shown(self) -> object:
         figures = self.figures()
         if figures is not None and not figures.suppressed:
             # Whole numbers: a figure that does not move a shown digit does not repaint.
@@ -189,10 +184,7 @@ class GapChart(Widget):
         title = t("dash.chart.gap", self.lang)
         if self.border_title != title:  # setting it, even unchanged, repaints the widget
             self.border_title = title
-        key = self._key()
-        if key != self._shown:
-            self._shown = key
-            self.refresh()  # its height is set by the screen: no layout pass needed
+        self.update_rows()
 
     def on_mount(self) -> None:
         self._changed()
@@ -209,13 +201,13 @@ class GapChart(Widget):
     def watch_k(self) -> None:
         self._changed()
 
-    def render(self) -> RenderResult:
+    def content_lines(self) -> list[Text]:
         figures = self.figures()
         if figures is None:
-            return Text("")
+            return [Text("")]
         if figures.suppressed:
             notice = self.get_component_rich_style("gap--notice")
-            return Text(t("dash.hidden_group", self.lang, k=self.k), style=notice)
+            return [Text(t("dash.hidden_group", self.lang, k=self.k), style=notice)]
         width = self.content_size.width or 40
         height = self.content_size.height or 3
         styles = {
@@ -234,4 +226,4 @@ class GapChart(Widget):
                     (figure, styles["figure"]),
                 )
             )
-        return Text("\n").join(lines[:height] if self.content_size.height else lines)
+        return lines[:height] if self.content_size.height else lines

@@ -70,6 +70,8 @@ class Recommendations(TextRows):
         super().__init__(id=id)
         self.next_start = 0
         """After the rows are built: the first recommendation not shown (all: the count)."""
+        self._wrapped: dict[object, list[list[Text]]] = {}
+        """The rows of each recommendation shown last time (see ``content_lines``)."""
 
     def shown(self) -> object:
         sentences = tuple((r.text, r.items) for r in self.recommendations)
@@ -110,15 +112,25 @@ class Recommendations(TextRows):
         cited = self.get_component_rich_style("recommendations--cited")
         notice = self.get_component_rich_style("recommendations--notice")
         # Each recommendation is its sentence, then one block of rows per cited statement.
+        # Wrapping is most of the cost, and a new report usually changes one sentence:
+        # the others' rows are kept (by number, text, width and styles).
+        wrapped: dict[object, list[list[Text]]] = {}
         entries: list[list[list[Text]]] = []
         for i, rec in enumerate(recs[start:], start + 1):
-            number_text = f"{i}. "
-            sentence = Text.assemble((number_text, number), rec.text)
-            blocks = [_rows(hanging(sentence, console, width, len(number_text)), console, width)]
-            for item_id, text in rec.items:
-                statement = Text.assemble((f"   › {text} ", cited), (f"({item_id})", number))
-                blocks.append(_rows(hanging(statement, console, width, 5), console, width))
+            slot = (i, rec.text, rec.items, width, number, cited)
+            blocks = self._wrapped.get(slot)
+            if blocks is None:
+                number_text = f"{i}. "
+                sentence = Text.assemble((number_text, number), rec.text)
+                blocks = [
+                    _rows(hanging(sentence, console, width, len(number_text)), console, width)
+                ]
+                for item_id, text in rec.items:
+                    statement = Text.assemble((f"   › {text} ", cited), (f"({item_id})", number))
+                    blocks.append(_rows(hanging(statement, console, width, 5), console, width))
+            wrapped[slot] = blocks
             entries.append(blocks)
+        self._wrapped = wrapped
         if width <= 0 or height <= 0 or self._sized_by_rows():
             # Sized by its content (the widget tests): everything shows.
             return [row for blocks in entries for block in blocks for row in block]

@@ -101,7 +101,7 @@ class TextRows(Widget):
             self.refresh()
         else:
             width = self.content_size.width
-            for y in self._changed(old, rows):
+            for y in self._changed_rows(old, rows):
                 self.refresh(Region(0, y, width, 1))
 
     def _sized_by_rows(self) -> bool:
@@ -111,7 +111,7 @@ class TextRows(Widget):
         return not self.FILL_HEIGHT and (height is None or height.is_auto)
 
     @staticmethod
-    def _changed(old: list[Text], new: list[Text]) -> list[int]:
+    def _changed_rows(old: list[Text], new: list[Text]) -> list[int]:
         """The rows that differ (a row past the end of one list is blank there)."""
         blank = Text()
         return [
@@ -139,7 +139,7 @@ class TextRows(Widget):
         if force:
             self._strips.clear()
         else:
-            for y in self._changed(old, lines):
+            for y in self._changed_rows(old, lines):
                 self._strips.pop(y, None)
         return True
 
