@@ -194,9 +194,9 @@ class KioskScreen(Screen[None]):
         """The questionnaire's words the participant reads: the session's own language, or
         the one they chose."""
         self._pending_resume: str | None = None
+        """A browser kiosk's participant to continue once they have chosen their language."""
         self._flow_mounted = False
         """Every stage of the flow is mounted (``_mount_flow``)."""
-        """A browser kiosk's participant to continue once they have chosen their language."""
         # Plain values from the session's head: a kiosk never builds the pydantic models.
         self.items: tuple[Item, ...] = live.head.scoring.items
         """The current participant's statement order (``domain.order``); item order until one
